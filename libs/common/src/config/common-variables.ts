@@ -1,0 +1,22 @@
+import { vars } from './define-config';
+
+/** Variables every service reads; each service spreads these into its own definition. */
+export const observabilityVariables = {
+  LOG_LEVEL: vars.oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, { description: 'Minimum level of the JSON log lines', default: 'info' }),
+  OTEL_EXPORTER: vars.oneOf(['none', 'console', 'otlp'] as const, { description: 'OpenTelemetry trace exporter (off by default)', default: 'none' }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: vars.string({ description: 'OTLP/HTTP endpoint for traces when OTEL_EXPORTER=otlp', default: 'http://127.0.0.1:4318/v1/traces' }),
+};
+
+export const httpVariables = {
+  HTTP_HOST: vars.string({ description: 'Interface the HTTP server (health, metrics, API) binds to', default: '0.0.0.0' }),
+};
+
+export const databaseVariables = {
+  DATABASE_URL: vars.url({ protocols: ['postgres:', 'postgresql:'], description: 'Postgres connection URL; the service uses its own schema in this database', sensitive: true }),
+  DATABASE_POOL_SIZE: vars.integer({ min: 1, max: 100, description: 'Maximum Postgres connections in the pool', default: '10' }),
+};
+
+export const busVariables = {
+  BUS_DRIVER: vars.oneOf(['kafka', 'memory'] as const, { description: 'Event bus: kafka in production, memory only inside the all-in-one process', default: 'kafka' }),
+  KAFKA_BROKERS: vars.hostList({ description: 'Kafka bootstrap brokers, comma separated host:port', default: '127.0.0.1:9092' }),
+};

@@ -45,9 +45,25 @@ const buildTargets = folders.length ? folders : ['tsconfig.json'];
 console.log(`> building (tsc -b ${buildTargets.join(' ')})`);
 run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', ...buildTargets]);
 
+// Generated code must match its sources (only on full runs, which is what CI does).
+if (folders.length === 0 && tiers.length === 3) {
+  console.log('> checking generated proto stubs are up to date (buf lint + generate)');
+  run('bash', [join(root, 'scripts/proto-gen.sh'), '--check']);
+}
+
 if (tiers.includes('int') || tiers.includes('e2e')) {
   console.log('> bringing up Postgres, Redis and Kafka (scripts/infra/up.sh)');
-  run('bash', [join(root, 'scripts/infra/up.sh')]);
+  // up.sh prints `export NAME=value` lines with the connection facts; the tests read them.
+  const up = spawnSync('bash', [join(root, 'scripts/infra/up.sh')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (up.status !== 0) {
+    console.error(`scripts/infra/up.sh failed with exit code ${up.status}`);
+    process.exit(up.status ?? 1);
+  }
+  for (const match of up.stdout.matchAll(/^export ([A-Z_][A-Z0-9_]*)=(.*)$/gm)) {
+    process.env[match[1]] = match[2].replace(/^['"]|['"]$/g, '');
+    console.log(`  ${match[1]}=${process.env[match[1]]}`);
+  }
+  process.env.TEST_DATABASE_URL ??= process.env.DATABASE_URL;
 }
 
 const searchRoots = folders.length ? folders.map((f) => join(root, f)) : ['libs', 'services', 'apps', 'e2e'].map((f) => join(root, f));

@@ -1,1 +1,3 @@
-export {};
+export * from './bus';
+export { createInProcessBus } from './in-process-bus';
+export { createKafkaBus, ensureTopics, type KafkaBusOptions } from './kafka-bus';

@@ -1,1 +1,2 @@
-export {};
+export { startGatewayService, buildOpenApi } from './main';
+export { gatewayConfig } from './gateway.config';

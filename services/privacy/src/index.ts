@@ -1,1 +1,2 @@
-export {};
+export * from './main';
+export * from './privacy.config';

@@ -1,0 +1,134 @@
+import { BadRequestException, HttpException, HttpStatus, Inject, Injectable, PayloadTooLargeException } from '@nestjs/common';
+import type { Request } from 'express';
+import busboy from 'busboy';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import * as grpc from '@grpc/grpc-js';
+import { metadataWithRequestId } from '@tessera/common';
+import { ingestionV1 } from '@tessera/proto';
+import { INGESTION_CLIENT } from '../clients/ingestion.client';
+import { httpErrorFromGrpc } from '../http/grpc-errors';
+import { STORE_ID_REGEX } from './transaction.dto';
+import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
+import { fileSummaryJson } from './transaction.json';
+
+const FORMATS: Record<string, ingestionV1.FileFormat> = {
+  'seed-csv': ingestionV1.FileFormat.FILE_FORMAT_SEED_CSV,
+  'seed-json': ingestionV1.FileFormat.FILE_FORMAT_SEED_JSON,
+  'lineitem-csv': ingestionV1.FileFormat.FILE_FORMAT_LINEITEM_CSV,
+  spmf: ingestionV1.FileFormat.FILE_FORMAT_SPMF,
+};
+
+type Kind = 'upload' | 'preview';
+
+/**
+ * Streams a multipart upload straight into the ingestion service's gRPC client stream:
+ * the file is never held whole in the gateway. Fields `storeId` (and optional `format`)
+ * must come before the `file` part, as browsers and curl send them in form order.
+ */
+@Injectable()
+export class FileUploadService {
+  constructor(
+    @Inject(INGESTION_CLIENT) private readonly ingestion: ingestionV1.IngestionServiceClient,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+  ) {}
+
+  upload(request: Request, requestId?: string) {
+    return this.stream(request, 'upload', requestId).then((response) => fileSummaryJson((response as ingestionV1.UploadFileResponse).file!));
+  }
+
+  preview(request: Request, requestId?: string) {
+    return this.stream(request, 'preview', requestId);
+  }
+
+  private stream(request: Request, kind: Kind, requestId?: string): Promise<ingestionV1.UploadFileResponse | ingestionV1.PreviewFileResponse> {
+    if (!request.is('multipart/form-data')) return Promise.reject(new BadRequestException('send the file as multipart/form-data with fields storeId, format (optional) and file'));
+    return new Promise((resolve, reject) => {
+      const fields: Record<string, string> = { ...(typeof request.query.storeId === 'string' ? { storeId: request.query.storeId } : {}) };
+      let fileSeen = false;
+      let settled = false;
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        request.unpipe();
+        request.resume();
+        reject(error);
+      };
+      let parser: busboy.Busboy;
+      try {
+        parser = busboy({ headers: request.headers, limits: { files: 1, fields: 10, fieldSize: 1024, fileSize: this.options.maxUploadBytes } });
+      } catch (error) {
+        return reject(new BadRequestException(`malformed multipart request: ${(error as Error).message}`));
+      }
+      parser.on('field', (name, value) => (fields[name] = value));
+      parser.on('file', (name, file, info) => {
+        if (name !== 'file') {
+          file.resume();
+          return fail(new BadRequestException(`unexpected file field "${name}"; send the file as "file"`));
+        }
+        fileSeen = true;
+        const storeId = fields.storeId;
+        if (!storeId || !STORE_ID_REGEX.test(storeId)) {
+          file.resume();
+          return fail(new BadRequestException('storeId (letters, digits, _ . -; at most 64) must be sent before the file part'));
+        }
+        const format = fields.format ? FORMATS[fields.format] : ingestionV1.FileFormat.FILE_FORMAT_UNSPECIFIED;
+        if (format === undefined) {
+          file.resume();
+          return fail(new BadRequestException(`format must be one of ${Object.keys(FORMATS).join(', ')}`));
+        }
+        this.forward(kind, file, { storeId, fileName: info.filename ?? 'upload', format, requestId: requestId ?? '' }, requestId).then(
+          (response) => {
+            if (!settled) {
+              settled = true;
+              resolve(response);
+            }
+          },
+          fail,
+        );
+      });
+      parser.on('error', (error: Error) => fail(new BadRequestException(`malformed multipart request: ${error.message}`)));
+      parser.on('close', () => {
+        if (!fileSeen) fail(new BadRequestException('no "file" part in the upload'));
+      });
+      request.pipe(parser);
+    });
+  }
+
+  private async forward(kind: Kind, file: Readable & { truncated?: boolean }, header: ingestionV1.FileHeader, requestId?: string) {
+    let callError: unknown;
+    let result: ingestionV1.UploadFileResponse | ingestionV1.PreviewFileResponse | undefined;
+    const done = new Promise<void>((resolve) => {
+      const callback = (error: grpc.ServiceError | null, response: ingestionV1.UploadFileResponse | ingestionV1.PreviewFileResponse) => {
+        callError = error ?? undefined;
+        result = response;
+        resolve();
+      };
+      const metadata = metadataWithRequestId(requestId);
+      const call = kind === 'upload' ? this.ingestion.uploadFile(metadata, callback) : this.ingestion.previewFile(metadata, callback);
+      (async () => {
+        call.write({ part: { $case: 'header', value: header } });
+        for await (const chunk of file) {
+          if (callError !== undefined || result !== undefined) break; // the server answered early (preview, or an error)
+          if (!call.write({ part: { $case: 'chunk', value: chunk as Buffer } })) await Promise.race([once(call, 'drain'), done]);
+        }
+        file.resume();
+        if (file.truncated) {
+          call.cancel();
+          callError = new PayloadTooLargeException(`the file is larger than the ${this.options.maxUploadBytes}-byte upload limit`);
+          return;
+        }
+        call.end();
+      })().catch((error) => {
+        callError = error;
+        call.cancel();
+      });
+    });
+    await done;
+    if (callError instanceof HttpException) throw callError;
+    if (callError && (callError as grpc.ServiceError).code === grpc.status.CANCELLED && file.truncated) throw new PayloadTooLargeException(`the file is larger than the ${this.options.maxUploadBytes}-byte upload limit`);
+    if (callError) throw httpErrorFromGrpc(callError, 'ingestion');
+    if (!result) throw new HttpException('ingestion returned no answer', HttpStatus.BAD_GATEWAY);
+    return result;
+  }
+}

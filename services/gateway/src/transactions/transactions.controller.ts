@@ -1,0 +1,59 @@
+import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { FileUploadService } from './file-upload.service';
+import { TransactionsService } from './transactions.service';
+import { FileStatusParams, FileStatusQuery, ListTransactionsQuery } from './transaction.dto';
+import { previewJson } from './transaction.json';
+import { requestIdOf } from '../http/request-id';
+
+const uploadBody = {
+  schema: {
+    type: 'object',
+    required: ['storeId', 'file'],
+    properties: {
+      storeId: { type: 'string', description: 'must come before file' },
+      format: { type: 'string', enum: ['seed-csv', 'seed-json', 'lineitem-csv', 'spmf'], description: 'detected from the first line when omitted' },
+      file: { type: 'string', format: 'binary' },
+    },
+  },
+};
+
+@ApiTags('transactions')
+@Controller('api/transactions')
+export class TransactionsController {
+  constructor(
+    private readonly uploads: FileUploadService,
+    private readonly transactions: TransactionsService,
+  ) {}
+
+  @Post('upload')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Upload a transaction file (seed CSV/JSON, line-item CSV, SPMF), up to 100 MB, streamed' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody(uploadBody)
+  upload(@Req() request: Request) {
+    return this.uploads.upload(request, requestIdOf(request));
+  }
+
+  @Post('upload/preview')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Parse the first transactions of a file without storing anything' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody(uploadBody)
+  async preview(@Req() request: Request) {
+    return previewJson((await this.uploads.preview(request, requestIdOf(request))) as never);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "A store's transactions, filtered by date and utility, paged" })
+  list(@Query() query: ListTransactionsQuery, @Req() request: Request) {
+    return this.transactions.list(query, requestIdOf(request));
+  }
+
+  @Get('files/:fileId')
+  @ApiOperation({ summary: "An upload's status, counts and row errors" })
+  fileStatus(@Param() params: FileStatusParams, @Query() query: FileStatusQuery, @Req() request: Request) {
+    return this.transactions.fileStatus(params.fileId, query, requestIdOf(request));
+  }
+}

@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { detectFormat, parseTransactions, type FileFormat, type ParsedTransaction, type RowError } from '@tessera/formats';
+import type { Logger, ServiceMetrics } from '@tessera/common';
+import { TransactionRepository } from './repositories/transaction.repository';
+import { FileRepository, type FileRow } from './repositories/file.repository';
+import { BatchEventPublisher, countByStore } from './batch-event.publisher';
+import { hashCustomer } from './pos-event.validator';
+import type { TransactionRecord } from './transaction.model';
+
+export const STORE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+export interface UploadHeader {
+  storeId: string;
+  fileName: string;
+  format?: FileFormat;
+}
+
+export class UploadError extends Error {
+  constructor(
+    readonly kind: 'invalid' | 'too-large',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface FileReport {
+  file: FileRow;
+  errors: { line: number; field: string; reason: string }[];
+  errorCount: number;
+}
+
+/** Yields the chunks again after letting the caller look at the first line. */
+async function peekFirstLine(chunks: AsyncIterable<Buffer>): Promise<{ firstLine: string; rest: AsyncIterable<Buffer> }> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const seen: Buffer[] = [];
+  let text = '';
+  while (!text.includes('\n') && text.length < 4096) {
+    const next = await iterator.next();
+    if (next.done) break;
+    seen.push(next.value);
+    text += next.value.toString('utf8');
+  }
+  async function* rest() {
+    yield* seen;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  return { firstLine: text.split('\n')[0] ?? '', rest: rest() };
+}
+
+/**
+ * Stores an uploaded file as it streams in: parsed row by row, stored in batches, each
+ * batch (its transactions, counts and row errors) in one database transaction, so a
+ * crash leaves every committed batch and the file marked failed with what to do.
+ */
+export class FileIngestService {
+  private readonly uploads;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRepository,
+    private readonly files: FileRepository,
+    private readonly batchEvents: BatchEventPublisher,
+    private readonly logger: Logger,
+    metrics: ServiceMetrics,
+    private readonly options: { customerHashKey: string; maxUploadBytes: number; batchSize: number },
+  ) {
+    this.uploads = metrics.counter('ingestion_file_rows_total', 'Rows of uploaded files, by outcome', ['outcome'] as const);
+  }
+
+  async ingest(header: UploadHeader, chunks: AsyncIterable<Buffer>): Promise<FileReport> {
+    if (!STORE_ID_PATTERN.test(header.storeId)) throw new UploadError('invalid', `storeId ${JSON.stringify(header.storeId)} is not a valid store id (letters, digits, _ . -; at most 64)`);
+    const { firstLine, rest } = await peekFirstLine(this.limited(chunks));
+    const format = header.format ?? detectFormat(header.fileName, firstLine);
+    if (!format) throw new UploadError('invalid', `cannot tell the format of ${JSON.stringify(header.fileName)} from its first line; pass format = seed-csv, seed-json, lineitem-csv or spmf`);
+    const fileId = randomUUID();
+    await this.files.create({ fileId, storeId: header.storeId, fileName: header.fileName.slice(0, 512), format });
+    const uploadTime = new Date().toISOString();
+    let pending: TransactionRecord[] = [];
+    let pendingErrors: RowError[] = [];
+    try {
+      for await (const event of parseTransactions(rest, format, { idPrefix: 'f-' })) {
+        if (event.kind === 'transaction') pending.push(this.toRecord(header.storeId, fileId, event.transaction, uploadTime));
+        else pendingErrors.push(event.error);
+        if (pending.length + pendingErrors.length >= this.options.batchSize) {
+          await this.flush(fileId, pending, pendingErrors);
+          pending = [];
+          pendingErrors = [];
+        }
+      }
+      await this.flush(fileId, pending, pendingErrors);
+      await this.files.finish(fileId, 'completed');
+    } catch (error) {
+      const reason = error instanceof UploadError ? error.message : `stopped: ${(error as Error).message}`;
+      await this.files.finish(fileId, 'failed', `${reason}; transactions stored before this point are kept, and re-uploading the file stores only what is missing`).catch(() => undefined);
+      this.logger.error({ fileId, storeId: header.storeId, err: error }, 'file upload failed');
+      if (error instanceof UploadError) throw error;
+      throw new Error(`upload ${fileId} failed: ${(error as Error).message}`);
+    }
+    return (await this.report(header.storeId, fileId, 100, 0))!;
+  }
+
+  /** Parses the first transactions of a file without storing anything. */
+  async preview(header: UploadHeader, chunks: AsyncIterable<Buffer>, limit = 20): Promise<{ format: FileFormat; transactions: ParsedTransaction[]; errors: RowError[] }> {
+    const { firstLine, rest } = await peekFirstLine(this.limited(chunks));
+    const format = header.format ?? detectFormat(header.fileName, firstLine);
+    if (!format) throw new UploadError('invalid', `cannot tell the format of ${JSON.stringify(header.fileName)}; pass format`);
+    const transactions: ParsedTransaction[] = [];
+    const errors: RowError[] = [];
+    for await (const event of parseTransactions(rest, format)) {
+      if (event.kind === 'transaction') transactions.push(event.transaction);
+      else errors.push(event.error);
+      if (transactions.length >= limit || errors.length >= limit * 5) break;
+    }
+    return { format, transactions, errors };
+  }
+
+  async report(storeId: string, fileId: string, errorLimit: number, errorOffset: number): Promise<FileReport | undefined> {
+    const file = await this.files.find(storeId, fileId);
+    if (!file) return undefined;
+    const errors = await this.files.errors(fileId, errorLimit, errorOffset);
+    return { file, errorCount: Number(file.rejected), errors: errors.map((e) => ({ line: Number(e.line), field: e.field, reason: e.reason })) };
+  }
+
+  private async flush(fileId: string, records: TransactionRecord[], errors: RowError[]): Promise<void> {
+    if (records.length === 0 && errors.length === 0) return;
+    const storedByStore = await this.dataSource.transaction(async (manager) => {
+      const inserted = await this.transactions.insertMany(manager, records);
+      const stored = [...inserted.values()].reduce((a, b) => a + b, 0);
+      await this.files.recordBatch(manager, fileId, { accepted: records.length, stored, duplicates: records.length - stored, rejected: errors.length }, errors);
+      return inserted;
+    });
+    const stored = [...storedByStore.values()].reduce((a, b) => a + b, 0);
+    this.uploads.inc({ outcome: 'stored' }, stored);
+    this.uploads.inc({ outcome: 'duplicate' }, records.length - stored);
+    this.uploads.inc({ outcome: 'rejected' }, errors.length);
+    await this.batchEvents.publishCommitted('file', fileId, countByStore(records, storedByStore, []));
+  }
+
+  private toRecord(storeId: string, fileId: string, transaction: ParsedTransaction, uploadTime: string): TransactionRecord {
+    return {
+      storeId,
+      transactionId: transaction.transactionId,
+      occurredAt: transaction.occurredAt ?? uploadTime,
+      customerHash: transaction.customerId ? hashCustomer(this.options.customerHashKey, storeId, transaction.customerId) : undefined,
+      lines: transaction.lines,
+      source: 'file',
+      fileId,
+    };
+  }
+
+  private async *limited(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    let total = 0;
+    for await (const chunk of chunks) {
+      total += chunk.length;
+      if (total > this.options.maxUploadBytes) throw new UploadError('too-large', `the file is larger than the ${this.options.maxUploadBytes}-byte upload limit`);
+      yield chunk;
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import * as grpc from '@grpc/grpc-js';
+import { GrpcError, toServiceError, unary, type GrpcBinding } from '@tessera/common';
+import { ingestionV1 } from '@tessera/proto';
+import type { FileFormat } from '@tessera/formats';
+import { FileIngestService, UploadError, type FileReport, type UploadHeader } from '../file-ingest.service';
+import type { TransactionQueryService } from '../transaction-query.service';
+
+const { FileFormat: Format, FileStatus: Status } = ingestionV1;
+
+const FORMAT_NAMES: Record<number, FileFormat | undefined> = {
+  [Format.FILE_FORMAT_SEED_CSV]: 'seed-csv',
+  [Format.FILE_FORMAT_SEED_JSON]: 'seed-json',
+  [Format.FILE_FORMAT_LINEITEM_CSV]: 'lineitem-csv',
+  [Format.FILE_FORMAT_SPMF]: 'spmf',
+};
+const FORMAT_CODES = Object.fromEntries(Object.entries(FORMAT_NAMES).map(([code, name]) => [name, Number(code)])) as Record<FileFormat, ingestionV1.FileFormat>;
+
+/** Splits a client stream into its header and the byte chunks that follow. */
+async function readUpload(call: AsyncIterable<ingestionV1.UploadFileRequest>): Promise<{ header: UploadHeader; chunks: AsyncIterable<Buffer> }> {
+  const iterator = call[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done || first.value.part?.$case !== 'header') throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'the first message of an upload must be its header');
+  const header = first.value.part.value;
+  async function* chunks() {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      if (next.value.part?.$case !== 'chunk') throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'only chunks may follow the header');
+      yield next.value.part.value;
+    }
+  }
+  return { header: { storeId: header.storeId, fileName: header.fileName, format: FORMAT_NAMES[header.format] }, chunks: chunks() };
+}
+
+function toGrpcError(error: unknown): unknown {
+  if (error instanceof UploadError) return new GrpcError(error.kind === 'too-large' ? grpc.status.RESOURCE_EXHAUSTED : grpc.status.INVALID_ARGUMENT, error.message);
+  return error;
+}
+
+export function toFileSummary(report: FileReport): ingestionV1.FileSummary {
+  const { file } = report;
+  return {
+    fileId: file.file_id,
+    storeId: file.store_id,
+    fileName: file.file_name,
+    format: FORMAT_CODES[file.format as FileFormat] ?? Format.FILE_FORMAT_UNSPECIFIED,
+    status: file.status === 'completed' ? Status.FILE_STATUS_COMPLETED : file.status === 'failed' ? Status.FILE_STATUS_FAILED : Status.FILE_STATUS_PROCESSING,
+    transactionCount: file.stored,
+    accepted: file.accepted,
+    rejected: file.rejected,
+    duplicates: file.duplicates,
+    errorCount: String(report.errorCount),
+    errors: report.errors.map((e) => ({ line: String(e.line), field: e.field, reason: e.reason })),
+    failureReason: file.failure_reason ?? '',
+    createdAt: file.created_at.toISOString(),
+    completedAt: file.completed_at?.toISOString() ?? '',
+  };
+}
+
+/** gRPC handlers: each maps the request to one service call. */
+export function ingestionGrpcBinding(files: FileIngestService, queries: TransactionQueryService): GrpcBinding {
+  const implementation: ingestionV1.IngestionServiceServer = {
+    uploadFile: (call, callback) => {
+      readUpload(call)
+        .then(({ header, chunks }) => files.ingest(header, chunks))
+        .then(
+          (report) => callback(null, { file: toFileSummary(report) }),
+          (error) => callback(toServiceError(toGrpcError(error))),
+        );
+    },
+    previewFile: (call, callback) => {
+      readUpload(call)
+        .then(({ header, chunks }) => files.preview(header, chunks))
+        .then(
+          (preview) =>
+            callback(null, {
+              format: FORMAT_CODES[preview.format],
+              transactions: preview.transactions.map((t) => ({
+                line: String(t.line),
+                transactionId: t.transactionId,
+                occurredAt: t.occurredAt ?? '',
+                lines: t.lines.map((l) => ({ sku: l.sku, name: l.name ?? '', quantity: String(l.quantity), unitPriceCents: String(l.unitPriceCents ?? 0), unitProfitCents: String(l.unitProfitCents ?? 0), hasUnitProfit: l.unitProfitCents !== undefined, utilityCents: String(l.utilityCents) })),
+              })),
+              errors: preview.errors.map((e) => ({ line: String(e.line), field: e.field, reason: e.reason })),
+            }),
+          (error) => callback(toServiceError(toGrpcError(error))),
+        );
+    },
+    getFile: unary(async (request) => {
+      const report = await files.report(request.storeId, request.fileId, request.errorLimit || 100, request.errorOffset || 0);
+      if (!report) throw new GrpcError(grpc.status.NOT_FOUND, `no file ${request.fileId} for store ${request.storeId}`);
+      return { file: toFileSummary(report) };
+    }),
+    listTransactions: unary((request) => queries.list(request)),
+    streamTransactions: (call) => {
+      queries.stream(call.request.storeId, call.request.batchSize || 1000, (batch) => new Promise<void>((resolve) => (call.write({ transactions: batch }) ? resolve() : call.once('drain', () => resolve())))).then(
+        () => call.end(),
+        (error) => call.destroy(error as Error),
+      );
+    },
+    listStoreSummaries: unary((request) => queries.summaries(request.storeIds)),
+  };
+  return { definition: ingestionV1.IngestionServiceService, implementation };
+}

@@ -1,0 +1,20 @@
+import { busVariables, databaseVariables, defineConfig, httpVariables, observabilityVariables, vars } from '@tessera/common';
+
+export const ingestionConfig = defineConfig('ingestion', {
+  ...observabilityVariables,
+  ...httpVariables,
+  ...databaseVariables,
+  ...busVariables,
+  HTTP_PORT: vars.port({ description: 'HTTP port for health and metrics', default: '8082' }),
+  GRPC_PORT: vars.port({ description: 'gRPC port of the ingestion service', default: '50052' }),
+  CUSTOMER_HASH_KEY: vars.string({ description: 'Secret key (>= 32 chars) for hashing customer ids; customer ids are never stored in the clear', sensitive: true, minLength: 32 }),
+  MAX_UPLOAD_BYTES: vars.integer({ description: 'Largest accepted upload, in bytes', default: String(100 * 1024 * 1024), min: 1024 }),
+  POS_CONSUMER_GROUP: vars.string({ description: 'Kafka consumer group for pos.transactions.v1', default: 'tessera-ingestion' }),
+  POS_CONSUMER_ENABLED: vars.boolean({ description: 'Consume POS events from the bus', default: 'true' }),
+  POS_TOPIC: vars.string({ description: 'Topic of POS transaction events', default: 'pos.transactions.v1' }),
+  POS_DLQ_TOPIC: vars.string({ description: 'Dead-letter topic for rejected POS events', default: 'pos.transactions.dlq.v1' }),
+  BATCHES_TOPIC: vars.string({ description: 'Topic announcing committed ingestion batches', default: 'ingestion.batches.v1' }),
+  FILE_BATCH_SIZE: vars.integer({ description: 'Transactions stored per database transaction during file uploads', default: '1000', min: 1, max: 50000 }),
+});
+
+export type IngestionConfig = ReturnType<typeof ingestionConfig.load>;

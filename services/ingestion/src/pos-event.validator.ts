@@ -1,0 +1,82 @@
+import { createHmac } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { toCents } from '@tessera/formats';
+import type { TransactionRecord } from './transaction.model';
+
+/** Finds schemas/<name> by walking up from the compiled file, in the repo and in the image. */
+function loadSchema(name: string): object {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'schemas', name);
+    if (existsSync(candidate)) return JSON.parse(readFileSync(candidate, 'utf8'));
+    dir = dirname(dir);
+  }
+  throw new Error(`schema ${name} not found above ${__dirname}`);
+}
+
+export type PosValidation = { ok: true; record: TransactionRecord } | { ok: false; reason: string; fieldPath: string; storeId?: string; transactionId?: string };
+
+/**
+ * Validates a raw pos.transactions.v1 payload against the published JSON Schema and
+ * turns it into a record: money scaled to integer cents, the customer id replaced by a
+ * keyed hash. Every rejection names the field (JSON pointer) and the reason.
+ */
+export class PosEventValidator {
+  private readonly validate;
+
+  constructor(private readonly customerHashKey: string) {
+    const ajv = new Ajv2020({ allErrors: false, strict: true });
+    addFormats(ajv);
+    this.validate = ajv.compile(loadSchema('pos-transaction.v1.schema.json'));
+  }
+
+  check(payload: Buffer, messageKey: string | null): PosValidation {
+    let event: unknown;
+    try {
+      event = JSON.parse(payload.toString('utf8'));
+    } catch (error) {
+      return { ok: false, reason: `payload is not JSON: ${(error as Error).message}`, fieldPath: '' };
+    }
+    const loose = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
+    const ids = { storeId: typeof loose.storeId === 'string' ? loose.storeId : undefined, transactionId: typeof loose.transactionId === 'string' ? loose.transactionId : undefined };
+    if (!this.validate(event)) {
+      const error = this.validate.errors![0];
+      const fieldPath = error.keyword === 'required' ? `${error.instancePath}/${(error.params as { missingProperty: string }).missingProperty}` : error.keyword === 'additionalProperties' ? `${error.instancePath}/${(error.params as { additionalProperty: string }).additionalProperty}` : error.instancePath;
+      const reason = error.keyword === 'additionalProperties' ? 'is not a field of pos.transactions.v1' : error.message ?? 'is invalid';
+      return { ok: false, reason: `${fieldPath || '/'} ${reason}`, fieldPath, ...ids };
+    }
+    const valid = event as { transactionId: string; storeId: string; occurredAt: string; customerId?: string; lines: { sku: string; name?: string; quantity: number; unitPrice: number; unitProfit?: number }[] };
+    if (messageKey !== null && messageKey !== valid.storeId) {
+      return { ok: false, reason: `message key "${messageKey}" differs from storeId "${valid.storeId}"; events must be keyed by their store`, fieldPath: '/storeId', ...ids };
+    }
+    const skus = new Set<string>();
+    const lines: TransactionRecord['lines'] = [];
+    for (let i = 0; i < valid.lines.length; i++) {
+      const line = valid.lines[i];
+      if (skus.has(line.sku)) return { ok: false, reason: `sku "${line.sku}" appears in two lines; send one line per sku`, fieldPath: `/lines/${i}/sku`, ...ids };
+      skus.add(line.sku);
+      const unitPriceCents = toCents(line.unitPrice)!;
+      const unitProfitCents = line.unitProfit === undefined ? undefined : toCents(line.unitProfit)!;
+      lines.push({ sku: line.sku, name: line.name, quantity: line.quantity, unitPriceCents, unitProfitCents, utilityCents: line.quantity * (unitProfitCents ?? unitPriceCents) });
+    }
+    return {
+      ok: true,
+      record: {
+        storeId: valid.storeId,
+        transactionId: valid.transactionId,
+        occurredAt: new Date(valid.occurredAt).toISOString(),
+        customerHash: valid.customerId === undefined ? undefined : hashCustomer(this.customerHashKey, valid.storeId, valid.customerId),
+        lines,
+        source: 'pos',
+      },
+    };
+  }
+}
+
+/** Keyed hash of a customer id: linkable within the node for analytics, never reversible without the key. */
+export function hashCustomer(key: string, storeId: string, customerId: string): string {
+  return createHmac('sha256', key).update(`${storeId}\u0000${customerId}`).digest('hex').slice(0, 40);
+}

@@ -1,0 +1,98 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { totalUtilityCents, type TransactionRecord } from '../transaction.model';
+
+export interface StoredTransactionRow {
+  store_id: string;
+  transaction_id: string;
+  occurred_at: Date;
+  total_utility_cents: string;
+  lines: TransactionRecord['lines'];
+  source: 'pos' | 'file';
+  file_id: string | null;
+}
+
+export interface TransactionQuery {
+  startDate?: string;
+  endDate?: string;
+  minUtilityCents?: number;
+  limit: number;
+  offset: number;
+}
+
+/** Queries on stored transactions; every read names the store it reads. */
+export class TransactionRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Inserts in one statement; rows whose (store, transaction id) already exist are left as
+   * they are. Returns how many rows were new per store, so the caller can count duplicates.
+   */
+  async insertMany(manager: EntityManager, records: TransactionRecord[]): Promise<Map<string, number>> {
+    if (records.length === 0) return new Map();
+    const result: { store_id: string; inserted: string }[] = await manager.query(
+      `WITH inserted AS (
+         INSERT INTO transactions (store_id, transaction_id, occurred_at, customer_hash, total_utility_cents, line_count, lines, source, file_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::bigint[], $6::int[], $7::jsonb[], $8::text[], $9::uuid[])
+         ON CONFLICT (store_id, transaction_id) DO NOTHING
+         RETURNING store_id)
+       SELECT store_id, count(*)::text AS inserted FROM inserted GROUP BY store_id`,
+      [
+        records.map((r) => r.storeId),
+        records.map((r) => r.transactionId),
+        records.map((r) => r.occurredAt),
+        records.map((r) => r.customerHash ?? null),
+        records.map((r) => String(totalUtilityCents(r))),
+        records.map((r) => r.lines.length),
+        records.map((r) => JSON.stringify(r.lines)),
+        records.map((r) => r.source),
+        records.map((r) => r.fileId ?? null),
+      ],
+    );
+    return new Map(result.map((row) => [row.store_id, Number(row.inserted)]));
+  }
+
+  async list(storeId: string, query: TransactionQuery): Promise<{ rows: StoredTransactionRow[]; total: number }> {
+    const conditions = ['store_id = $1'];
+    const parameters: unknown[] = [storeId];
+    if (query.startDate) conditions.push(`occurred_at >= $${parameters.push(query.startDate)}`);
+    if (query.endDate) conditions.push(`occurred_at <= $${parameters.push(query.endDate)}`);
+    if (query.minUtilityCents !== undefined) conditions.push(`total_utility_cents >= $${parameters.push(query.minUtilityCents)}`);
+    const where = conditions.join(' AND ');
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::text AS total FROM transactions WHERE ${where}`, parameters);
+    const rows = await this.dataSource.query(
+      `SELECT store_id, transaction_id, occurred_at, total_utility_cents::text, lines, source, file_id FROM transactions WHERE ${where}
+       ORDER BY occurred_at, transaction_id LIMIT $${parameters.length + 1} OFFSET $${parameters.length + 2}`,
+      [...parameters, query.limit, query.offset],
+    );
+    return { rows, total: Number(total) };
+  }
+
+  /** Keyset-paged scan of one store's transactions, for mining. */
+  async *scan(storeId: string, batchSize: number): AsyncGenerator<StoredTransactionRow[]> {
+    let after = '';
+    for (;;) {
+      const rows: StoredTransactionRow[] = await this.dataSource.query(
+        `SELECT store_id, transaction_id, occurred_at, total_utility_cents::text, lines, source, file_id FROM transactions
+         WHERE store_id = $1 AND transaction_id > $2 ORDER BY transaction_id LIMIT $3`,
+        [storeId, after, batchSize],
+      );
+      if (rows.length === 0) return;
+      yield rows;
+      after = rows[rows.length - 1].transaction_id;
+    }
+  }
+
+  async countByStore(storeId: string): Promise<number> {
+    const [{ count }] = await this.dataSource.query(`SELECT count(*)::text AS count FROM transactions WHERE store_id = $1`, [storeId]);
+    return Number(count);
+  }
+
+  async summaries(storeIds: string[]): Promise<{ store_id: string; transaction_count: string; first_at: Date | null; last_at: Date | null; total_utility_cents: string }[]> {
+    const filter = storeIds.length > 0 ? 'WHERE store_id = ANY($1)' : '';
+    return this.dataSource.query(
+      `SELECT store_id, count(*)::text AS transaction_count, min(occurred_at) AS first_at, max(occurred_at) AS last_at, coalesce(sum(total_utility_cents), 0)::text AS total_utility_cents
+       FROM transactions ${filter} GROUP BY store_id ORDER BY store_id`,
+      storeIds.length > 0 ? [storeIds] : [],
+    );
+  }
+}

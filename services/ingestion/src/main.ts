@@ -44,7 +44,7 @@ export async function startIngestionService(env: Record<string, string | undefin
     module: { module: IngestionHttpModule, imports: [ObservabilityModule.forService(metrics, resources.healthChecks)] },
     logger,
     http: { host: config.HTTP_HOST, port: config.HTTP_PORT },
-    grpc: { host: config.HTTP_HOST, port: config.GRPC_PORT, bindings: () => [ingestionGrpcBinding(fileIngest, queries)] },
+    grpc: { host: config.HTTP_HOST, port: config.GRPC_PORT, bindings: () => [ingestionGrpcBinding(fileIngest, queries, pos)] },
   });
 
   let subscription: Subscription | undefined;

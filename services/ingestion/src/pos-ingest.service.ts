@@ -35,6 +35,27 @@ export class PosIngestService {
     };
   }
 
+  /**
+   * Events posted over REST by a store's POS system (API key bound to `storeId`): the same
+   * validation as Kafka events, stored synchronously, rejections answered to the caller.
+   */
+  async ingestDirect(storeId: string, events: Buffer[]): Promise<{ stored: number; duplicates: number; rejected: { index: number; transactionId?: string; fieldPath: string; reason: string }[] }> {
+    const valid: TransactionRecord[] = [];
+    const rejected: { index: number; transactionId?: string; fieldPath: string; reason: string }[] = [];
+    events.forEach((payload, index) => {
+      const result = this.validator.check(payload, storeId);
+      if (result.ok) valid.push(result.record);
+      else rejected.push({ index, transactionId: result.transactionId, fieldPath: result.fieldPath, reason: result.reason });
+    });
+    const storedByStore = await this.dataSource.transaction((manager) => this.transactions.insertMany(manager, valid));
+    const stored = storedByStore.get(storeId) ?? 0;
+    this.counters.events.inc({ outcome: 'stored' }, stored);
+    this.counters.events.inc({ outcome: 'duplicate' }, valid.length - stored);
+    this.counters.events.inc({ outcome: 'rejected' }, rejected.length);
+    await this.batchEvents.publishCommitted('pos', undefined, countByStore(valid, storedByStore, rejected.map(() => storeId)));
+    return { stored, duplicates: valid.length - stored, rejected };
+  }
+
   async ingestBatch(batch: BusMessage[]): Promise<{ stored: number; duplicates: number; rejected: number }> {
     const valid: TransactionRecord[] = [];
     const rejected: (RejectedEvent & { payload: Buffer; key: string | null })[] = [];

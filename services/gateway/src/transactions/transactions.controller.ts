@@ -1,10 +1,11 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { FileUploadService } from './file-upload.service';
 import { TransactionsService } from './transactions.service';
 import { FileStatusParams, FileStatusQuery, ListTransactionsQuery } from './transaction.dto';
 import { previewJson } from './transaction.json';
+import { PostPosEventsBody } from './pos-events.dto';
 import { requestIdOf } from '../http/request-id';
 
 const uploadBody = {
@@ -43,6 +44,13 @@ export class TransactionsController {
   @ApiBody(uploadBody)
   async preview(@Req() request: Request) {
     return previewJson((await this.uploads.preview(request, requestIdOf(request))) as never);
+  }
+
+  @Post('events')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'POS events over REST (for systems without Kafka): validated like pos.transactions.v1, stored once per transaction id' })
+  postEvents(@Body() body: PostPosEventsBody, @Req() request: Request) {
+    return this.transactions.postEvents(body.storeId, body.events, requestIdOf(request));
   }
 
   @Get()

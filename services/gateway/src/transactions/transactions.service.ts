@@ -27,6 +27,19 @@ export class TransactionsService {
     return { transactions: response.transactions.map(transactionJson), total: Number(response.total), limit, offset };
   }
 
+  async postEvents(storeId: string, events: Record<string, unknown>[], requestId?: string) {
+    const response = await callUnary(
+      this.ingestion.ingestEvents.bind(this.ingestion),
+      { storeId, events: events.map((event) => Buffer.from(JSON.stringify(event))), requestId: requestId ?? '' },
+      requestId,
+    ).catch((error) => Promise.reject(httpErrorFromGrpc(error, 'ingestion')));
+    return {
+      stored: Number(response.stored),
+      duplicates: Number(response.duplicates),
+      rejected: response.rejected.map((r) => ({ index: r.index, transactionId: r.transactionId || undefined, field: r.fieldPath, reason: r.reason })),
+    };
+  }
+
   async fileStatus(fileId: string, query: FileStatusQuery, requestId?: string) {
     const response = await callUnary(
       this.ingestion.getFile.bind(this.ingestion),

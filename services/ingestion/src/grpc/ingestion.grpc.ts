@@ -2,7 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import { GrpcError, toServiceError, unary, type GrpcBinding } from '@tessera/common';
 import { ingestionV1 } from '@tessera/proto';
 import type { FileFormat } from '@tessera/formats';
-import { FileIngestService, UploadError, type FileReport, type UploadHeader } from '../file-ingest.service';
+import { FileIngestService, STORE_ID_PATTERN, UploadError, type FileReport, type UploadHeader } from '../file-ingest.service';
+import type { PosIngestService } from '../pos-ingest.service';
 import type { TransactionQueryService } from '../transaction-query.service';
 
 const { FileFormat: Format, FileStatus: Status } = ingestionV1;
@@ -56,7 +57,7 @@ export function toFileSummary(report: FileReport): ingestionV1.FileSummary {
 }
 
 /** gRPC handlers: each maps the request to one service call. */
-export function ingestionGrpcBinding(files: FileIngestService, queries: TransactionQueryService): GrpcBinding {
+export function ingestionGrpcBinding(files: FileIngestService, queries: TransactionQueryService, pos: PosIngestService): GrpcBinding {
   const implementation: ingestionV1.IngestionServiceServer = {
     uploadFile: (call, callback) => {
       readUpload(call)
@@ -97,6 +98,16 @@ export function ingestionGrpcBinding(files: FileIngestService, queries: Transact
       );
     },
     listStoreSummaries: unary((request) => queries.summaries(request.storeIds)),
+    ingestEvents: unary(async (request) => {
+      if (!STORE_ID_PATTERN.test(request.storeId)) throw new GrpcError(grpc.status.INVALID_ARGUMENT, `storeId ${JSON.stringify(request.storeId)} is not a valid store id`);
+      if (request.events.length === 0 || request.events.length > 5000) throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'send between 1 and 5000 events per request');
+      const result = await pos.ingestDirect(request.storeId, request.events);
+      return {
+        stored: String(result.stored),
+        duplicates: String(result.duplicates),
+        rejected: result.rejected.map((r) => ({ index: r.index, transactionId: r.transactionId ?? '', fieldPath: r.fieldPath, reason: r.reason })),
+      };
+    }),
   };
   return { definition: ingestionV1.IngestionServiceService, implementation };
 }

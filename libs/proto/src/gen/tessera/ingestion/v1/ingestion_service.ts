@@ -123,6 +123,28 @@ export function fileStatusToJSON(object: FileStatus): string {
   }
 }
 
+export interface IngestEventsRequest {
+  /** Every event must belong to this store. */
+  storeId: string;
+  /** Each event as pos.transactions.v1 JSON. */
+  events: Buffer[];
+  requestId: string;
+}
+
+export interface EventRejection {
+  /** 0-based position in the request. */
+  index: number;
+  transactionId: string;
+  fieldPath: string;
+  reason: string;
+}
+
+export interface IngestEventsResponse {
+  stored: string;
+  duplicates: string;
+  rejected: EventRejection[];
+}
+
 export interface FileHeader {
   storeId: string;
   fileName: string;
@@ -259,6 +281,345 @@ export interface StoreSummary {
 export interface ListStoreSummariesResponse {
   stores: StoreSummary[];
 }
+
+function createBaseIngestEventsRequest(): IngestEventsRequest {
+  return { storeId: "", events: [], requestId: "" };
+}
+
+export const IngestEventsRequest: MessageFns<IngestEventsRequest> = {
+  encode(message: IngestEventsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.storeId !== "") {
+      writer.uint32(10).string(message.storeId);
+    }
+    for (const v of message.events) {
+      writer.uint32(18).bytes(v!);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IngestEventsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIngestEventsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.storeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.events.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IngestEventsRequest {
+    return {
+      storeId: isSet(object.storeId)
+        ? globalThis.String(object.storeId)
+        : isSet(object.store_id)
+        ? globalThis.String(object.store_id)
+        : "",
+      events: globalThis.Array.isArray(object?.events)
+        ? object.events.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: IngestEventsRequest): unknown {
+    const obj: any = {};
+    if (message.storeId !== "") {
+      obj.storeId = message.storeId;
+    }
+    if (message.events?.length) {
+      obj.events = message.events.map((e) => base64FromBytes(e));
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<IngestEventsRequest>, I>>(base?: I): IngestEventsRequest {
+    return IngestEventsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<IngestEventsRequest>, I>>(object: I): IngestEventsRequest {
+    const message = createBaseIngestEventsRequest();
+    message.storeId = object.storeId ?? "";
+    message.events = object.events?.map((e) => e) || [];
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseEventRejection(): EventRejection {
+  return { index: 0, transactionId: "", fieldPath: "", reason: "" };
+}
+
+export const EventRejection: MessageFns<EventRejection> = {
+  encode(message: EventRejection, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.index !== 0) {
+      writer.uint32(8).int32(message.index);
+    }
+    if (message.transactionId !== "") {
+      writer.uint32(18).string(message.transactionId);
+    }
+    if (message.fieldPath !== "") {
+      writer.uint32(26).string(message.fieldPath);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventRejection {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventRejection();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.index = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.transactionId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.fieldPath = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventRejection {
+    return {
+      index: isSet(object.index) ? globalThis.Number(object.index) : 0,
+      transactionId: isSet(object.transactionId)
+        ? globalThis.String(object.transactionId)
+        : isSet(object.transaction_id)
+        ? globalThis.String(object.transaction_id)
+        : "",
+      fieldPath: isSet(object.fieldPath)
+        ? globalThis.String(object.fieldPath)
+        : isSet(object.field_path)
+        ? globalThis.String(object.field_path)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: EventRejection): unknown {
+    const obj: any = {};
+    if (message.index !== 0) {
+      obj.index = Math.round(message.index);
+    }
+    if (message.transactionId !== "") {
+      obj.transactionId = message.transactionId;
+    }
+    if (message.fieldPath !== "") {
+      obj.fieldPath = message.fieldPath;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EventRejection>, I>>(base?: I): EventRejection {
+    return EventRejection.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EventRejection>, I>>(object: I): EventRejection {
+    const message = createBaseEventRejection();
+    message.index = object.index ?? 0;
+    message.transactionId = object.transactionId ?? "";
+    message.fieldPath = object.fieldPath ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseIngestEventsResponse(): IngestEventsResponse {
+  return { stored: "0", duplicates: "0", rejected: [] };
+}
+
+export const IngestEventsResponse: MessageFns<IngestEventsResponse> = {
+  encode(message: IngestEventsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.stored !== "0") {
+      writer.uint32(8).int64(message.stored);
+    }
+    if (message.duplicates !== "0") {
+      writer.uint32(16).int64(message.duplicates);
+    }
+    for (const v of message.rejected) {
+      EventRejection.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IngestEventsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIngestEventsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.stored = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.duplicates = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.rejected.push(EventRejection.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IngestEventsResponse {
+    return {
+      stored: isSet(object.stored) ? globalThis.String(object.stored) : "0",
+      duplicates: isSet(object.duplicates) ? globalThis.String(object.duplicates) : "0",
+      rejected: globalThis.Array.isArray(object?.rejected)
+        ? object.rejected.map((e: any) => EventRejection.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: IngestEventsResponse): unknown {
+    const obj: any = {};
+    if (message.stored !== "0") {
+      obj.stored = message.stored;
+    }
+    if (message.duplicates !== "0") {
+      obj.duplicates = message.duplicates;
+    }
+    if (message.rejected?.length) {
+      obj.rejected = message.rejected.map((e) => EventRejection.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<IngestEventsResponse>, I>>(base?: I): IngestEventsResponse {
+    return IngestEventsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<IngestEventsResponse>, I>>(object: I): IngestEventsResponse {
+    const message = createBaseIngestEventsResponse();
+    message.stored = object.stored ?? "0";
+    message.duplicates = object.duplicates ?? "0";
+    message.rejected = object.rejected?.map((e) => EventRejection.fromPartial(e)) || [];
+    return message;
+  },
+};
 
 function createBaseFileHeader(): FileHeader {
   return { storeId: "", fileName: "", format: 0, requestId: "" };
@@ -2722,6 +3083,20 @@ export const IngestionServiceService = {
       Buffer.from(ListStoreSummariesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListStoreSummariesResponse => ListStoreSummariesResponse.decode(value),
   },
+  /**
+   * POS events sent over REST (with an API key) instead of Kafka: validated like
+   * pos.transactions.v1 events and stored synchronously.
+   */
+  ingestEvents: {
+    path: "/tessera.ingestion.v1.IngestionService/IngestEvents" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: IngestEventsRequest): Buffer => Buffer.from(IngestEventsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): IngestEventsRequest => IngestEventsRequest.decode(value),
+    responseSerialize: (value: IngestEventsResponse): Buffer =>
+      Buffer.from(IngestEventsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): IngestEventsResponse => IngestEventsResponse.decode(value),
+  },
 } as const;
 
 export interface IngestionServiceServer extends UntypedServiceImplementation {
@@ -2737,6 +3112,11 @@ export interface IngestionServiceServer extends UntypedServiceImplementation {
   streamTransactions: handleServerStreamingCall<StreamTransactionsRequest, StreamTransactionsResponse>;
   /** Per-store counts of what was ingested. */
   listStoreSummaries: handleUnaryCall<ListStoreSummariesRequest, ListStoreSummariesResponse>;
+  /**
+   * POS events sent over REST (with an API key) instead of Kafka: validated like
+   * pos.transactions.v1 events and stored synchronously.
+   */
+  ingestEvents: handleUnaryCall<IngestEventsRequest, IngestEventsResponse>;
 }
 
 export interface IngestionServiceClient extends Client {
@@ -2831,6 +3211,25 @@ export interface IngestionServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListStoreSummariesResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * POS events sent over REST (with an API key) instead of Kafka: validated like
+   * pos.transactions.v1 events and stored synchronously.
+   */
+  ingestEvents(
+    request: IngestEventsRequest,
+    callback: (error: ServiceError | null, response: IngestEventsResponse) => void,
+  ): ClientUnaryCall;
+  ingestEvents(
+    request: IngestEventsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: IngestEventsResponse) => void,
+  ): ClientUnaryCall;
+  ingestEvents(
+    request: IngestEventsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: IngestEventsResponse) => void,
   ): ClientUnaryCall;
 }
 

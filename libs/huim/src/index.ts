@@ -1,1 +1,18 @@
-export {};
+/**
+ * @tessera/huim: high-utility itemset mining (EFIM-based) in pure TypeScript.
+ * See README.md for definitions and the API.
+ */
+export { ItemDictionary, DatabaseBuilder, fromTransactions, toTransactions, compareKeys } from './database';
+export type { ItemKey, UtilityDatabase, InputTransaction } from './database';
+export { readSpmf, SpmfParseError, formatSpmfLine } from './spmf';
+export type { MineOptions } from './options';
+export { resolveMinUtility, minSupportCount } from './options';
+export { mine } from './mine';
+export type { Pattern, MineResult, MineStats } from './mine';
+export { mineParallel } from './parallel';
+export type { ParallelOptions } from './parallel';
+export { measure } from './measure';
+export type { ItemsetLike } from './measure';
+export { bruteForce } from './oracle/bruteforce';
+export { huiMiner } from './oracle/huiminer';
+export type { OracleItemset } from './oracle/huiminer';

@@ -50,7 +50,7 @@ export class PosEventValidator {
     }
     const valid = event as { transactionId: string; storeId: string; occurredAt: string; customerId?: string; lines: { sku: string; name?: string; quantity: number; unitPrice: number; unitProfit?: number }[] };
     if (messageKey !== null && messageKey !== valid.storeId) {
-      return { ok: false, reason: `message key "${messageKey}" differs from storeId "${valid.storeId}"; events must be keyed by their store`, fieldPath: '/storeId', ...ids };
+      return { ok: false, reason: `storeId "${valid.storeId}" is not the store "${messageKey}" the event was sent for (Kafka message key or request store)`, fieldPath: '/storeId', ...ids };
     }
     const skus = new Set<string>();
     const lines: TransactionRecord['lines'] = [];

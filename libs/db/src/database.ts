@@ -57,3 +57,20 @@ export async function pingDatabase(dataSource: DataSource): Promise<void> {
   if (!dataSource.isInitialized) throw new Error('database not initialised');
   await dataSource.query('SELECT 1');
 }
+
+/** The schema a data source (or a migration's query runner) works in. */
+export function schemaOf(source: DataSource | { connection: DataSource }): string {
+  const dataSource = source instanceof DataSource ? source : source.connection;
+  const schema = (dataSource.options as { schema?: string }).schema;
+  if (!schema || !SCHEMA_NAME.test(schema)) throw new Error('the data source has no valid schema');
+  return schema;
+}
+
+/**
+ * A schema-qualified table name for raw SQL. Every query names its schema explicitly:
+ * in the embedded mode all services share one PGlite session, so search_path cannot be
+ * relied on to keep a service inside its own schema.
+ */
+export function tableIn(source: DataSource | { connection: DataSource }, table: string): string {
+  return `"${schemaOf(source)}"."${table}"`;
+}

@@ -1,11 +1,13 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { tableIn } from '@tessera/db';
 
 export class CreateIngestionTables1732200000000 implements MigrationInterface {
   name = 'CreateIngestionTables1732200000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    const t = (name: string) => tableIn(queryRunner, name);
     await queryRunner.query(`
-      CREATE TABLE transactions (
+      CREATE TABLE ${t('transactions')} (
         store_id text NOT NULL,
         transaction_id text NOT NULL,
         occurred_at timestamptz NOT NULL,
@@ -18,9 +20,9 @@ export class CreateIngestionTables1732200000000 implements MigrationInterface {
         received_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (store_id, transaction_id)
       )`);
-    await queryRunner.query(`CREATE INDEX transactions_store_time ON transactions (store_id, occurred_at)`);
+    await queryRunner.query(`CREATE INDEX transactions_store_time ON ${t('transactions')} (store_id, occurred_at)`);
     await queryRunner.query(`
-      CREATE TABLE files (
+      CREATE TABLE ${t('files')} (
         file_id uuid PRIMARY KEY,
         store_id text NOT NULL,
         file_name text NOT NULL,
@@ -34,17 +36,17 @@ export class CreateIngestionTables1732200000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         completed_at timestamptz
       )`);
-    await queryRunner.query(`CREATE INDEX files_store ON files (store_id, created_at)`);
+    await queryRunner.query(`CREATE INDEX files_store ON ${t('files')} (store_id, created_at)`);
     await queryRunner.query(`
-      CREATE TABLE file_errors (
-        file_id uuid NOT NULL REFERENCES files (file_id) ON DELETE CASCADE,
+      CREATE TABLE ${t('file_errors')} (
+        file_id uuid NOT NULL REFERENCES ${t('files')} (file_id) ON DELETE CASCADE,
         line bigint NOT NULL,
         field text NOT NULL,
         reason text NOT NULL,
         PRIMARY KEY (file_id, line, field)
       )`);
     await queryRunner.query(`
-      CREATE TABLE rejected_events (
+      CREATE TABLE ${t('rejected_events')} (
         topic text NOT NULL,
         partition integer NOT NULL,
         "offset" bigint NOT NULL,
@@ -58,9 +60,10 @@ export class CreateIngestionTables1732200000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE rejected_events`);
-    await queryRunner.query(`DROP TABLE file_errors`);
-    await queryRunner.query(`DROP TABLE files`);
-    await queryRunner.query(`DROP TABLE transactions`);
+    const t = (name: string) => tableIn(queryRunner, name);
+    await queryRunner.query(`DROP TABLE ${t('rejected_events')}`);
+    await queryRunner.query(`DROP TABLE ${t('file_errors')}`);
+    await queryRunner.query(`DROP TABLE ${t('files')}`);
+    await queryRunner.query(`DROP TABLE ${t('transactions')}`);
   }
 }

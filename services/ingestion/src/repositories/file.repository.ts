@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { tableIn } from '@tessera/db';
 
 export interface FileRow {
   file_id: string;
@@ -23,15 +24,19 @@ export interface FileCounts {
 }
 
 export class FileRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly t: Record<'files' | 'file_errors', string>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.t = { files: tableIn(dataSource, 'files'), file_errors: tableIn(dataSource, 'file_errors') };
+  }
 
   async create(file: { fileId: string; storeId: string; fileName: string; format: string }): Promise<void> {
-    await this.dataSource.query(`INSERT INTO files (file_id, store_id, file_name, format, status) VALUES ($1, $2, $3, $4, 'processing')`, [file.fileId, file.storeId, file.fileName, file.format]);
+    await this.dataSource.query(`INSERT INTO ${this.t.files} (file_id, store_id, file_name, format, status) VALUES ($1, $2, $3, $4, 'processing')`, [file.fileId, file.storeId, file.fileName, file.format]);
   }
 
   /** Adds a committed batch's counts and row errors, inside the batch's transaction. */
   async recordBatch(manager: EntityManager, fileId: string, counts: FileCounts, errors: { line: number; field: string; reason: string }[]): Promise<void> {
-    await manager.query(`UPDATE files SET accepted = accepted + $2, stored = stored + $3, duplicates = duplicates + $4, rejected = rejected + $5 WHERE file_id = $1`, [
+    await manager.query(`UPDATE ${this.t.files} SET accepted = accepted + $2, stored = stored + $3, duplicates = duplicates + $4, rejected = rejected + $5 WHERE file_id = $1`, [
       fileId,
       counts.accepted,
       counts.stored,
@@ -40,20 +45,20 @@ export class FileRepository {
     ]);
     if (errors.length > 0) {
       await manager.query(
-        `INSERT INTO file_errors (file_id, line, field, reason) SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
+        `INSERT INTO ${this.t.file_errors} (file_id, line, field, reason) SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
         [fileId, errors.map((e) => e.line), errors.map((e) => e.field), errors.map((e) => e.reason)],
       );
     }
   }
 
   async finish(fileId: string, status: 'completed' | 'failed', failureReason?: string): Promise<void> {
-    await this.dataSource.query(`UPDATE files SET status = $2, failure_reason = $3, completed_at = now() WHERE file_id = $1`, [fileId, status, failureReason ?? null]);
+    await this.dataSource.query(`UPDATE ${this.t.files} SET status = $2, failure_reason = $3, completed_at = now() WHERE file_id = $1`, [fileId, status, failureReason ?? null]);
   }
 
   /** Uploads cut off by a crash: mark them failed with what the uploader should do. */
   async failInterrupted(): Promise<number> {
     const rows = await this.dataSource.query(
-      `UPDATE files SET status = 'failed', completed_at = now(),
+      `UPDATE ${this.t.files} SET status = 'failed', completed_at = now(),
          failure_reason = 'interrupted: the ingestion service stopped during the upload; the ' || stored || ' transactions stored before that are kept; upload the file again and they are recognised as duplicates'
        WHERE status = 'processing' RETURNING file_id`,
     );
@@ -63,19 +68,19 @@ export class FileRepository {
   async find(storeId: string, fileId: string): Promise<FileRow | undefined> {
     const rows: FileRow[] = await this.dataSource.query(
       `SELECT file_id, store_id, file_name, format, status, accepted::text, stored::text, duplicates::text, rejected::text, failure_reason, created_at, completed_at
-       FROM files WHERE store_id = $1 AND file_id = $2`,
+       FROM ${this.t.files} WHERE store_id = $1 AND file_id = $2`,
       [storeId, fileId],
     );
     return rows[0];
   }
 
   async errors(fileId: string, limit: number, offset: number): Promise<{ line: string; field: string; reason: string }[]> {
-    return this.dataSource.query(`SELECT line::text, field, reason FROM file_errors WHERE file_id = $1 ORDER BY line, field LIMIT $2 OFFSET $3`, [fileId, limit, offset]);
+    return this.dataSource.query(`SELECT line::text, field, reason FROM ${this.t.file_errors} WHERE file_id = $1 ORDER BY line, field LIMIT $2 OFFSET $3`, [fileId, limit, offset]);
   }
 
   async countByStore(storeIds: string[]): Promise<Map<string, number>> {
     const rows: { store_id: string; count: string }[] = await this.dataSource.query(
-      `SELECT store_id, count(*)::text AS count FROM files ${storeIds.length ? 'WHERE store_id = ANY($1)' : ''} GROUP BY store_id`,
+      `SELECT store_id, count(*)::text AS count FROM ${this.t.files} ${storeIds.length ? 'WHERE store_id = ANY($1)' : ''} GROUP BY store_id`,
       storeIds.length ? [storeIds] : [],
     );
     return new Map(rows.map((r) => [r.store_id, Number(r.count)]));

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { tableIn } from '@tessera/db';
 import { totalUtilityCents, type TransactionRecord } from '../transaction.model';
 
 export interface StoredTransactionRow {
@@ -21,7 +22,11 @@ export interface TransactionQuery {
 
 /** Queries on stored transactions; every read names the store it reads. */
 export class TransactionRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly t: Record<'transactions', string>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.t = { transactions: tableIn(dataSource, 'transactions') };
+  }
 
   /**
    * Inserts in one statement; rows whose (store, transaction id) already exist are left as
@@ -31,7 +36,7 @@ export class TransactionRepository {
     if (records.length === 0) return new Map();
     const result: { store_id: string; inserted: string }[] = await manager.query(
       `WITH inserted AS (
-         INSERT INTO transactions (store_id, transaction_id, occurred_at, customer_hash, total_utility_cents, line_count, lines, source, file_id)
+         INSERT INTO ${this.t.transactions} (store_id, transaction_id, occurred_at, customer_hash, total_utility_cents, line_count, lines, source, file_id)
          SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::bigint[], $6::int[], $7::jsonb[], $8::text[], $9::uuid[])
          ON CONFLICT (store_id, transaction_id) DO NOTHING
          RETURNING store_id)
@@ -58,9 +63,9 @@ export class TransactionRepository {
     if (query.endDate) conditions.push(`occurred_at <= $${parameters.push(query.endDate)}`);
     if (query.minUtilityCents !== undefined) conditions.push(`total_utility_cents >= $${parameters.push(query.minUtilityCents)}`);
     const where = conditions.join(' AND ');
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::text AS total FROM transactions WHERE ${where}`, parameters);
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::text AS total FROM ${this.t.transactions} WHERE ${where}`, parameters);
     const rows = await this.dataSource.query(
-      `SELECT store_id, transaction_id, occurred_at, total_utility_cents::text, lines, source, file_id FROM transactions WHERE ${where}
+      `SELECT store_id, transaction_id, occurred_at, total_utility_cents::text, lines, source, file_id FROM ${this.t.transactions} WHERE ${where}
        ORDER BY occurred_at, transaction_id LIMIT $${parameters.length + 1} OFFSET $${parameters.length + 2}`,
       [...parameters, query.limit, query.offset],
     );
@@ -72,7 +77,7 @@ export class TransactionRepository {
     let after = '';
     for (;;) {
       const rows: StoredTransactionRow[] = await this.dataSource.query(
-        `SELECT store_id, transaction_id, occurred_at, total_utility_cents::text, lines, source, file_id FROM transactions
+        `SELECT store_id, transaction_id, occurred_at, total_utility_cents::text, lines, source, file_id FROM ${this.t.transactions}
          WHERE store_id = $1 AND transaction_id > $2 ORDER BY transaction_id LIMIT $3`,
         [storeId, after, batchSize],
       );
@@ -83,7 +88,7 @@ export class TransactionRepository {
   }
 
   async countByStore(storeId: string): Promise<number> {
-    const [{ count }] = await this.dataSource.query(`SELECT count(*)::text AS count FROM transactions WHERE store_id = $1`, [storeId]);
+    const [{ count }] = await this.dataSource.query(`SELECT count(*)::text AS count FROM ${this.t.transactions} WHERE store_id = $1`, [storeId]);
     return Number(count);
   }
 
@@ -91,7 +96,7 @@ export class TransactionRepository {
     const filter = storeIds.length > 0 ? 'WHERE store_id = ANY($1)' : '';
     return this.dataSource.query(
       `SELECT store_id, count(*)::text AS transaction_count, min(occurred_at) AS first_at, max(occurred_at) AS last_at, coalesce(sum(total_utility_cents), 0)::text AS total_utility_cents
-       FROM transactions ${filter} GROUP BY store_id ORDER BY store_id`,
+       FROM ${this.t.transactions} ${filter} GROUP BY store_id ORDER BY store_id`,
       storeIds.length > 0 ? [storeIds] : [],
     );
   }

@@ -91,7 +91,7 @@ for (const tier of tiers) {
   if (tierFiles.length === 0) continue;
   console.log(`> ${tier} tier: ${tierFiles.length} files`);
   for (const f of tierFiles) console.log(`  ${relative(root, f)}`);
-  const tapFile = join(root, '.cache/test-results', `${tier}.tap`);
+  const tapFile = join(root, '.cache/test-results', `${tier}-${process.pid}.tap`); // per run: concurrent runs must not share it
   const res = spawnSync(
     process.execPath,
     ['--test', `--test-concurrency=${tier === 'unit' ? 2 : 1}`, '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...tierFiles],

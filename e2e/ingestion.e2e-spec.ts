@@ -167,7 +167,8 @@ describe('ingestion end to end (real Postgres, real Kafka, separate processes)',
     assert.ok(before < total, `killed mid-way (${before} of ${total} stored)`);
     // Send a few duplicates of what was already consumed, as a POS would after a timeout.
     await producer.send({ topic: topics.pos, messages: messages.slice(0, 200) });
-    ingestion = await startServiceProcess('ingestion', ingestionEnv);
+    // Restarted on the same ports, as a restarted pod keeps its address: the gateway reconnects.
+    ingestion = await startServiceProcess('ingestion', ingestionEnv, { httpPort: ingestion.httpPort, grpcPort: ingestion.grpcPort });
     await waitFor(`${total} stored after restart`, async () => (await storedCount([storeId])) === total, 120_000);
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(await storedCount([storeId]), total);

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
-export const REPO_ROOT = resolve(__dirname, '../..');
+// e2e/dist/support -> repository root
+export const REPO_ROOT = resolve(__dirname, '../../..');
 const TESSERA_BIN = resolve(REPO_ROOT, 'apps/cli/bin/tessera.js');
 
 export async function freePort(): Promise<number> {
@@ -41,9 +42,9 @@ export interface ServiceProcess {
 }
 
 /** Starts `tessera serve <name>` as its own process and waits until /health/ready answers 200. */
-export async function startServiceProcess(name: string, env: Record<string, string>, options: { grpc?: boolean } = {}): Promise<ServiceProcess> {
-  const httpPort = await freePort();
-  const grpcPort = options.grpc === false ? undefined : await freePort();
+export async function startServiceProcess(name: string, env: Record<string, string>, options: { grpc?: boolean; httpPort?: number; grpcPort?: number } = {}): Promise<ServiceProcess> {
+  const httpPort = options.httpPort ?? (await freePort());
+  const grpcPort = options.grpc === false ? undefined : (options.grpcPort ?? (await freePort()));
   let output = '';
   const child = spawn(process.execPath, [TESSERA_BIN, 'serve', name], {
     cwd: REPO_ROOT,

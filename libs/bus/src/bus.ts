@@ -1,9 +1,11 @@
+/** A record to publish. `key` decides the partition (same key, same partition, same order): use the store id. */
 export interface BusRecord {
   key?: string;
   value: Buffer | string;
   headers?: Record<string, string>;
 }
 
+/** A delivered record. `offset` and `timestamp` are decimal strings (Kafka's int64s). */
 export interface BusMessage {
   topic: string;
   partition: number;
@@ -11,62 +13,76 @@ export interface BusMessage {
   key: string | null;
   value: Buffer;
   headers: Record<string, string>;
+  /** Milliseconds since the epoch, as a decimal string. */
   timestamp: string;
 }
 
 export interface SubscribeOptions {
+  /** Consumer group: every group gets every message; within a group each partition goes to one subscriber. */
   groupId: string;
   topics: string[];
+  /** Where a group with no committed offset starts: the oldest retained message (true) or new messages only (false, default). */
   fromBeginning?: boolean;
-  /** Largest batch handed to the handler at once (default 1000). */
+  /** Most messages handed to one handler call (default 500). A batch never spans partitions. */
   maxBatchSize?: number;
 }
 
 /**
- * Handles one batch of one partition, in offset order. The batch's offsets are committed
- * only after the returned promise resolves; if it rejects, the same batch is delivered
- * again after a backoff. Handlers must therefore be idempotent.
+ * Handles one batch, all from one topic-partition, in offset order. The batch's offsets are committed only
+ * after the returned promise resolves; if it rejects, nothing of the batch is committed and it is delivered
+ * again after a backoff. Must be idempotent: a crash between the handler's own commit and the offset commit
+ * delivers the batch again.
  */
 export type BatchHandler = (batch: BusMessage[]) => Promise<void>;
 
 export interface Subscription {
+  /** Stops delivery to this subscriber: waits for an in-flight handler call, commits it if it succeeded, leaves the group. */
   close(): Promise<void>;
-}
-
-export interface BusLogger {
-  debug(object: object, message?: string): void;
-  info(object: object, message?: string): void;
-  warn(object: object, message?: string): void;
-  error(object: object, message?: string): void;
 }
 
 export interface Bus {
+  /** Resolves once every record is durably accepted (Kafka: acks=all, idempotent producer). */
   publish(topic: string, records: BusRecord[]): Promise<void>;
+  /** Resolves once the subscriber has joined its group. */
   subscribe(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription>;
   healthy(): Promise<boolean>;
+  /** Closes every subscription (gracefully) and the producer. */
   close(): Promise<void>;
 }
 
-export const Topics = {
-  posTransactions: 'pos.transactions.v1',
-  posTransactionsDlq: 'pos.transactions.dlq.v1',
-  ingestionBatches: 'ingestion.batches.v1',
-  miningJobs: 'mining.jobs.v1',
-  federationRounds: 'federation.rounds.v1',
-  privacyLedger: 'privacy.ledger.v1',
-} as const;
+/** Backoff between redeliveries of a batch whose handler failed: initial, doubling per failure, capped. */
+export interface RedeliveryBackoff {
+  initialMs?: number;
+  maxMs?: number;
+}
 
-/** Partition counts the services expect (scripts/infra/up.sh creates them so). */
-export const TOPIC_PARTITIONS: Record<string, number> = {
-  [Topics.posTransactions]: 6,
-  [Topics.posTransactionsDlq]: 3,
-  [Topics.ingestionBatches]: 3,
-  [Topics.miningJobs]: 3,
-  [Topics.federationRounds]: 3,
-  [Topics.privacyLedger]: 3,
-};
+export const DEFAULT_MAX_BATCH_SIZE = 500;
+export const DEFAULT_BACKOFF: Required<RedeliveryBackoff> = { initialMs: 200, maxMs: 30_000 };
 
-/** Exponential backoff for redelivering a failed batch: 100 ms doubling to 5 s. */
+export function backoffDelay(failures: number, backoff: RedeliveryBackoff | undefined): number {
+  const initial = backoff?.initialMs ?? DEFAULT_BACKOFF.initialMs;
+  const max = backoff?.maxMs ?? DEFAULT_BACKOFF.maxMs;
+  const exp = Math.min(Math.max(failures - 1, 0), 30);
+  return Math.min(max, initial * 2 ** exp);
+}
+
+export function toBuffer(value: Buffer | string): Buffer {
+  return typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+}
+
+export function validateSubscribeOptions(options: SubscribeOptions): void {
+  if (!options.groupId) throw new Error('subscribe: groupId is required');
+  if (!Array.isArray(options.topics) || options.topics.length === 0) throw new Error('subscribe: topics must be a non-empty array');
+  if (options.maxBatchSize !== undefined && !(Number.isInteger(options.maxBatchSize) && options.maxBatchSize > 0)) {
+    throw new Error(`subscribe: maxBatchSize must be a positive integer, got ${options.maxBatchSize}`);
+  }
+}
+
+/** Redelivery delay of the n-th retry (0-based): 100 ms doubling to 5 s. Kept for callers of the first API. */
 export function redeliveryDelay(attempt: number): number {
   return Math.min(5000, 100 * 2 ** Math.min(attempt, 6));
 }
+
+export type { BusLogger } from './logger';
+export { Topics, TopicPartitions, TOPIC_PARTITIONS, TopicSpecs } from './topics';
+export type { TopicName, TopicSpec } from './topics';

@@ -11,5 +11,5 @@ export const FEDERATION_SCHEMA = 'federation';
  */
 export async function startFederationService(env: Record<string, string | undefined> = process.env, deps: { bus?: Bus } = {}): Promise<RunningService> {
   const config = federationConfig.load(env);
-  return startBasicService({ name: 'federation', config, schema: FEDERATION_SCHEMA, useBus: true, bus: deps.bus });
+  return startBasicService({ name: 'federation', config, schema: config.DATABASE_SCHEMA ?? FEDERATION_SCHEMA, useBus: true, bus: deps.bus });
 }

@@ -22,7 +22,7 @@ export interface IngestionService extends RunningService {
 /** Boots the store node's ingestion service: migrations, gRPC, the POS consumer, health and metrics. */
 export async function startIngestionService(env: Record<string, string | undefined> = process.env, deps: { bus?: Bus; schema?: string } = {}): Promise<IngestionService> {
   const config = ingestionConfig.load(env);
-  const resources = await openServiceResources({ name: 'ingestion', config, database: { schema: deps.schema ?? INGESTION_SCHEMA, migrations: ingestionMigrations }, useBus: true, bus: deps.bus });
+  const resources = await openServiceResources({ name: 'ingestion', config, database: { schema: deps.schema ?? config.DATABASE_SCHEMA ?? INGESTION_SCHEMA, migrations: ingestionMigrations }, useBus: true, bus: deps.bus });
   const { logger, metrics, dataSource, bus } = resources;
   const transactions = new TransactionRepository(dataSource!);
   const files = new FileRepository(dataSource!);

@@ -11,5 +11,5 @@ export const INSIGHTS_SCHEMA = 'insights';
  */
 export async function startInsightsService(env: Record<string, string | undefined> = process.env, deps: { bus?: Bus } = {}): Promise<RunningService> {
   const config = insightsConfig.load(env);
-  return startBasicService({ name: 'insights', config, schema: INSIGHTS_SCHEMA, useBus: true, bus: deps.bus });
+  return startBasicService({ name: 'insights', config, schema: config.DATABASE_SCHEMA ?? INSIGHTS_SCHEMA, useBus: true, bus: deps.bus });
 }

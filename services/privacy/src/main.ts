@@ -23,7 +23,7 @@ export interface PrivacyService extends RunningService {
  */
 export async function startPrivacyService(env: Record<string, string | undefined> = process.env, deps: { bus?: Bus; schema?: string } = {}): Promise<PrivacyService> {
   const config = privacyConfig.load(env);
-  const resources = await openServiceResources({ name: 'privacy', config, database: { schema: deps.schema ?? PRIVACY_SCHEMA, migrations: privacyMigrations }, useBus: true, bus: deps.bus });
+  const resources = await openServiceResources({ name: 'privacy', config, database: { schema: deps.schema ?? config.DATABASE_SCHEMA ?? PRIVACY_SCHEMA, migrations: privacyMigrations }, useBus: true, bus: deps.bus });
   const repository = new BudgetRepository(resources.dataSource!, { epsilonCap: config.DEFAULT_EPSILON_CAP, delta: config.DEFAULT_DELTA, defaultRoundEpsilon: config.DEFAULT_ROUND_EPSILON });
   const budgets = new BudgetService(repository, resources.bus, config.LEDGER_TOPIC, resources.logger, resources.metrics);
   const running = await bootService({

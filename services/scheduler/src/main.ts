@@ -11,5 +11,5 @@ export const SCHEDULER_SCHEMA = 'scheduler';
  */
 export async function startSchedulerService(env: Record<string, string | undefined> = process.env, deps: { bus?: Bus } = {}): Promise<RunningService> {
   const config = schedulerConfig.load(env);
-  return startBasicService({ name: 'scheduler', config, schema: SCHEDULER_SCHEMA, useBus: true, bus: deps.bus });
+  return startBasicService({ name: 'scheduler', config, schema: config.DATABASE_SCHEMA ?? SCHEDULER_SCHEMA, useBus: true, bus: deps.bus });
 }

@@ -14,6 +14,15 @@ export const httpVariables = {
 export const databaseVariables = {
   DATABASE_URL: vars.url({ protocols: ['postgres:', 'postgresql:'], description: 'Postgres connection URL; the service uses its own schema in this database', sensitive: true }),
   DATABASE_POOL_SIZE: vars.integer({ min: 1, max: 100, description: 'Maximum Postgres connections in the pool', default: '10' }),
+  DATABASE_SCHEMA: {
+    description: 'Postgres schema this service owns (default: the service name); lets several store nodes share one database',
+    default: '-',
+    parse: (raw: string) => {
+      if (raw === '-') return undefined;
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) throw new Error('must be a lower-case Postgres identifier');
+      return raw;
+    },
+  },
 };
 
 export const busVariables = {

@@ -1,6 +1,8 @@
 /**
  * The store-node ingestion path end to end: ingestion and gateway as separate processes
- * on the real Postgres and Kafka that scripts/infra/up.sh starts.
+ * on the real Postgres and Kafka that scripts/infra/up.sh starts. The gateway requires a
+ * signed-in caller, so an auth service runs too and the test signs in as an admin made
+ * with `tessera admin create-user`.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +10,7 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { startServiceProcess, waitFor, type ServiceProcess } from './support/processes';
 import { KAFKA_BROKERS, DATABASE_URL, testPool, uniqueId } from './support/infra';
+import { REDIS_URL, authEnvFor, makeSigningMaterial, runCli } from './support/auth-stack';
 
 const run = uniqueId('e2e');
 const topics = { pos: `pos.transactions.v1.${run}`, dlq: `pos.transactions.dlq.v1.${run}`, batches: `ingestion.batches.v1.${run}` };
@@ -16,6 +19,11 @@ let producer: Producer;
 let pool: Pool;
 let ingestion: ServiceProcess;
 let gateway: ServiceProcess;
+let auth: ServiceProcess;
+const authSchema = run.replace(/-/g, '_');
+const signing = makeSigningMaterial();
+/** The admin's Authorization header, for every gateway call. */
+let authorization: Record<string, string> = {};
 
 const ingestionEnv = {
   DATABASE_URL,
@@ -91,8 +99,23 @@ async function upload(storeId: string, fileName: string, content: string, format
   form.append('storeId', storeId);
   if (format) form.append('format', format);
   form.append('file', new Blob([content]), fileName);
-  const response = await fetch(`http://127.0.0.1:${gateway.httpPort}/api/transactions/upload`, { method: 'POST', body: form });
+  const response = await fetch(`http://127.0.0.1:${gateway.httpPort}/api/transactions/upload`, { method: 'POST', body: form, headers: authorization });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+/** Signs in as a new manager of `storeId` (store and user created through the admin API): only they read its raw transactions. */
+async function managerAuthorization(storeId: string): Promise<Record<string, string>> {
+  const base = `http://127.0.0.1:${gateway.httpPort}`;
+  const json = { ...authorization, 'content-type': 'application/json' };
+  const store = await fetch(`${base}/api/stores`, { method: 'POST', headers: json, body: JSON.stringify({ id: storeId, name: storeId }) });
+  assert.ok(store.status === 201 || store.status === 409, `create store: ${store.status}`);
+  const email = `${uniqueId('manager')}@e2e.example`;
+  const user = await fetch(`${base}/api/users`, { method: 'POST', headers: json, body: JSON.stringify({ email, role: 'store_manager', storeId }) });
+  assert.equal(user.status, 201, `create manager: ${await user.clone().text()}`);
+  const { password } = (await user.json()) as { password: string };
+  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  assert.equal(login.status, 200);
+  return { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
 }
 
 describe('ingestion end to end (real Postgres, real Kafka, separate processes)', { timeout: 10 * 60_000 }, () => {
@@ -105,12 +128,26 @@ describe('ingestion end to end (real Postgres, real Kafka, separate processes)',
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     ingestion = await startServiceProcess('ingestion', ingestionEnv);
-    gateway = await startServiceProcess('gateway', { INGESTION_GRPC_URL: `127.0.0.1:${ingestion.grpcPort}` }, { grpc: false });
+    auth = await startServiceProcess('auth', authEnvFor(authSchema, signing));
+    gateway = await startServiceProcess(
+      'gateway',
+      { INGESTION_GRPC_URL: `127.0.0.1:${ingestion.grpcPort}`, AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, JWT_VERIFY_KEYS: signing.verifyKeys, REDIS_URL, RATE_LIMIT_PREFIX: `e2e:${run}` },
+      { grpc: false },
+    );
+    const email = `${run}-admin@e2e.example`;
+    const created = await runCli(['admin', 'create-user', '--role', 'admin', '--email', email, '--schema', authSchema], { DATABASE_URL });
+    const password = /password \(shown once[^)]*\): (\S+)/.exec(created.stdout)?.[1];
+    assert.ok(password, `tessera admin create-user: ${created.stdout}${created.stderr}`);
+    const login = await fetch(`http://127.0.0.1:${gateway.httpPort}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    assert.equal(login.status, 200);
+    authorization = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
   });
 
   after(async () => {
     await gateway?.kill();
+    await auth?.kill();
     await ingestion?.kill();
+    await pool?.query(`DROP SCHEMA IF EXISTS "${authSchema}" CASCADE`);
     await producer?.disconnect();
     await pool?.end();
   });
@@ -201,18 +238,19 @@ describe('ingestion end to end (real Postgres, real Kafka, separate processes)',
     assert.equal(again.body.transactionCount, 0);
     assert.equal(again.body.duplicates, 2);
 
-    const listed = await fetch(`http://127.0.0.1:${gateway.httpPort}/api/transactions?storeId=${storeId}&limit=10`).then((r) => r.json() as Promise<any>);
+    const manager = await managerAuthorization(storeId);
+    const listed = await fetch(`http://127.0.0.1:${gateway.httpPort}/api/transactions?storeId=${storeId}&limit=10`, { headers: manager }).then((r) => r.json() as Promise<any>);
     assert.equal(listed.total, 5);
     const invoice = listed.transactions.find((t: { transactionId: string }) => t.transactionId === '900001');
     assert.equal(invoice.totalUtility, 6 * 2.55 + 6 * 3.39);
 
-    const status = await fetch(`http://127.0.0.1:${gateway.httpPort}/api/transactions/files/${lineResult.body.fileId}?storeId=${storeId}`).then((r) => r.json() as Promise<any>);
+    const status = await fetch(`http://127.0.0.1:${gateway.httpPort}/api/transactions/files/${lineResult.body.fileId}?storeId=${storeId}`, { headers: authorization }).then((r) => r.json() as Promise<any>);
     assert.equal(status.status, 'completed');
     assert.equal(status.errors.length, 2);
-    const otherStore = await fetch(`http://127.0.0.1:${gateway.httpPort}/api/transactions/files/${lineResult.body.fileId}?storeId=${uniqueId('other')}`);
+    const otherStore = await fetch(`http://127.0.0.1:${gateway.httpPort}/api/transactions/files/${lineResult.body.fileId}?storeId=${uniqueId('other')}`, { headers: authorization });
     assert.equal(otherStore.status, 404, "a file is not visible through another store's id");
 
-    const bad = await fetch(`http://127.0.0.1:${gateway.httpPort}/api/transactions?storeId=${storeId}&limit=5000`);
+    const bad = await fetch(`http://127.0.0.1:${gateway.httpPort}/api/transactions?storeId=${storeId}&limit=5000`, { headers: manager });
     assert.equal(bad.status, 400);
     assert.match(JSON.stringify(await bad.json()), /limit/);
   });

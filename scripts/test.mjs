@@ -49,6 +49,8 @@ run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', ...b
 if (folders.length === 0 && tiers.length === 3) {
   console.log('> checking generated proto stubs are up to date (buf lint + generate)');
   run('bash', [join(root, 'scripts/proto-gen.sh'), '--check']);
+  console.log('> checking docs/openapi.json matches the gateway (npm run openapi:gen)');
+  run(process.execPath, [join(root, 'scripts/openapi-gen.mjs'), '--check']);
 }
 
 if (tiers.includes('int') || tiers.includes('e2e')) {

@@ -76,8 +76,11 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
   say('Tessera: starting every service in one process (embedded Postgres via PGlite, in-process bus)');
   const database = await startEmbeddedPostgres({ dataDir: values.memory ? undefined : values['data-dir'] });
   const bus = createInProcessBus();
+  const { embeddedAuthEnv, openAuthAdmin } = await import('@tessera/auth-service');
   const base: Record<string, string | undefined> = {
+    ...embeddedAuthEnv(stateDir),
     ...process.env,
+    RATE_LIMIT_DRIVER: process.env.RATE_LIMIT_DRIVER ?? 'memory',
     DATABASE_URL: database.url,
     DATABASE_POOL_SIZE: '4',
     BUS_DRIVER: 'memory',
@@ -105,17 +108,29 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
   const ingestionPort = running.find((s) => s.name === 'ingestion')!.grpcPort!;
   const ingestion = new ingestionV1.IngestionServiceClient(`127.0.0.1:${ingestionPort}`, grpc.credentials.createInsecure());
 
+  const demoStores: string[] = [];
   if (!values['no-demo'] && existsSync(DEMO_FILE)) {
     say('Loading demo stores (UCI Online Retail excerpt, CC BY 4.0: Chen, Sain & Guo 2012), one store per country...');
     for (const [storeId, lines] of await splitDemoByCountry()) {
+      demoStores.push(storeId);
       const file = await uploadThroughIngestion(ingestion, storeId, lines.join('\n') + '\n');
       say(`  ${storeId.padEnd(22)} ${String(file.transactionCount).padStart(5)} new, ${String(file.duplicates).padStart(5)} already stored, ${String(file.rejected).padStart(4)} rows rejected (returns, cancellations, free lines)`);
     }
   }
   const summaries = await new Promise<ingestionV1.ListStoreSummariesResponse>((ok, fail) => ingestion.listStoreSummaries({ storeIds: [] }, (error, response) => (error ? fail(error) : ok(response))));
   ingestion.close();
+  // One account per role and demo store, with fresh random passwords each start; the demo
+  // coordinator's region holds every demo store.
   say('');
-  say(`Gateway:  http://localhost:${values.port}  (API docs at /api/docs, stores at /api/stores)`);
+  try {
+    const authAdmin = await openAuthAdmin({ databaseUrl: database.url });
+    const accounts = await authAdmin.ensureDemoAccounts(demoStores.length ? demoStores : summaries.stores.map((s) => s.storeId)).finally(() => authAdmin.close());
+    for (const account of accounts) say(`demo account: ${account.role} ${account.email} ${account.password}${account.storeId ? ` ${account.storeId}` : ''}`);
+  } catch (error) {
+    io.stderr.write(`could not create the demo accounts: ${(error as Error).message}\nuse \`npx tessera admin create-user\` with DATABASE_URL=${database.url}\n`);
+  }
+  say('');
+  say(`Gateway:  http://localhost:${values.port}  (API docs at /api/docs; sign in with POST /api/auth/login using a demo account above)`);
   say(`Stores:   ${summaries.stores.map((s) => `${s.storeId} (${s.transactionCount})`).join(', ')}`);
   say('Press Ctrl+C to stop.');
 

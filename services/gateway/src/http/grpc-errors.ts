@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
+import { httpErrorName } from './retry-after';
 
 const HTTP_FOR_GRPC: Partial<Record<grpc.status, HttpStatus>> = {
   [grpc.status.INVALID_ARGUMENT]: HttpStatus.BAD_REQUEST,
@@ -20,5 +21,5 @@ export function httpErrorFromGrpc(error: unknown, service: string): HttpExceptio
   const status = HTTP_FOR_GRPC[code as grpc.status] ?? HttpStatus.BAD_GATEWAY;
   const details = (error as grpc.ServiceError).details ?? (error as Error).message;
   const message = status === HttpStatus.SERVICE_UNAVAILABLE ? `the ${service} service is unavailable; try again shortly` : details;
-  return new HttpException({ statusCode: status, error: HttpStatus[status], message }, status);
+  return new HttpException({ statusCode: status, error: httpErrorName(status), message }, status);
 }

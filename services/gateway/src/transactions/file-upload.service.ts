@@ -11,6 +11,8 @@ import { httpErrorFromGrpc } from '../http/grpc-errors';
 import { STORE_ID_REGEX } from './transaction.dto';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import { fileSummaryJson } from './transaction.json';
+import { authorizeStore } from '../access/request-principal';
+import { CircuitBreakers, isOutage } from '../resilience/circuit-breakers';
 
 const FORMATS: Record<string, ingestionV1.FileFormat> = {
   'seed-csv': ingestionV1.FileFormat.FILE_FORMAT_SEED_CSV,
@@ -31,6 +33,7 @@ export class FileUploadService {
   constructor(
     @Inject(INGESTION_CLIENT) private readonly ingestion: ingestionV1.IngestionServiceClient,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    private readonly breakers: CircuitBreakers,
   ) {}
 
   upload(request: Request, requestId?: string) {
@@ -72,12 +75,21 @@ export class FileUploadService {
           file.resume();
           return fail(new BadRequestException('storeId (letters, digits, _ . -; at most 64) must be sent before the file part'));
         }
+        try {
+          authorizeStore(request, storeId); // the form field is the store that counts, whatever the query said
+        } catch (error) {
+          file.resume();
+          return fail(error);
+        }
         const format = fields.format ? FORMATS[fields.format] : ingestionV1.FileFormat.FILE_FORMAT_UNSPECIFIED;
         if (format === undefined) {
           file.resume();
           return fail(new BadRequestException(`format must be one of ${Object.keys(FORMATS).join(', ')}`));
         }
-        this.forward(kind, file, { storeId, fileName: info.filename ?? 'upload', format, requestId: requestId ?? '' }, requestId).then(
+        this.breakers
+          .run('ingestion', () => this.forward(kind, file, { storeId, fileName: info.filename ?? 'upload', format, requestId: requestId ?? '' }, requestId))
+          .catch((error) => Promise.reject(httpErrorFromGrpc(error, 'ingestion')))
+          .then(
           (response) => {
             if (!settled) {
               settled = true;
@@ -127,6 +139,7 @@ export class FileUploadService {
     await done;
     if (callError instanceof HttpException) throw callError;
     if (callError && (callError as grpc.ServiceError).code === grpc.status.CANCELLED && file.truncated) throw new PayloadTooLargeException(`the file is larger than the ${this.options.maxUploadBytes}-byte upload limit`);
+    if (callError && isOutage(callError)) throw callError; // counted by the circuit breaker, mapped by the caller
     if (callError) throw httpErrorFromGrpc(callError, 'ingestion');
     if (!result) throw new HttpException('ingestion returned no answer', HttpStatus.BAD_GATEWAY);
     return result;

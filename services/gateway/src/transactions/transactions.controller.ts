@@ -7,6 +7,8 @@ import { FileStatusParams, FileStatusQuery, ListTransactionsQuery } from './tran
 import { previewJson } from './transaction.json';
 import { PostPosEventsBody } from './pos-events.dto';
 import { requestIdOf } from '../http/request-id';
+import { Access } from '../access/access.decorator';
+import { ALL_ROLES } from '../access/access-policy';
 
 const uploadBody = {
   schema: {
@@ -30,6 +32,7 @@ export class TransactionsController {
 
   @Post('upload')
   @HttpCode(201)
+  @Access({ roles: ['store_manager', 'admin'], apiKey: 'ingestion', store: 'multipart.storeId', audit: { action: 'transactions.upload', by: 'gateway' } })
   @ApiOperation({ summary: 'Upload a transaction file (seed CSV/JSON, line-item CSV, SPMF), up to 100 MB, streamed' })
   @ApiConsumes('multipart/form-data')
   @ApiBody(uploadBody)
@@ -39,6 +42,7 @@ export class TransactionsController {
 
   @Post('upload/preview')
   @HttpCode(200)
+  @Access({ roles: ['store_manager', 'admin'], apiKey: 'ingestion', store: 'multipart.storeId', readOnly: true })
   @ApiOperation({ summary: 'Parse the first transactions of a file without storing anything' })
   @ApiConsumes('multipart/form-data')
   @ApiBody(uploadBody)
@@ -48,18 +52,23 @@ export class TransactionsController {
 
   @Post('events')
   @HttpCode(200)
+  @Access({ roles: ['store_manager', 'admin'], apiKey: 'ingestion', store: 'body.storeId', audit: { action: 'transactions.events', by: 'gateway' } })
   @ApiOperation({ summary: 'POS events over REST (for systems without Kafka): validated like pos.transactions.v1, stored once per transaction id' })
   postEvents(@Body() body: PostPosEventsBody, @Req() request: Request) {
     return this.transactions.postEvents(body.storeId, body.events, requestIdOf(request));
   }
 
+  // Raw transactions are readable only by the store's own manager (DESIGN: a store node is
+  // the only place its raw data is readable); coordinators work with aggregates.
   @Get()
-  @ApiOperation({ summary: "A store's transactions, filtered by date and utility, paged" })
+  @Access({ roles: ['store_manager'], store: 'query.storeId' })
+  @ApiOperation({ summary: "A store's transactions, filtered by date and utility, paged (the store's manager only)" })
   list(@Query() query: ListTransactionsQuery, @Req() request: Request) {
     return this.transactions.list(query, requestIdOf(request));
   }
 
   @Get('files/:fileId')
+  @Access({ roles: ['store_manager', 'admin'], store: 'query.storeId' })
   @ApiOperation({ summary: "An upload's status, counts and row errors" })
   fileStatus(@Param() params: FileStatusParams, @Query() query: FileStatusQuery, @Req() request: Request) {
     return this.transactions.fileStatus(params.fileId, query, requestIdOf(request));

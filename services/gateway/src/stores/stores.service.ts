@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { ingestionV1 } from '@tessera/proto';
+import { INGESTION_CLIENT, callUnary } from '../clients/ingestion.client';
+import { AUTH_CLIENT, type AuthClient } from '../clients/auth.client';
+import { httpErrorFromGrpc } from '../http/grpc-errors';
+import { requestIdOf } from '../http/request-id';
+import { visibleStores } from '../access/request-principal';
+import { CircuitBreakers } from '../resilience/circuit-breakers';
+
+/** Stores the caller reaches: registered ones (auth) merged with those holding data (ingestion). */
+@Injectable()
+export class StoresService {
+  constructor(
+    @Inject(INGESTION_CLIENT) private readonly ingestion: ingestionV1.IngestionServiceClient,
+    @Inject(AUTH_CLIENT) private readonly auth: AuthClient,
+    private readonly breakers: CircuitBreakers,
+  ) {}
+
+  async list(request: Request) {
+    const scope = visibleStores(request);
+    // An empty scope (a coordinator of an empty region) must not become "every store" downstream.
+    if (scope && scope.length === 0) return { stores: [] };
+    const requestId = requestIdOf(request);
+    const [summaries, registered] = await Promise.all([
+      this.breakers
+        .run('ingestion', () => callUnary(this.ingestion.listStoreSummaries.bind(this.ingestion), { storeIds: scope ?? [] }, requestId))
+        .catch((error) => Promise.reject(httpErrorFromGrpc(error, 'ingestion'))),
+      this.auth.call((c) => c.listStores, { storeIds: scope ?? [] }, requestId),
+    ]);
+    const summaryOf = new Map(summaries.stores.filter((s) => !scope || scope.includes(s.storeId)).map((s) => [s.storeId, s]));
+    const registeredOf = new Map(registered.stores.map((store) => [store.id, store]));
+    const ids = [...new Set([...registeredOf.keys(), ...summaryOf.keys()])].sort();
+    const stores = ids.map((storeId) => {
+      const store = registeredOf.get(storeId);
+      const summary = summaryOf.get(storeId);
+      return {
+        storeId,
+        name: store?.name ?? null,
+        regionId: store?.regionId || null,
+        registered: Boolean(store),
+        transactionCount: Number(summary?.transactionCount ?? 0),
+        fileCount: Number(summary?.fileCount ?? 0),
+        rejectedEventCount: Number(summary?.rejectedEventCount ?? 0),
+        firstTransactionAt: summary?.firstTransactionAt || undefined,
+        lastTransactionAt: summary?.lastTransactionAt || undefined,
+        totalUtility: Number(summary?.totalUtilityCents ?? 0) / 100,
+      };
+    });
+    return { stores };
+  }
+}

@@ -1,0 +1,37 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { ROLES, type Role } from '../access/access-policy';
+import { STORE_ID_REGEX } from '../transactions/transaction.dto';
+
+export class CreateUserBody {
+  @ApiProperty({ example: 'manager@store.example' })
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES as unknown as string[], { message: `role must be one of ${ROLES.join(', ')}` })
+  role!: Role;
+
+  @ApiPropertyOptional({ description: 'Required for a store_manager: the store they manage (registered with POST /api/stores)' })
+  @IsOptional()
+  @Matches(STORE_ID_REGEX, { message: 'storeId must be letters, digits, _ . - (at most 64)' })
+  storeId?: string;
+
+  @ApiPropertyOptional({ description: 'Required for a regional_coordinator: their region' })
+  @IsOptional()
+  @Matches(STORE_ID_REGEX, { message: 'regionId must be letters, digits, _ . - (at most 64)' })
+  regionId?: string;
+
+  @ApiPropertyOptional({ format: 'password', description: 'Omit to have a strong password generated and returned once' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  password?: string;
+}
+
+export class UserParams {
+  @ApiProperty()
+  @IsUUID('4', { message: 'userId must be a UUID' })
+  userId!: string;
+}

@@ -48,6 +48,8 @@ const otherStore = uniqueId('store-other');
 const credentials = {} as Record<Holder, { token?: string; apiKey?: string; email?: string; password?: string }>;
 const bad = {} as Record<BadCredential, { token?: string }>;
 const fixtureFiles = new Map<string, string>();
+/** A mining job of the own store (routes about other stores are refused before the job is looked up). */
+let fixtureJob = '';
 const loginUser = { email: '', password: '' };
 
 const adminToken = () => stack.admin.session.token;
@@ -178,6 +180,43 @@ const MATRIX: Record<string, Row> = {
     expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: both(200), api_key: DENY },
     check: (answer, target) => assert.equal(answer.body.storeId, target.storeId),
   },
+  'POST /api/mining/start': {
+    request: async ({ storeId }) => ({ method: 'POST', path: '/api/mining/start', json: { storeId, topK: 3 } }),
+    expect: { store_manager: [202, 403], regional_coordinator: DENY, admin: DENY, api_key: DENY },
+    check: (answer) => assert.match(answer.body.jobId, /^[0-9a-f-]{36}$/),
+  },
+  'GET /api/mining/jobs/:jobId': {
+    request: async ({ storeId }) => ({ method: 'GET', path: `/api/mining/jobs/${fixtureJob}?storeId=${storeId}` }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: DENY, api_key: DENY },
+    check: (answer, target) => assert.equal(answer.body.storeId, target.storeId),
+  },
+  'POST /api/mining/jobs/:jobId/cancel': {
+    request: async ({ storeId }) => ({ method: 'POST', path: `/api/mining/jobs/${fixtureJob}/cancel?storeId=${storeId}` }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: DENY, api_key: DENY },
+  },
+  'GET /api/mining/results/:jobId': {
+    request: async ({ storeId }) => ({ method: 'GET', path: `/api/mining/results/${fixtureJob}?storeId=${storeId}` }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: DENY, api_key: DENY },
+    check: (answer) => assert.ok(Array.isArray(answer.body.patterns)),
+  },
+  'GET /api/privacy/budget': {
+    request: async ({ storeId }) => ({ method: 'GET', path: `/api/privacy/budget?storeId=${storeId}` }),
+    expect: { store_manager: [200, 403], regional_coordinator: [200, 403], admin: both(200), api_key: DENY },
+    check: (answer, target) => assert.equal(answer.body.storeId, target.storeId),
+  },
+  'GET /api/privacy/ledger': {
+    request: async ({ storeId }) => ({ method: 'GET', path: `/api/privacy/ledger?storeId=${storeId}` }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: both(200), api_key: DENY },
+  },
+  'PUT /api/privacy/config': {
+    request: async ({ storeId }) => ({ method: 'PUT', path: '/api/privacy/config', json: { storeId, defaultRoundEpsilon: 1 } }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: DENY, api_key: DENY },
+  },
+  'POST /api/privacy/impact-preview': {
+    request: async ({ storeId }) => ({ method: 'POST', path: '/api/privacy/impact-preview', json: { storeId, epsilon: 1, clipBound: 100, patterns: [{ items: ['A'], utility: 250 }] } }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: DENY, api_key: DENY },
+    check: (answer) => assert.ok(answer.body.patterns[0].expectedAbsoluteError > 0),
+  },
   'GET /health': { request: async () => ({ method: 'GET', path: '/health' }), expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: both(200) }, publicStatus: 200 },
   'GET /health/live': { request: async () => ({ method: 'GET', path: '/health/live' }), expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: both(200) }, publicStatus: 200 },
   'GET /health/ready': { request: async () => ({ method: 'GET', path: '/health/ready' }), expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: both(200) }, publicStatus: 200 },
@@ -206,6 +245,9 @@ describe('authorization matrix (every route x every identity, real processes)', 
     credentials.regional_coordinator = { token: coordinator.token, email: coordinator.user.email, password: coordinator.password };
     credentials.admin = { token: admin.token, email: admin.user.email, password: admin.password };
     credentials.api_key = { apiKey: (await asAdmin('POST', '/api/api-keys', { storeId: ownStore, name: 'matrix key' })).key };
+    const started = await http(port, 'POST', '/api/mining/start', { token: manager.token, json: { storeId: ownStore, topK: 3 } });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    fixtureJob = started.body.jobId;
     const loginTarget = await createAndLogin(stack, { role: 'store_manager', storeId: ownStore });
     Object.assign(loginUser, { email: loginTarget.user.email, password: loginTarget.password });
 

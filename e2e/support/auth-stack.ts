@@ -140,7 +140,15 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
       started.push(ingestion);
     }
     const ingestionUrl = `127.0.0.1:${ingestion!.grpcPort}`;
+    // The store node's mining and privacy services, each in its own schema, behind the gateway's mining and privacy routes.
+    const storeNodeEnv = { DATABASE_URL, BUS_DRIVER: 'kafka', KAFKA_BROKERS: KAFKA_BROKERS.join(','), INGESTION_GRPC_URL: ingestionUrl };
+    const mining = await startServiceProcess('mining', { ...storeNodeEnv, DATABASE_SCHEMA: `${schema}_mining` });
+    started.push(mining);
+    const privacy = await startServiceProcess('privacy', { ...storeNodeEnv, DATABASE_SCHEMA: `${schema}_privacy` });
+    started.push(privacy);
     const gatewayEnv = {
+      MINING_GRPC_URL: `127.0.0.1:${mining.grpcPort}`,
+      PRIVACY_GRPC_URL: `127.0.0.1:${privacy.grpcPort}`,
       AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`,
       INGESTION_GRPC_URL: ingestionUrl,
       JWT_VERIFY_KEYS: keys.verifyKeys,
@@ -188,7 +196,7 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
       async close() {
         await stop();
         const pool = new Pool({ connectionString: DATABASE_URL, max: 1 });
-        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+        for (const owned of [schema, `${schema}_mining`, `${schema}_privacy`]) await pool.query(`DROP SCHEMA IF EXISTS "${owned}" CASCADE`).catch(() => undefined);
         await pool.end();
       },
     };

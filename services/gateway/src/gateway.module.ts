@@ -2,7 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { HealthController, MetricsController, ObservabilityModule, type HealthCheck, type Logger, type ServiceMetrics } from '@tessera/common';
-import type { ingestionV1 } from '@tessera/proto';
+import type { federationV1, ingestionV1, miningV1, privacyV1 } from '@tessera/proto';
 import { INGESTION_CLIENT } from './clients/ingestion.client';
 import { AUTH_CLIENT, type AuthClient } from './clients/auth.client';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
@@ -31,9 +31,16 @@ import { RATE_LIMITER } from './rate-limit/rate-limit.tokens';
 import type { RateLimiter } from './rate-limit/rate-limiter';
 import { CircuitBreakers } from './resilience/circuit-breakers';
 import { RetryAfterFilter } from './http/retry-after';
+import { FEDERATION_CLIENT, MINING_CLIENT, PRIVACY_CLIENT } from './clients/store-node.clients';
+import { FederationController } from './federation/federation.controller';
+import { FederationService } from './federation/federation.service';
+import { MiningController } from './mining/mining.controller';
+import { MiningService } from './mining/mining.service';
+import { PrivacyController } from './privacy/privacy.controller';
+import { PrivacyService } from './privacy/privacy.service';
 
 /** The gateway's own controllers; with health and metrics, every route it serves. */
-export const GATEWAY_CONTROLLERS: Type<unknown>[] = [AuthController, ApiKeysController, UsersController, RegionsController, StoresController, AuditController, TransactionsController];
+export const GATEWAY_CONTROLLERS: Type<unknown>[] = [AuthController, ApiKeysController, UsersController, RegionsController, StoresController, AuditController, TransactionsController, MiningController, PrivacyController];
 export const ALL_GATEWAY_CONTROLLERS: Type<unknown>[] = [HealthController, MetricsController, ...GATEWAY_CONTROLLERS];
 
 export interface GatewayDependencies {
@@ -41,6 +48,9 @@ export interface GatewayDependencies {
   healthChecks: HealthCheck[];
   logger: Logger;
   ingestion: ingestionV1.IngestionServiceClient;
+  mining: miningV1.MiningServiceClient;
+  privacy: privacyV1.PrivacyServiceClient;
+  federation: federationV1.FederationServiceClient;
   auth: AuthClient;
   breakers: CircuitBreakers;
   rateLimiter: RateLimiter;
@@ -57,6 +67,9 @@ export class GatewayModule {
       controllers: GATEWAY_CONTROLLERS,
       providers: [
         { provide: INGESTION_CLIENT, useValue: deps.ingestion },
+        { provide: MINING_CLIENT, useValue: deps.mining },
+        { provide: PRIVACY_CLIENT, useValue: deps.privacy },
+        { provide: FEDERATION_CLIENT, useValue: deps.federation },
         { provide: AUTH_CLIENT, useValue: deps.auth },
         { provide: GATEWAY_OPTIONS, useValue: deps.options },
         { provide: GATEWAY_LOGGER, useValue: deps.logger },
@@ -77,6 +90,9 @@ export class GatewayModule {
         UsersService,
         DirectoryService,
         AuditQueryService,
+        MiningService,
+        PrivacyService,
+        FederationService,
       ],
     };
   }

@@ -8,6 +8,7 @@ import { bootService, createLogger, ServiceMetrics, startTelemetry, type HealthC
 import { gatewayConfig, type GatewayConfig } from './gateway.config';
 import { GatewayModule, type GatewayDependencies } from './gateway.module';
 import { createIngestionClient } from './clients/ingestion.client';
+import { createFederationClient, createMiningClient, createPrivacyClient } from './clients/store-node.clients';
 import { AuthClient, createAuthGrpcClient } from './clients/auth.client';
 import { requestIdMiddleware } from './http/request-id';
 import { accessLogMiddleware } from './http/access-log';
@@ -63,6 +64,9 @@ export function createGatewayDependencies(config: GatewayConfig, logger: Logger,
     healthChecks,
     logger,
     ingestion: createIngestionClient(config.INGESTION_GRPC_URL),
+    mining: createMiningClient(config.MINING_GRPC_URL),
+    privacy: createPrivacyClient(config.PRIVACY_GRPC_URL),
+    federation: createFederationClient(config.FEDERATION_GRPC_URL),
     auth: new AuthClient(createAuthGrpcClient(config.AUTH_GRPC_URL), breakers),
     breakers,
     rateLimiter: new RateLimiter(store, config.RATE_LIMIT_WINDOW_SECONDS * 1000, logger, metrics),
@@ -113,6 +117,9 @@ export async function startGatewayService(env: Record<string, string | undefined
   if (config.RATE_LIMIT_DRIVER === 'memory') logger.info('rate limits are counted in this process only (RATE_LIMIT_DRIVER=memory); run one replica or use redis');
   const release = async () => {
     deps.ingestion.close();
+    deps.mining.close();
+    deps.privacy.close();
+    deps.federation.close();
     deps.auth.close();
     deps.breakers.shutdown();
     await deps.rateLimiter.close();

@@ -1,2 +1,3 @@
 export * from './main';
 export * from './mining.config';
+export { validateJobOptions } from './jobs/job-runner';

@@ -1,10 +1,18 @@
 import { busVariables, databaseVariables, defineConfig, httpVariables, observabilityVariables, vars } from '@tessera/common';
 
-/** Configuration of the mining service: local high-utility itemset mining on the store node. */
+/** Configuration of the mining service: local high-utility itemsets on the store node. */
 export const miningConfig = defineConfig('mining', {
   ...observabilityVariables,
   ...httpVariables,
   ...databaseVariables,
   ...busVariables,
   HTTP_PORT: vars.port({ description: 'HTTP port for health and metrics', default: '8083' }),
+  GRPC_PORT: vars.port({ description: 'gRPC port of the mining service', default: '50053' }),
+  INGESTION_GRPC_URL: vars.string({ description: 'host:port of the ingestion service, where transactions are read from', default: '127.0.0.1:50052' }),
+  MINING_THREADS: vars.integer({ description: 'Threads one mining job uses (the search tree is split across them)', default: '2', min: 1, max: 64 }),
+  MAX_CONCURRENT_JOBS: vars.integer({ description: 'Jobs that run at the same time; the others wait in the queue', default: '1', min: 1, max: 16 }),
+  MAX_PATTERNS_STORED: vars.integer({ description: 'Most patterns kept per job (highest utility first); the job says when it cut', default: '200000', min: 1 }),
+  JOBS_TOPIC: vars.string({ description: 'Topic for job progress events', default: 'mining.jobs.v1' }),
 });
+
+export type MiningConfig = ReturnType<typeof miningConfig.load>;

@@ -1,0 +1,84 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Access } from '../access/access.decorator';
+import { requestIdOf } from '../http/request-id';
+import { principalOf, visibleStores } from '../access/request-principal';
+import { EnrolStoreBody, GlobalPatternsQuery, PageQuery, RoundParams, StartRoundBody } from './federation.dto';
+import { FederationService } from './federation.service';
+
+/** Federated rounds across stores: coordinators run them; everyone reads the global results. */
+@ApiTags('federated')
+@Controller('api/federated')
+export class FederationController {
+  constructor(private readonly federation: FederationService) {}
+
+  @Post('rounds/start')
+  @HttpCode(202)
+  @Access({ roles: ['regional_coordinator', 'admin'], store: 'scope', audit: { action: 'round.start', by: 'gateway' } })
+  @ApiOperation({ summary: "Start a federated round across the caller's connected stores; follow it on /rounds/:id or /rounds/events" })
+  start(@Body() body: StartRoundBody, @Req() request: Request) {
+    return this.federation.start(body, visibleStores(request), principalOf(request)?.id ?? 'unknown', requestIdOf(request));
+  }
+
+  @Get('rounds')
+  @Access({ roles: ['store_manager', 'regional_coordinator', 'admin'], store: 'none' })
+  @ApiOperation({ summary: 'Rounds, newest first, with participants and status' })
+  list(@Query() query: PageQuery, @Req() request: Request) {
+    return this.federation.list(query, requestIdOf(request));
+  }
+
+  @Get('rounds/events')
+  @Access({ roles: ['store_manager', 'regional_coordinator', 'admin'], store: 'none' })
+  @ApiOperation({ summary: 'Round progress as server-sent events (text/event-stream)' })
+  @ApiProduces('text/event-stream')
+  events(@Req() request: Request, @Res() response: Response) {
+    response.setHeader('Content-Type', 'text/event-stream');
+    response.setHeader('Cache-Control', 'no-cache');
+    response.setHeader('Connection', 'keep-alive');
+    response.flushHeaders();
+    response.write(': connected\n\n');
+    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
+    const stop = this.federation.watch(
+      (event) => response.write(`event: round\ndata: ${JSON.stringify(event)}\n\n`),
+      (error) => {
+        clearInterval(heartbeat);
+        if (error) response.write(`event: error\ndata: ${JSON.stringify({ message: 'the federation service closed the feed; reconnect' })}\n\n`);
+        response.end();
+      },
+    );
+    request.on('close', () => {
+      clearInterval(heartbeat);
+      stop();
+    });
+  }
+
+  @Get('rounds/:id')
+  @Access({ roles: ['store_manager', 'regional_coordinator', 'admin'], store: 'none' })
+  @ApiOperation({ summary: 'One round: status, participants, noise scale, failure reason' })
+  get(@Param() params: RoundParams, @Req() request: Request) {
+    return this.federation.get(params.id, requestIdOf(request));
+  }
+
+  @Get('global-patterns')
+  @Access({ roles: ['store_manager', 'regional_coordinator', 'admin'], store: 'none' })
+  @ApiOperation({ summary: 'Global high-utility itemsets of a round (default: the latest completed), with noisy utility, support, coverage and 95% interval' })
+  globalPatterns(@Query() query: GlobalPatternsQuery, @Req() request: Request) {
+    return this.federation.globalPatterns(query, requestIdOf(request));
+  }
+
+  @Post('stores')
+  @HttpCode(201)
+  @Access({ roles: ['regional_coordinator', 'admin'], store: 'body.storeId', audit: { action: 'federation.enrol', by: 'gateway' } })
+  @ApiOperation({ summary: "Enrol a store for federation with its node's identity public key" })
+  enrol(@Body() body: EnrolStoreBody, @Req() request: Request) {
+    return this.federation.enrol(body, requestIdOf(request));
+  }
+
+  @Get('stores')
+  @Access({ roles: ['regional_coordinator', 'admin'], store: 'scope' })
+  @ApiOperation({ summary: "Enrolled stores the caller reaches, and whether their node is connected" })
+  stores(@Req() request: Request) {
+    return this.federation.stores(visibleStores(request), requestIdOf(request));
+  }
+}

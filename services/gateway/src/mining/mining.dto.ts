@@ -1,0 +1,130 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { STORE_ID_REGEX } from '../transactions/transaction.dto';
+
+const STORE_MESSAGE = { message: 'storeId must be letters, digits, _ . - (at most 64)' };
+
+export class StartMiningBody {
+  @ApiProperty({ description: 'Store whose own transactions to mine' })
+  @Matches(STORE_ID_REGEX, STORE_MESSAGE)
+  storeId!: string;
+
+  @ApiPropertyOptional({ description: 'Minimum utility: a number in currency units (e.g. 125.5) or a percentage of the store\'s total utility (e.g. "0.5%"). Give this or topK.', oneOf: [{ type: 'number' }, { type: 'string' }] })
+  @IsOptional()
+  @ValidateIf((o) => typeof o.minUtility === 'string')
+  @Matches(/^\d+(\.\d+)?%$/, { message: 'minUtility as text must be a percentage such as "0.5%"' })
+  minUtility?: number | string;
+
+  @ApiPropertyOptional({ description: 'Top-k mode: the k itemsets of highest utility' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  topK?: number;
+
+  @ApiPropertyOptional({ description: 'Minimum support as a fraction of transactions (0..1)' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  minSupport?: number;
+
+  @ApiPropertyOptional({ description: 'Maximum items in an itemset' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  maxPatternLength?: number;
+
+  @ApiPropertyOptional({ description: 'Transaction merging (EFIM): true lets the miner decide from the data, false turns it off. Results are identical either way; only speed differs.' })
+  @IsOptional()
+  @IsBoolean()
+  usePruning?: boolean;
+
+  @ApiPropertyOptional({ description: 'Accepted for compatibility with the seed API; transactions are always streamed from ingestion in batches of 2,000.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  batchSize?: number;
+}
+
+export class JobParams {
+  @ApiProperty()
+  @IsUUID('4', { message: 'jobId must be a UUID' })
+  jobId!: string;
+}
+
+export class StoreQuery {
+  @ApiProperty()
+  @Matches(STORE_ID_REGEX, STORE_MESSAGE)
+  storeId!: string;
+}
+
+export class MiningResultsQuery extends StoreQuery {
+  @ApiPropertyOptional({ enum: ['utility', 'support', 'confidence', 'length'], default: 'utility' })
+  @IsOptional()
+  @IsIn(['utility', 'support', 'confidence', 'length'])
+  sortBy?: 'utility' | 'support' | 'confidence' | 'length';
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc' })
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  order?: 'asc' | 'desc';
+
+  @ApiPropertyOptional({ description: 'Only patterns with at least this utility, in currency units' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  minUtility?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  minConfidence?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  minLength?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  maxLength?: number;
+
+  @ApiPropertyOptional({ description: 'Only patterns containing this SKU' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  containsItem?: string;
+
+  @ApiPropertyOptional({ default: 100, maximum: 10000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json', description: 'csv downloads the (filtered, sorted) patterns' })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}

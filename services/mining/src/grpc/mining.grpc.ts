@@ -1,0 +1,123 @@
+import * as grpc from '@grpc/grpc-js';
+import { GrpcError, unary, type GrpcBinding } from '@tessera/common';
+import { miningV1 } from '@tessera/proto';
+import { JobRunner, JobRuleError } from '../jobs/job-runner';
+import type { JobRepository, JobRow, PatternQuery } from '../repositories/job.repository';
+import type { MeasureService } from '../measure.service';
+
+const STORE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const STATUS: Record<JobRow['status'], miningV1.JobStatus> = {
+  queued: miningV1.JobStatus.JOB_STATUS_QUEUED,
+  running: miningV1.JobStatus.JOB_STATUS_RUNNING,
+  completed: miningV1.JobStatus.JOB_STATUS_COMPLETED,
+  failed: miningV1.JobStatus.JOB_STATUS_FAILED,
+  cancelled: miningV1.JobStatus.JOB_STATUS_CANCELLED,
+};
+
+function store(storeId: string) {
+  if (!STORE_ID.test(storeId)) throw new GrpcError(grpc.status.INVALID_ARGUMENT, `storeId ${JSON.stringify(storeId)} is not a valid store id`);
+  return storeId;
+}
+
+function jobIdOf(jobId: string) {
+  if (!UUID.test(jobId)) throw new GrpcError(grpc.status.INVALID_ARGUMENT, `jobId ${JSON.stringify(jobId)} is not a job id`);
+  return jobId;
+}
+
+export function jobMessage(row: JobRow): miningV1.Job {
+  const s = row.statistics;
+  return {
+    jobId: row.job_id,
+    storeId: row.store_id,
+    status: STATUS[row.status],
+    options: {
+      minUtility: row.options.minUtility ?? '',
+      topK: row.options.topK ?? 0,
+      minSupport: row.options.minSupport ?? 0,
+      maxPatternLength: row.options.maxPatternLength ?? 0,
+      merging: row.options.merging ?? 'auto',
+      threads: row.options.threads ?? 0,
+    },
+    progress: row.progress,
+    phase: row.phase,
+    failureReason: row.failure_reason ?? '',
+    statistics: s
+      ? { transactions: String(s.transactions), items: String(s.items), itemsets: String(s.itemsets), minUtilityCents: String(s.minUtilityCents), totalMs: String(s.totalMs), miningMs: String(s.miningMs), peakRssMb: s.peakRssMb, candidates: String(s.candidates), merging: s.merging, threads: s.threads }
+      : undefined,
+    createdAt: new Date(row.created_at).toISOString(),
+    startedAt: row.started_at ? new Date(row.started_at).toISOString() : '',
+    finishedAt: row.finished_at ? new Date(row.finished_at).toISOString() : '',
+  };
+}
+
+function rules<Req, Res>(handler: (request: Req) => Promise<Res>) {
+  return unary<Req, Res>(async (request) => {
+    try {
+      return await handler(request);
+    } catch (error) {
+      if (error instanceof JobRuleError) throw new GrpcError(grpc.status.INVALID_ARGUMENT, error.message);
+      throw error;
+    }
+  });
+}
+
+export function miningGrpcBinding(runner: JobRunner, jobs: JobRepository, measurements: MeasureService): GrpcBinding {
+  const found = async (storeId: string, jobId: string) => {
+    const job = await jobs.find(store(storeId), jobIdOf(jobId));
+    if (!job) throw new GrpcError(grpc.status.NOT_FOUND, `no mining job ${jobId} for store ${storeId}`);
+    return job;
+  };
+  const implementation: miningV1.MiningServiceServer = {
+    startJob: rules(async (request) => {
+      const o = request.options ?? { minUtility: '', topK: 0, minSupport: 0, maxPatternLength: 0, merging: '', threads: 0 };
+      if (o.merging && !['auto', 'on', 'off'].includes(o.merging)) throw new JobRuleError('merging must be auto, on or off');
+      const job = await runner.start(store(request.storeId), {
+        minUtility: o.minUtility || undefined,
+        topK: o.topK || undefined,
+        minSupport: o.minSupport || undefined,
+        maxPatternLength: o.maxPatternLength || undefined,
+        merging: (o.merging || 'auto') as 'auto' | 'on' | 'off',
+        threads: o.threads || undefined,
+      });
+      return { job: jobMessage(job) };
+    }),
+    getJob: rules(async (request) => ({ job: jobMessage(await found(request.storeId, request.jobId)) })),
+    cancelJob: rules(async (request) => {
+      await found(request.storeId, request.jobId);
+      return { job: jobMessage((await runner.cancel(request.storeId, request.jobId))!) };
+    }),
+    listPatterns: rules(async (request) => {
+      const job = await found(request.storeId, request.jobId);
+      const sortBy = (request.sortBy || 'utility') as PatternQuery['sortBy'];
+      if (!['utility', 'support', 'confidence', 'length'].includes(sortBy)) throw new JobRuleError('sortBy must be utility, support, confidence or length');
+      const order = (request.order || 'desc') as PatternQuery['order'];
+      if (!['asc', 'desc'].includes(order)) throw new JobRuleError('order must be asc or desc');
+      const { rows, total } = await jobs.patterns(request.storeId, request.jobId, {
+        sortBy,
+        order,
+        minUtilityCents: Number(request.minUtilityCents) || undefined,
+        minConfidence: request.minConfidence || undefined,
+        minLength: request.minLength || undefined,
+        maxLength: request.maxLength || undefined,
+        containsItem: request.containsItem || undefined,
+        limit: request.limit > 0 ? Math.min(request.limit, 10000) : 100,
+        offset: Math.max(0, request.offset),
+      });
+      return {
+        job: jobMessage(job),
+        total: String(total),
+        patterns: rows.map((r) => ({ items: r.items, utilityCents: r.utility_cents, support: String(r.support), supportRatio: r.support_ratio, confidence: r.confidence, rank: r.rank })),
+      };
+    }),
+    measureItemsets: rules(async (request) => {
+      if (request.itemsets.length > 100000) throw new JobRuleError('measure at most 100000 itemsets per call');
+      const result = await measurements.measure(
+        store(request.storeId),
+        request.itemsets.map((i) => i.items),
+      );
+      return { transactions: String(result.transactions), measurements: result.measurements.map((m) => ({ items: m.items, utilityCents: String(m.utilityCents), support: String(m.support) })) };
+    }),
+  };
+  return { definition: miningV1.MiningServiceService, implementation };
+}

@@ -1,0 +1,28 @@
+/**
+ * Runs one mining job off the service's event loop. Terminating this worker (cancel)
+ * also stops the threads the miner started.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { ItemDictionary, mineParallel, type UtilityDatabase } from '@tessera/huim';
+import type { SerialisedDatabase } from './store-database';
+import type { MineOptions } from '@tessera/huim';
+
+interface WorkerInput {
+  database: SerialisedDatabase;
+  options: MineOptions;
+  threads: number;
+}
+
+async function main() {
+  const { database, options, threads } = workerData as WorkerInput;
+  const db: UtilityDatabase = { ...database, dictionary: ItemDictionary.fromKeys(database.keys) };
+  const result = await mineParallel(db, { ...options, threads, useMainThread: true });
+  parentPort!.postMessage({
+    ok: true,
+    itemsets: result.itemsets.map((p) => ({ items: p.items.map(String), utility: p.utility, support: p.support, supportRatio: p.supportRatio, confidence: p.confidence })),
+    stats: result.stats,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  });
+}
+
+main().catch((error) => parentPort!.postMessage({ ok: false, error: (error as Error).message }));

@@ -25,9 +25,17 @@ export function scaledToCents(amount: bigint, scale: number): bigint {
   return negative ? -cents : cents;
 }
 
+const SIMPLE_MONEY = /^(-?)(\d{1,13})(?:\.(\d{1,2}))?$/;
+
 /** Money text to integer cents, exact, round half up. Accepts numbers via their shortest decimal form. */
 export function toCents(value: string | number): number | undefined {
   const text = typeof value === 'number' ? numberToDecimalText(value) : value;
+  // Fast path for the common case (at most two decimals): plain integer arithmetic, still exact.
+  const simple = text === undefined ? null : SIMPLE_MONEY.exec(text);
+  if (simple) {
+    const cents = Number(simple[2]) * 100 + Number((simple[3] ?? '').padEnd(2, '0'));
+    return simple[1] ? -cents : cents;
+  }
   if (text === undefined) return undefined;
   const scaled = parseDecimal(text, 8);
   if (scaled === undefined) return undefined;

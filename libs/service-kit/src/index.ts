@@ -11,6 +11,7 @@ export interface ResourceConfig {
   DATABASE_POOL_SIZE?: number;
   BUS_DRIVER?: 'kafka' | 'memory';
   KAFKA_BROKERS?: string[];
+  KAFKA_PARTITIONS_CONCURRENTLY?: number;
 }
 
 export interface ResourceOptions {
@@ -60,7 +61,7 @@ export async function openServiceResources(options: ResourceOptions): Promise<Se
       if (!options.bus) throw new Error(`${options.name}: BUS_DRIVER=memory works only inside the all-in-one process (npm start); use BUS_DRIVER=kafka`);
       bus = options.bus;
     } else {
-      bus = createKafkaBus({ brokers: config.KAFKA_BROKERS ?? ['127.0.0.1:9092'], clientId: `tessera-${options.name}`, logger });
+      bus = createKafkaBus({ brokers: config.KAFKA_BROKERS ?? ['127.0.0.1:9092'], clientId: `tessera-${options.name}`, logger, partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY, consumer: { maxBytesPerPartition: 8 * 1024 * 1024 } });
       const owned = bus;
       closers.push(() => owned.close());
     }

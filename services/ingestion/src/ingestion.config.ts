@@ -14,6 +14,7 @@ export const ingestionConfig = defineConfig('ingestion', {
   POS_TOPIC: vars.string({ description: 'Topic of POS transaction events', default: 'pos.transactions.v1' }),
   POS_DLQ_TOPIC: vars.string({ description: 'Dead-letter topic for rejected POS events', default: 'pos.transactions.dlq.v1' }),
   BATCHES_TOPIC: vars.string({ description: 'Topic announcing committed ingestion batches', default: 'ingestion.batches.v1' }),
+  POS_BATCH_SIZE: vars.integer({ description: 'Most POS events stored per database transaction', default: '2000', min: 1, max: 50000 }),
   FILE_BATCH_SIZE: vars.integer({ description: 'Transactions stored per database transaction during file uploads', default: '1000', min: 1, max: 50000 }),
 });
 

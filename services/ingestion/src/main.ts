@@ -49,7 +49,7 @@ export async function startIngestionService(env: Record<string, string | undefin
 
   let subscription: Subscription | undefined;
   if (config.POS_CONSUMER_ENABLED) {
-    subscription = await bus!.subscribe({ groupId: config.POS_CONSUMER_GROUP, topics: [config.POS_TOPIC], fromBeginning: true }, async (batch) => {
+    subscription = await bus!.subscribe({ groupId: config.POS_CONSUMER_GROUP, topics: [config.POS_TOPIC], fromBeginning: true, maxBatchSize: config.POS_BATCH_SIZE }, async (batch) => {
       await pos.ingestBatch(batch);
     });
     logger.info({ topic: config.POS_TOPIC, group: config.POS_CONSUMER_GROUP }, 'consuming POS events');

@@ -28,4 +28,5 @@ export const databaseVariables = {
 export const busVariables = {
   BUS_DRIVER: vars.oneOf(['kafka', 'memory'] as const, { description: 'Event bus: kafka in production, memory only inside the all-in-one process', default: 'kafka' }),
   KAFKA_BROKERS: vars.hostList({ description: 'Kafka bootstrap brokers, comma separated host:port', default: '127.0.0.1:9092' }),
+  KAFKA_PARTITIONS_CONCURRENTLY: vars.integer({ description: 'Partitions one consumer handles at the same time (order within a partition always holds)', default: '3', min: 1, max: 64 }),
 };

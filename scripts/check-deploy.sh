@@ -3,7 +3,8 @@
 #   - helm lint --strict of deploy/helm/tessera with default values and each ci/*-values.yaml
 #   - helm template of each of those scenarios
 #   - kubectl kustomize of deploy/k8s/base and its overlays
-#   - the chart unit tests (deploy/helm/tessera/tests/*-test.mjs, node:test) and the
+#   - the chart unit tests (deploy/helm/tessera/tests/*-test.mjs, node:test; config-test.mjs
+#     checks the chart against services/*/src/*.config.ts) and the
 #     plain-manifest equivalence tests (deploy/k8s/tests/*-test.mjs)
 # helm and kubectl come from scripts/helm-tools.sh (npm package, cached outside the repo).
 # Prints one line per check and closes with "N passed, N failed"; exits non-zero on any failure.

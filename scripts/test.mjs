@@ -53,6 +53,13 @@ if (folders.length === 0 && tiers.length === 3) {
   run(process.execPath, [join(root, 'scripts/openapi-gen.mjs'), '--check']);
 }
 
+// The Helm chart and Kubernetes manifests: lint, render, chart tests (offline; helm and
+// kubectl come from an npm package, cached). Part of every full run.
+if (folders.length === 0 && tiers.length === 3) {
+  console.log('> checking the Helm chart and Kubernetes manifests (scripts/check-deploy.sh)');
+  run('bash', [join(root, 'scripts/check-deploy.sh')]);
+}
+
 if (tiers.includes('int') || tiers.includes('e2e')) {
   console.log('> bringing up Postgres, Redis and Kafka (scripts/infra/up.sh)');
   // up.sh prints `export NAME=value` lines with the connection facts; the tests read them.

@@ -39,8 +39,10 @@ for (const svc of SERVICES) {
 files.set(
   'kustomization.yaml',
   header +
-    '# All eight services (the chart\'s role=all). The pods read DATABASE_URL and CUSTOMER_HASH_KEY\n' +
-    '# from the Secret "tessera", which is not part of these manifests: create it in each namespace\n' +
+    '# All eight services (the chart\'s role=all). The pods read their secrets from the Secret\n' +
+    '# "tessera", which is not part of these manifests: create it in each namespace with the keys\n' +
+    '# DATABASE_URL, CUSTOMER_HASH_KEY (ingestion), JWT_SIGNING_KEYS (auth), JWT_VERIFY_KEYS\n' +
+    '# (gateway) and optionally METRICS_TOKEN, BOOTSTRAP_ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD\n' +
     '# (see docs/deployment.md). overlays/hub and overlays/store-node select one side.\n' +
     yaml.stringify({
       apiVersion: 'kustomize.config.k8s.io/v1beta1',

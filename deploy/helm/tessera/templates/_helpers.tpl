@@ -113,10 +113,24 @@ app.kubernetes.io/component: {{ .name }}
 {{- default (include "tessera.fullname" .) .Values.secrets.existingSecret -}}
 {{- end -}}
 
+{{/* Name of the Secret holding the JWT keys: secrets.jwtExistingSecret, else the main Secret. */}}
+{{- define "tessera.jwtSecretName" -}}
+{{- default (include "tessera.secretName" .) .Values.secrets.jwtExistingSecret -}}
+{{- end -}}
+
+{{/* Values that go into the chart-created Secret (name -> key field under secrets.keys). */}}
+{{- define "tessera.secretValueNames" -}}
+["databaseUrl","customerHashKey","jwtSigningKeys","jwtVerifyKeys","metricsToken","bootstrapAdminEmail","bootstrapAdminPassword","redisUrl"]
+{{- end -}}
+
 {{/* Whether the chart creates the Secret: no existingSecret and at least one value given. */}}
 {{- define "tessera.createSecret" -}}
 {{- $s := .Values.secrets -}}
-{{- if and (not $s.existingSecret) (or $s.databaseUrl $s.customerHashKey $s.redisUrl) -}}true{{- end -}}
+{{- if not $s.existingSecret -}}
+{{- range (include "tessera.secretValueNames" . | fromJsonArray) -}}
+{{- if index $s . -}}true{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/* Image reference. */}}
@@ -135,6 +149,76 @@ app.kubernetes.io/component: {{ .name }}
 {{- end -}}
 
 {{/*
+Address (host:port) one service dials to reach another: the in-release Service when this
+release runs the target, else the address the values give for the other side (the hub's
+federation for a store node's privacy; a store node's services for a hub's gateway), else
+empty (the variable is then not set). dict "root" $ "name" caller "target" svc
+*/}}
+{{- define "tessera.addressOf" -}}
+{{- $v := .root.Values -}}
+{{- if include "tessera.serviceEnabled" (dict "root" .root "name" .target) -}}
+{{- include "tessera.grpcAddress" (dict "root" .root "name" .target) -}}
+{{- else if and (eq .name "privacy") (eq .target "federation") -}}
+{{- $v.hub.federationAddress -}}
+{{- else if and (eq .name "gateway") (has .target (list "ingestion" "mining" "privacy")) -}}
+{{- index $v.services.gateway.storeNodeAddresses .target -}}
+{{- end -}}
+{{- end -}}
+
+{{/* DATABASE_SCHEMA of a service, or empty for the service's default. dict "root" $ "name" svc */}}
+{{- define "tessera.databaseSchema" -}}
+{{- $v := .root.Values -}}
+{{- $svc := index $v.services .name -}}
+{{- if $svc.databaseSchema -}}
+{{- $svc.databaseSchema -}}
+{{- else if $v.config.database.schemaPrefix -}}
+{{- printf "%s%s" $v.config.database.schemaPrefix .name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* FEDERATION_STORE_IDS as a JSON list: services.privacy.federation.storeIds as a list or a comma-separated string. */}}
+{{- define "tessera.storeIds" -}}
+{{- $ids := .Values.services.privacy.federation.storeIds | default list -}}
+{{- if kindIs "string" $ids -}}
+{{- $ids = splitList "," $ids -}}
+{{- end -}}
+{{- $out := list -}}
+{{- range $ids -}}
+{{- if trim (toString .) -}}
+{{- $out = append $out (trim (toString .)) -}}
+{{- end -}}
+{{- end -}}
+{{- $out | toJson -}}
+{{- end -}}
+
+{{/* TRUST_PROXY of the gateway: the value, else 1 behind the chart's Ingress, else empty. */}}
+{{- define "tessera.trustProxy" -}}
+{{- $g := .Values.services.gateway -}}
+{{- if ne (toString $g.trustProxy) "" -}}
+{{- $g.trustProxy -}}
+{{- else if .Values.ingress.enabled -}}
+1
+{{- end -}}
+{{- end -}}
+
+{{/* The paths of one ingress host (default: /api, Prefix). Call with the host entry. */}}
+{{- define "tessera.ingressPaths" -}}
+{{- .paths | default (list (dict "path" "/api" "pathType" "Prefix")) | toJson -}}
+{{- end -}}
+
+{{/* An env var read from a Secret. dict "env" NAME "secret" secretName "key" key "optional" bool */}}
+{{- define "tessera.secretEnv" -}}
+- name: {{ .env }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secret }}
+      key: {{ .key }}
+      {{- if .optional }}
+      optional: true
+      {{- end }}
+{{- end -}}
+
+{{/*
 A per-service setting that falls back to the top-level default: a map override is
 merged over the default; a setting is taken from the service when it has the key.
 dict "root" $ "name" svc "key" "autoscaling"
@@ -149,23 +233,76 @@ dict "root" $ "name" svc "key" "autoscaling"
 {{- $out | toJson -}}
 {{- end -}}
 
+{{/*
+Parses a JWK set value (a JSON array of JWKs, or one JWK object) and fails with a message
+naming the value when it is not one. dict "value" string "name" "secrets.x" ; returns JSON.
+*/}}
+{{- define "tessera.parseJwks" -}}
+{{- $raw := trim .value -}}
+{{- $list := list -}}
+{{- if hasPrefix "{" $raw -}}
+{{- $list = list (fromJson $raw) -}}
+{{- else if hasPrefix "[" $raw -}}
+{{- $list = fromJsonArray $raw -}}
+{{- end -}}
+{{- if not $list -}}
+{{- fail (printf "%s must be a JSON array of JWKs (`npx tessera admin signing-key` prints them)" .name) -}}
+{{- end -}}
+{{- range $i, $k := $list -}}
+{{- if or (not (kindIs "map" $k)) (hasKey $k "Error") (not $k.kid) -}}
+{{- fail (printf "%s: key %d is not a JWK with a \"kid\" (`npx tessera admin signing-key` prints them)" $.name (add1 $i)) -}}
+{{- end -}}
+{{- if or (ne (toString $k.kty) "EC") (ne (toString $k.crv) "P-256") -}}
+{{- fail (printf "%s: key %s must be an EC P-256 JWK (ES256)" $.name $k.kid) -}}
+{{- end -}}
+{{- end -}}
+{{- $list | toJson -}}
+{{- end -}}
+
 {{/* Fail early on values that cannot work. */}}
 {{- define "tessera.validate" -}}
+{{- $root := . -}}
 {{- $v := .Values -}}
+{{- $s := $v.secrets -}}
+{{- $enabled := include "tessera.enabledServices" . | fromJsonArray -}}
 {{- if not (has $v.role (list "hub" "store-node" "all")) -}}
 {{- fail (printf "role must be hub, store-node or all (got %q)" $v.role) -}}
 {{- end -}}
 {{- if and (eq $v.role "store-node") (not $v.hub.federationAddress) -}}
 {{- fail "role=store-node needs hub.federationAddress (host:port of the hub's federation gRPC endpoint)" -}}
 {{- end -}}
-{{- if and $v.secrets.customerHashKey (lt (len $v.secrets.customerHashKey) 32) -}}
+{{- if or $v.hub.authAddress $v.hub.insightsAddress -}}
+{{- fail "hub.authAddress and hub.insightsAddress were removed in chart 0.2.0: no store-node service reads AUTH_GRPC_URL or INSIGHTS_GRPC_URL" -}}
+{{- end -}}
+{{- $storeIds := include "tessera.storeIds" . | fromJsonArray -}}
+{{- if and (eq $v.role "store-node") (has "privacy" $enabled) (not $storeIds) -}}
+{{- fail "role=store-node needs services.privacy.federation.storeIds (FEDERATION_STORE_IDS: the stores this node serves)" -}}
+{{- end -}}
+{{- range $storeIds -}}
+{{- if not (regexMatch "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$" (toString .)) -}}
+{{- fail (printf "services.privacy.federation.storeIds: %q is not a store id (letters, digits, _ . -; at most 64)" (toString .)) -}}
+{{- end -}}
+{{- end -}}
+{{- if and $s.customerHashKey (lt (len $s.customerHashKey) 32) -}}
 {{- fail "secrets.customerHashKey must be at least 32 characters" -}}
+{{- end -}}
+{{- if not (has $v.config.logLevel (list "trace" "debug" "info" "warn" "error" "fatal" "silent")) -}}
+{{- fail (printf "config.logLevel must be trace, debug, info, warn, error, fatal or silent (got %q)" $v.config.logLevel) -}}
 {{- end -}}
 {{- if not (has $v.config.otel.exporter (list "none" "console" "otlp")) -}}
 {{- fail (printf "config.otel.exporter must be none, console or otlp (got %q)" $v.config.otel.exporter) -}}
 {{- end -}}
 {{- if and (eq $v.config.otel.exporter "otlp") (not $v.config.otel.otlpEndpoint) -}}
 {{- fail "config.otel.exporter=otlp needs config.otel.otlpEndpoint" -}}
+{{- end -}}
+{{- if ne $v.config.bus.driver "kafka" -}}
+{{- fail (printf "config.bus.driver must be kafka (got %q): `tessera serve` refuses the in-process bus" $v.config.bus.driver) -}}
+{{- end -}}
+{{- range $name := $enabled -}}
+{{- $schema := include "tessera.databaseSchema" (dict "root" $root "name" $name) -}}
+{{- if and $schema (ne $name "gateway") (not (regexMatch "^[a-z_][a-z0-9_]{0,62}$" $schema)) -}}
+{{- fail (printf "DATABASE_SCHEMA of %s would be %q: it must be a lower-case Postgres identifier (a-z, 0-9, _; at most 63)" $name $schema) -}}
+{{- end -}}
 {{- end -}}
 {{- if $v.mtls.enabled -}}
 {{- if and (ne $v.role "store-node") (not $v.mtls.serverCertSecretName) -}}
@@ -175,32 +312,115 @@ dict "root" $ "name" svc "key" "autoscaling"
 {{- fail "mtls.enabled on the store-node side needs mtls.clientCertSecretName" -}}
 {{- end -}}
 {{- end -}}
-{{- if and $v.secrets.redisUrlFromSecret (not $v.secrets.existingSecret) (not $v.secrets.redisUrl) -}}
+{{- if and $s.redisUrlFromSecret (not $s.existingSecret) (not $s.redisUrl) -}}
 {{- fail "secrets.redisUrlFromSecret needs secrets.redisUrl or secrets.existingSecret" -}}
+{{- end -}}
+{{- if regexMatch "^rediss?://[^/@]*:[^/@]*@" $v.config.redis.url -}}
+{{- fail "config.redis.url holds a password: put the URL in the Secret instead (secrets.redisUrl or secrets.existingSecret, with secrets.redisUrlFromSecret=true)" -}}
+{{- end -}}
+{{- if has "gateway" $enabled -}}
+{{- $g := $v.services.gateway -}}
+{{- if not (has $g.rateLimit.driver (list "redis" "memory")) -}}
+{{- fail (printf "services.gateway.rateLimit.driver must be redis or memory (got %q)" $g.rateLimit.driver) -}}
+{{- end -}}
+{{- $as := include "tessera.merged" (dict "root" $root "name" "gateway" "key" "autoscaling") | fromJson -}}
+{{- if and (eq $g.rateLimit.driver "memory") (or $as.enabled (gt (int $g.replicaCount) 1)) -}}
+{{- fail "services.gateway.rateLimit.driver=memory counts in one process only: use redis with more than one gateway replica or autoscaling" -}}
+{{- end -}}
+{{- end -}}
+{{- if $v.ingress.enabled -}}
+{{- range $v.ingress.hosts -}}
+{{- range (include "tessera.ingressPaths" . | fromJsonArray) -}}
+{{- $path := toString .path -}}
+{{- if not (or (eq $path "/api") (hasPrefix "/api/" $path)) -}}
+{{- fail (printf "ingress path %q would expose more than the REST API (such as /metrics and /health): route only /api or paths under /api/" $path) -}}
+{{- end -}}
+{{- if not (has (.pathType | default "Prefix") (list "Prefix" "Exact")) -}}
+{{- fail (printf "ingress path %q: pathType must be Prefix or Exact (got %q)" $path .pathType) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- /* The chart-created Secret must hold every key a running service requires. */ -}}
+{{- if include "tessera.createSecret" . -}}
+{{- $db := list "auth" "federation" "insights" "scheduler" "ingestion" "mining" "privacy" -}}
+{{- $needsDb := false -}}
+{{- range $db -}}{{- if has . $enabled -}}{{- $needsDb = true -}}{{- end -}}{{- end -}}
+{{- if and $needsDb (not $s.databaseUrl) -}}
+{{- fail "secrets.databaseUrl is required when the chart creates the Secret (or name your own with secrets.existingSecret)" -}}
+{{- end -}}
+{{- if and (has "ingestion" $enabled) (not $s.customerHashKey) -}}
+{{- fail "secrets.customerHashKey is required for ingestion when the chart creates the Secret (or name your own with secrets.existingSecret)" -}}
+{{- end -}}
+{{- if and $s.jwtExistingSecret (or $s.jwtSigningKeys $s.jwtVerifyKeys) -}}
+{{- fail "give the JWT keys either as values (secrets.jwtSigningKeys, secrets.jwtVerifyKeys) or in secrets.jwtExistingSecret, not both" -}}
+{{- end -}}
+{{- if not $s.jwtExistingSecret -}}
+{{- if and (has "auth" $enabled) (not $s.jwtSigningKeys) -}}
+{{- fail "secrets.jwtSigningKeys is required for auth when the chart creates the Secret (JWT_SIGNING_KEYS; `npx tessera admin signing-key` prints a pair), or set secrets.jwtExistingSecret" -}}
+{{- end -}}
+{{- if and (has "gateway" $enabled) (not $s.jwtVerifyKeys) -}}
+{{- fail "secrets.jwtVerifyKeys is required for the gateway when the chart creates the Secret (JWT_VERIFY_KEYS: the public half of JWT_SIGNING_KEYS), or set secrets.jwtExistingSecret" -}}
+{{- end -}}
+{{- end -}}
+{{- if ne (empty $s.bootstrapAdminEmail) (empty $s.bootstrapAdminPassword) -}}
+{{- fail "secrets.bootstrapAdminEmail and secrets.bootstrapAdminPassword go together" -}}
+{{- end -}}
+{{- end -}}
+{{- /* JWT keys given as values: well formed, private/public where expected, and the gateway can verify what auth signs. */ -}}
+{{- if $s.jwtSigningKeys -}}
+{{- $signing := include "tessera.parseJwks" (dict "value" $s.jwtSigningKeys "name" "secrets.jwtSigningKeys") | fromJsonArray -}}
+{{- range $signing -}}
+{{- if not .d -}}
+{{- fail (printf "secrets.jwtSigningKeys: key %s is a public key (no \"d\"); auth needs the private JWKs" .kid) -}}
+{{- end -}}
+{{- end -}}
+{{- if $s.jwtVerifyKeys -}}
+{{- $verify := include "tessera.parseJwks" (dict "value" $s.jwtVerifyKeys "name" "secrets.jwtVerifyKeys") | fromJsonArray -}}
+{{- $kids := list -}}
+{{- range $verify -}}
+{{- if hasKey . "d" -}}
+{{- fail (printf "secrets.jwtVerifyKeys: key %s holds a private key (\"d\"); the gateway needs only the public half" .kid) -}}
+{{- end -}}
+{{- $kids = append $kids .kid -}}
+{{- end -}}
+{{- $active := (first $signing).kid -}}
+{{- if not (has $active $kids) -}}
+{{- fail (printf "secrets.jwtVerifyKeys has no key with kid %q, the key auth signs with (the first of secrets.jwtSigningKeys): the gateway would refuse every token" $active) -}}
+{{- end -}}
+{{- end -}}
+{{- else if $s.jwtVerifyKeys -}}
+{{- $_ := include "tessera.parseJwks" (dict "value" $s.jwtVerifyKeys "name" "secrets.jwtVerifyKeys") -}}
 {{- end -}}
 {{- end -}}
 
-{{/* Which mTLS certificate Secret a service mounts, if any. dict "root" $ "name" svc */}}
+{{/* Which mTLS certificate Secret a service mounts, if any: federation (server) and privacy (client, it dials the hub). dict "root" $ "name" svc */}}
 {{- define "tessera.mtlsSecret" -}}
 {{- $v := .root.Values -}}
 {{- if $v.mtls.enabled -}}
 {{- if eq .name "federation" -}}
 {{- $v.mtls.serverCertSecretName -}}
-{{- else if eq (include "tessera.sideOf" .name) "store-node" -}}
+{{- else if eq .name "privacy" -}}
 {{- $v.mtls.clientCertSecretName -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
 
-{{/* Environment of one service's container. dict "root" $ "name" svc */}}
+{{/*
+Environment of one service's container: exactly the variables its config definition
+(services/<name>/src/<name>.config.ts) reads; sensitive ones from a Secret.
+dict "root" $ "name" svc
+*/}}
 {{- define "tessera.env" -}}
 {{- $root := .root -}}
 {{- $v := $root.Values -}}
 {{- $name := .name -}}
 {{- $svc := index $v.services $name -}}
 {{- $secretName := include "tessera.secretName" $root -}}
-- name: TESSERA_SERVICE
-  value: {{ $name | quote }}
+{{- $jwtSecretName := include "tessera.jwtSecretName" $root -}}
+{{- $keys := $v.secrets.keys -}}
+{{- $usesDatabase := ne $name "gateway" -}}
+{{- $usesBus := not (has $name (list "gateway" "auth")) -}}
 - name: HTTP_PORT
   value: {{ $svc.httpPort | quote }}
 {{- if ne $name "gateway" }}
@@ -217,53 +437,131 @@ dict "root" $ "name" svc "key" "autoscaling"
 {{- end }}
 - name: OTEL_SERVICE_NAME
   value: {{ printf "tessera-%s" $name | quote }}
-{{- if ne $name "gateway" }}
-- name: DATABASE_URL
-  valueFrom:
-    secretKeyRef:
-      name: {{ $secretName }}
-      key: {{ $v.secrets.keys.databaseUrl }}
+{{- if $usesDatabase }}
+{{ include "tessera.secretEnv" (dict "env" "DATABASE_URL" "secret" $secretName "key" $keys.databaseUrl) }}
 - name: DATABASE_POOL_SIZE
   value: {{ $v.config.database.poolSize | quote }}
+{{- with include "tessera.databaseSchema" . }}
+- name: DATABASE_SCHEMA
+  value: {{ . | quote }}
 {{- end }}
+{{- end }}
+{{- if $usesBus }}
 - name: BUS_DRIVER
   value: {{ $v.config.bus.driver | quote }}
 - name: KAFKA_BROKERS
   value: {{ join "," $v.config.kafka.brokers | quote }}
+{{- end }}
+{{- /* Service-to-service gRPC addresses (host:port). */}}
+{{- $targets := dict "gateway" (list "auth" "federation" "ingestion" "mining" "privacy") "mining" (list "ingestion") "privacy" (list "mining") }}
+{{- range $target := (get $targets $name | default list) }}
+{{- with include "tessera.addressOf" (dict "root" $root "name" $name "target" $target) }}
+- name: {{ printf "%s_GRPC_URL" (upper $target) }}
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
 {{- if eq $name "gateway" }}
+{{- $g := $svc }}
+{{ include "tessera.secretEnv" (dict "env" "JWT_VERIFY_KEYS" "secret" $jwtSecretName "key" $keys.jwtVerifyKeys) }}
+- name: JWT_ISSUER
+  value: {{ $v.config.jwt.issuer | quote }}
+- name: JWT_AUDIENCE
+  value: {{ $v.config.jwt.audience | quote }}
+- name: PRINCIPAL_CACHE_TTL_MS
+  value: {{ $g.principalCacheTtlMs | int64 | quote }}
+- name: MAX_UPLOAD_BYTES
+  value: {{ $g.maxUploadBytes | int64 | quote }}
+- name: JSON_BODY_LIMIT
+  value: {{ $g.jsonBodyLimit | quote }}
+- name: CORS_ORIGINS
+  value: {{ join "," $g.corsOrigins | quote }}
+{{- with include "tessera.trustProxy" $root }}
+- name: TRUST_PROXY
+  value: {{ . | quote }}
+{{- end }}
+- name: RATE_LIMIT_DRIVER
+  value: {{ $g.rateLimit.driver | quote }}
+{{- if eq $g.rateLimit.driver "redis" }}
 {{- if $v.secrets.redisUrlFromSecret }}
-- name: REDIS_URL
-  valueFrom:
-    secretKeyRef:
-      name: {{ $secretName }}
-      key: {{ $v.secrets.keys.redisUrl }}
+{{ include "tessera.secretEnv" (dict "env" "REDIS_URL" "secret" $secretName "key" $keys.redisUrl) }}
 {{- else }}
 - name: REDIS_URL
   value: {{ $v.config.redis.url | quote }}
 {{- end }}
 {{- end }}
+- name: RATE_LIMIT_PREFIX
+  value: {{ $g.rateLimit.prefix | quote }}
+- name: RATE_LIMIT_WINDOW_SECONDS
+  value: {{ $g.rateLimit.windowSeconds | int64 | quote }}
+- name: RATE_LIMIT_PER_IP
+  value: {{ $g.rateLimit.perIp | int64 | quote }}
+- name: RATE_LIMIT_PER_USER
+  value: {{ $g.rateLimit.perUser | int64 | quote }}
+- name: RATE_LIMIT_PER_API_KEY
+  value: {{ $g.rateLimit.perApiKey | int64 | quote }}
+- name: CIRCUIT_ERROR_PERCENT
+  value: {{ $g.circuit.errorPercent | int64 | quote }}
+- name: CIRCUIT_MIN_CALLS
+  value: {{ $g.circuit.minCalls | int64 | quote }}
+- name: CIRCUIT_RESET_SECONDS
+  value: {{ $g.circuit.resetSeconds | int64 | quote }}
+{{ include "tessera.secretEnv" (dict "env" "METRICS_TOKEN" "secret" $secretName "key" $keys.metricsToken "optional" true) }}
+{{- end }}
+{{- if eq $name "auth" }}
+{{ include "tessera.secretEnv" (dict "env" "JWT_SIGNING_KEYS" "secret" $jwtSecretName "key" $keys.jwtSigningKeys) }}
+- name: JWT_ISSUER
+  value: {{ $v.config.jwt.issuer | quote }}
+- name: JWT_AUDIENCE
+  value: {{ $v.config.jwt.audience | quote }}
+- name: ACCESS_TOKEN_TTL_SECONDS
+  value: {{ $svc.accessTokenTtlSeconds | int64 | quote }}
+- name: REFRESH_TOKEN_TTL_SECONDS
+  value: {{ $svc.refreshTokenTtlSeconds | int64 | quote }}
+- name: SESSION_MAX_SECONDS
+  value: {{ $svc.sessionMaxSeconds | int64 | quote }}
+- name: LOCKOUT_THRESHOLD
+  value: {{ $svc.lockout.threshold | int64 | quote }}
+- name: LOCKOUT_BASE_SECONDS
+  value: {{ $svc.lockout.baseSeconds | int64 | quote }}
+- name: LOCKOUT_MAX_SECONDS
+  value: {{ $svc.lockout.maxSeconds | int64 | quote }}
+- name: PASSWORD_MIN_LENGTH
+  value: {{ $svc.passwordMinLength | int64 | quote }}
+- name: SCRYPT_COST
+  value: {{ $svc.scryptCost | int64 | quote }}
+{{ include "tessera.secretEnv" (dict "env" "BOOTSTRAP_ADMIN_EMAIL" "secret" $secretName "key" $keys.bootstrapAdminEmail "optional" true) }}
+{{ include "tessera.secretEnv" (dict "env" "BOOTSTRAP_ADMIN_PASSWORD" "secret" $secretName "key" $keys.bootstrapAdminPassword "optional" true) }}
+{{- end }}
 {{- if eq $name "ingestion" }}
-- name: CUSTOMER_HASH_KEY
-  valueFrom:
-    secretKeyRef:
-      name: {{ $secretName }}
-      key: {{ $v.secrets.keys.customerHashKey }}
+{{ include "tessera.secretEnv" (dict "env" "CUSTOMER_HASH_KEY" "secret" $secretName "key" $keys.customerHashKey) }}
 - name: MAX_UPLOAD_BYTES
   value: {{ $svc.maxUploadBytes | int64 | quote }}
 {{- end }}
-{{- /* Service-to-service gRPC addresses: in-cluster for services of this release, the hub's for a store node. */}}
-{{- $remote := dict "federation" $v.hub.federationAddress "auth" $v.hub.authAddress "insights" $v.hub.insightsAddress }}
-{{- range $target := list "ingestion" "mining" "privacy" "auth" "federation" "insights" }}
-{{- $url := "" }}
-{{- if include "tessera.serviceEnabled" (dict "root" $root "name" $target) }}
-{{- $url = include "tessera.grpcAddress" (dict "root" $root "name" $target) }}
-{{- else if eq $v.role "store-node" }}
-{{- $url = get $remote $target }}
+{{- if eq $name "mining" }}
+- name: MINING_THREADS
+  value: {{ $svc.threads | int64 | quote }}
+- name: MAX_CONCURRENT_JOBS
+  value: {{ $svc.maxConcurrentJobs | int64 | quote }}
+- name: MAX_PATTERNS_STORED
+  value: {{ $svc.maxPatternsStored | int64 | quote }}
 {{- end }}
-{{- if $url }}
-- name: {{ printf "%s_GRPC_URL" (upper $target) }}
-  value: {{ $url | quote }}
+{{- if eq $name "privacy" }}
+- name: DEFAULT_EPSILON_CAP
+  value: {{ $svc.defaultEpsilonCap | toString | quote }}
+- name: DEFAULT_DELTA
+  value: {{ $svc.defaultDelta | toString | quote }}
+- name: DEFAULT_ROUND_EPSILON
+  value: {{ $svc.defaultRoundEpsilon | toString | quote }}
+{{- with include "tessera.addressOf" (dict "root" $root "name" $name "target" "federation") }}
+- name: FEDERATION_HUB_URL
+  value: {{ . | quote }}
 {{- end }}
+{{- with include "tessera.storeIds" $root | fromJsonArray }}
+- name: FEDERATION_STORE_IDS
+  value: {{ join "," . | quote }}
+{{- end }}
+- name: FEDERATION_AUTO_ENROL
+  value: {{ $svc.federation.autoEnrol | toString | quote }}
 {{- end }}
 {{- if include "tessera.mtlsSecret" . }}
 - name: GRPC_TLS_CERT_FILE

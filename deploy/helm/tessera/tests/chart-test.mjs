@@ -8,92 +8,13 @@
 // the `yaml` package (repo node_modules, else the helm-tools cache) or `js-yaml`.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync, execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const chartDir = resolve(here, '..');
-const repoRoot = resolve(chartDir, '../../..');
-const ciDir = join(chartDir, 'ci');
-
-// ---------------------------------------------------------------- tools
-function helmTools() {
-  if (process.env.HELM && existsSync(process.env.HELM)) return { helm: process.env.HELM, dir: process.env.TESSERA_HELM_TOOLS };
-  const helm = execFileSync('bash', [join(repoRoot, 'scripts/helm-tools.sh'), '--path', 'helm'], { encoding: 'utf8' }).trim();
-  return { helm, dir: dirname(dirname(helm)) };
-}
-const tools = helmTools();
-
-function loadYamlParser() {
-  const candidates = [
-    join(repoRoot, 'package.json'),
-    ...(tools.dir ? [join(tools.dir, 'package.json')] : []),
-    ...(process.env.TESSERA_HELM_TOOLS ? [join(process.env.TESSERA_HELM_TOOLS, 'package.json')] : []),
-  ];
-  for (const base of candidates) {
-    const require = createRequire(base);
-    try {
-      const yaml = require('yaml');
-      return (text) => yaml.parseAllDocuments(text).map((d) => {
-        if (d.errors.length) throw d.errors[0];
-        return d.toJS();
-      });
-    } catch {
-      /* try the next */
-    }
-    try {
-      const jsyaml = require('js-yaml');
-      return (text) => jsyaml.loadAll(text);
-    } catch {
-      /* try the next */
-    }
-  }
-  throw new Error('no YAML parser: run scripts/helm-tools.sh (it caches the `yaml` package) or npm ci');
-}
-const parseAll = loadYamlParser();
-
-// ---------------------------------------------------------------- rendering
-const SERVICES = {
-  gateway: { side: 'hub', http: 8080, grpc: null },
-  auth: { side: 'hub', http: 8081, grpc: 50051 },
-  ingestion: { side: 'store-node', http: 8082, grpc: 50052 },
-  mining: { side: 'store-node', http: 8083, grpc: 50053 },
-  federation: { side: 'hub', http: 8084, grpc: 50054 },
-  privacy: { side: 'store-node', http: 8085, grpc: 50055 },
-  insights: { side: 'hub', http: 8086, grpc: 50056 },
-  scheduler: { side: 'hub', http: 8087, grpc: 50057 },
-};
-const HUB = Object.keys(SERVICES).filter((s) => SERVICES[s].side === 'hub').sort();
-const STORE = Object.keys(SERVICES).filter((s) => SERVICES[s].side === 'store-node').sort();
-
-const cache = new Map();
-/** Renders the chart; returns { ok, docs, stderr }. */
-function render({ values = [], set = [], release = 'rel', namespace = 'tessera' } = {}) {
-  const args = ['template', release, chartDir, '--namespace', namespace];
-  for (const v of values) args.push('-f', join(ciDir, v));
-  for (const s of set) args.push('--set', s);
-  const key = args.join('\0');
-  if (cache.has(key)) return cache.get(key);
-  const res = spawnSync(tools.helm, args, { encoding: 'utf8' });
-  const out = { ok: res.status === 0, stderr: res.stderr, docs: res.status === 0 ? parseAll(res.stdout).filter(Boolean) : [] };
-  cache.set(key, out);
-  return out;
-}
-function mustRender(opts) {
-  const out = render(opts);
-  assert.ok(out.ok, `helm template failed: ${out.stderr}`);
-  return out.docs;
-}
-const ofKind = (docs, kind) => docs.filter((d) => d.kind === kind);
-const component = (d) => d.metadata.labels['app.kubernetes.io/component'];
-const deploymentsBy = (docs) => Object.fromEntries(ofKind(docs, 'Deployment').map((d) => [component(d), d]));
-const envOf = (deployment) => Object.fromEntries(deployment.spec.template.spec.containers[0].env.map((e) => [e.name, e]));
-
-const scenarios = readdirSync(ciDir).filter((f) => f.endsWith('-values.yaml')).sort();
-const allScenarios = [{ name: 'default values', values: [] }, ...scenarios.map((f) => ({ name: f, values: [f] }))];
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  HUB, SENSITIVE, SERVICES, STORE, USES_BUS, USES_DATABASE, allScenarios, chartDir, ciDir, component, deploymentsBy, envOf, grpcUrls,
+  mustRender, ofKind, parseAll, render, scenarioValues, scenarios, tools, valueOf,
+} from './helpers.mjs';
 
 // ---------------------------------------------------------------- tests
 describe('roles', () => {
@@ -121,26 +42,103 @@ describe('roles', () => {
     assert.deepEqual(ofKind(docs, 'Service').map(component).sort(), STORE);
   });
 
-  test('store node dials the hub federation address; hub services never get store-node addresses', () => {
-    const store = deploymentsBy(mustRender({ values: ['store-node-values.yaml'] }));
-    for (const d of Object.values(store)) {
-      const env = envOf(d);
-      assert.equal(env.FEDERATION_GRPC_URL.value, 'federation.tessera.example.com:443');
-      assert.equal(env.AUTH_GRPC_URL, undefined, 'no hub auth address was given');
-      assert.equal(env.MINING_GRPC_URL.value, 'rel-tessera-mining:50053');
-    }
-    const hub = deploymentsBy(mustRender({ values: ['hub-values.yaml'] }));
-    for (const d of Object.values(hub)) {
-      const env = envOf(d);
-      for (const v of ['INGESTION_GRPC_URL', 'MINING_GRPC_URL', 'PRIVACY_GRPC_URL']) assert.equal(env[v], undefined, `${component(d)} ${v}`);
-      assert.equal(env.FEDERATION_GRPC_URL.value, 'rel-tessera-federation:50054');
-    }
-  });
-
   test('a service can be disabled within its role', () => {
     const docs = mustRender({ values: ['hub-values.yaml'], set: ['services.insights.enabled=false'] });
     assert.deepEqual(Object.keys(deploymentsBy(docs)).sort(), HUB.filter((s) => s !== 'insights'));
   });
+});
+
+describe('service-to-service addresses', () => {
+  test('gateway, role=all: every downstream service of the release', () => {
+    const { gateway } = deploymentsBy(mustRender({ values: ['all-values.yaml'] }));
+    assert.deepEqual(grpcUrls(gateway), {
+      AUTH_GRPC_URL: 'rel-tessera-auth:50051',
+      FEDERATION_GRPC_URL: 'rel-tessera-federation:50054',
+      INGESTION_GRPC_URL: 'rel-tessera-ingestion:50052',
+      MINING_GRPC_URL: 'rel-tessera-mining:50053',
+      PRIVACY_GRPC_URL: 'rel-tessera-privacy:50055',
+    });
+  });
+
+  test('gateway, role=hub: auth and federation in the release, store-node services from services.gateway.storeNodeAddresses', () => {
+    const { gateway } = deploymentsBy(mustRender({ values: ['hub-values.yaml'] }));
+    assert.deepEqual(grpcUrls(gateway), {
+      AUTH_GRPC_URL: 'rel-tessera-auth:50051',
+      FEDERATION_GRPC_URL: 'rel-tessera-federation:50054',
+      INGESTION_GRPC_URL: 'tessera-store-ingestion.tessera-store.svc.cluster.local:50052',
+      MINING_GRPC_URL: 'tessera-store-mining.tessera-store.svc.cluster.local:50053',
+      PRIVACY_GRPC_URL: 'tessera-store-privacy.tessera-store.svc.cluster.local:50055',
+    });
+    const bare = deploymentsBy(mustRender({ set: ['role=hub', 'secrets.existingSecret=s'] }));
+    assert.deepEqual(Object.keys(grpcUrls(bare.gateway)).sort(), ['AUTH_GRPC_URL', 'FEDERATION_GRPC_URL'], 'no store-node address is invented');
+  });
+
+  test('only the gateway, mining and privacy dial other services; hub services never get store-node addresses', () => {
+    for (const values of [[], ['hub-values.yaml'], ['store-node-values.yaml']]) {
+      const ds = deploymentsBy(mustRender({ values, set: values.length ? [] : ['secrets.existingSecret=s'] }));
+      for (const [name, d] of Object.entries(ds)) {
+        if (['gateway', 'mining', 'privacy'].includes(name)) continue;
+        assert.deepEqual(grpcUrls(d), {}, `${name} dials nothing`);
+        assert.equal(valueOf(d, 'FEDERATION_HUB_URL'), undefined, name);
+      }
+    }
+  });
+
+  test('store node: privacy dials the hub with its store ids; mining reads from ingestion, privacy from mining', () => {
+    const ds = deploymentsBy(mustRender({ values: ['store-node-values.yaml'] }));
+    assert.equal(valueOf(ds.privacy, 'FEDERATION_HUB_URL'), 'tessera-hub-federation.tessera-hub.svc.cluster.local:50054');
+    assert.equal(valueOf(ds.privacy, 'FEDERATION_STORE_IDS'), 'store-0042');
+    assert.equal(valueOf(ds.privacy, 'FEDERATION_AUTO_ENROL'), 'true');
+    assert.deepEqual(grpcUrls(ds.privacy), { MINING_GRPC_URL: 'rel-tessera-mining:50053' });
+    assert.deepEqual(grpcUrls(ds.mining), { INGESTION_GRPC_URL: 'rel-tessera-ingestion:50052' });
+    assert.deepEqual(grpcUrls(ds.ingestion), {});
+    const several = deploymentsBy(mustRender({ values: ['external-secret-values.yaml'] }));
+    assert.equal(valueOf(several.privacy, 'FEDERATION_STORE_IDS'), 'store-0001,store-0002');
+    const asString = deploymentsBy(mustRender({ values: ['store-node-values.yaml'], set: ['services.privacy.federation.storeIds=store-1\\, store-2'] }));
+    assert.equal(valueOf(asString.privacy, 'FEDERATION_STORE_IDS'), 'store-1,store-2', 'a comma-separated string works too');
+  });
+
+  test('role=all: privacy dials the federation service of the release; auto-enrolment is off by default', () => {
+    const { privacy } = deploymentsBy(mustRender({ set: ['secrets.existingSecret=s'] }));
+    assert.equal(valueOf(privacy, 'FEDERATION_HUB_URL'), 'rel-tessera-federation:50054');
+    assert.equal(valueOf(privacy, 'FEDERATION_AUTO_ENROL'), 'false');
+    assert.equal(valueOf(privacy, 'FEDERATION_STORE_IDS'), undefined);
+    const noFed = deploymentsBy(mustRender({ set: ['secrets.existingSecret=s', 'services.federation.enabled=false'] }));
+    assert.equal(valueOf(noFed.privacy, 'FEDERATION_HUB_URL'), undefined, 'empty disables federation');
+  });
+});
+
+describe('paired scenarios reach each other', () => {
+  // The addresses one side's values give must name the other side's rendered Services.
+  const fqdns = (docs, namespace) =>
+    new Set(ofKind(docs, 'Service').flatMap((svc) => svc.spec.ports.filter((p) => p.name === 'grpc').map((p) => `${svc.metadata.name}.${namespace}.svc.cluster.local:${p.port}`)));
+  const pairs = [
+    { hub: ['hub-values.yaml', 'tessera-hub', 'tessera-hub'], store: ['store-node-values.yaml', 'tessera-store', 'tessera-store'], viaIngress: false },
+    { hub: ['hub-production-values.yaml', 'tessera-hub', 'tessera-hub'], store: ['store-node-production-values.yaml', 'store-0042', 'store-0042'], viaIngress: true },
+  ];
+  for (const { hub, store, viaIngress } of pairs) {
+    test(`${hub[0]} <-> ${store[0]}`, () => {
+      const hubDocs = mustRender({ values: [hub[0]], release: hub[1], namespace: hub[2] });
+      const storeDocs = mustRender({ values: [store[0]], release: store[1], namespace: store[2] });
+      const storeServices = fqdns(storeDocs, store[2]);
+      const { gateway } = deploymentsBy(hubDocs);
+      for (const v of ['INGESTION_GRPC_URL', 'MINING_GRPC_URL', 'PRIVACY_GRPC_URL']) assert.ok(storeServices.has(valueOf(gateway, v)), `${v}=${valueOf(gateway, v)} in ${[...storeServices]}`);
+      const hubUrl = valueOf(deploymentsBy(storeDocs).privacy, 'FEDERATION_HUB_URL');
+      if (viaIngress) {
+        const grpcIng = ofKind(hubDocs, 'Ingress').find((i) => i.metadata.name.endsWith('-federation-grpc'));
+        assert.equal(hubUrl, `${grpcIng.spec.rules[0].host}:443`);
+        // The store node lets the hub's gateway pods in.
+        const peers = ofKind(storeDocs, 'NetworkPolicy')[0].spec.ingress.find((r) => r.ports?.[0].port === 'grpc').from;
+        const gwLabels = gateway.spec.template.metadata.labels;
+        assert.ok(
+          peers.some((p) => p.namespaceSelector.matchLabels['kubernetes.io/metadata.name'] === hub[2] && Object.entries(p.podSelector.matchLabels).every(([k, v]) => gwLabels[k] === v)),
+          'gatewayPeers select the hub gateway',
+        );
+      } else {
+        assert.ok(fqdns(hubDocs, hub[2]).has(hubUrl), hubUrl);
+      }
+    });
+  }
 });
 
 describe('every Deployment, in every scenario', () => {
@@ -183,7 +181,7 @@ describe('every Deployment, in every scenario', () => {
       for (const d of ofKind(docs, 'Deployment')) {
         const a = d.spec.template.metadata.annotations ?? {};
         const annotated = a['prometheus.io/scrape'] === 'true' && a['prometheus.io/path'] === '/metrics' && Number(a['prometheus.io/port']) === SERVICES[component(d)].http;
-        assert.ok(annotated || monitors.length === 1, `${component(d)} is neither annotated nor covered by a ServiceMonitor`);
+        assert.ok(annotated || monitors.length >= 1, `${component(d)} is neither annotated nor covered by a ServiceMonitor`);
       }
     });
 
@@ -195,26 +193,42 @@ describe('every Deployment, in every scenario', () => {
         const spec = SERVICES[name];
         const env = envOf(d);
         const [c] = d.spec.template.spec.containers;
+        assert.equal(c.env.length, Object.keys(env).length, `${name}: no variable is set twice`);
         assert.equal(env.HTTP_PORT.value, String(spec.http), name);
         assert.equal(c.ports.find((p) => p.name === 'http').containerPort, spec.http, name);
         assert.equal(services[name].spec.ports.find((p) => p.name === 'http').port, spec.http, name);
-        for (const v of ['LOG_LEVEL', 'OTEL_EXPORTER', 'BUS_DRIVER', 'KAFKA_BROKERS']) assert.ok(env[v]?.value, `${name} ${v}`);
-        assert.equal(env.BUS_DRIVER.value, 'kafka');
+        for (const v of ['LOG_LEVEL', 'OTEL_EXPORTER']) assert.ok(env[v]?.value, `${name} ${v}`);
         for (const e of Object.values(env)) {
-          assert.ok(!/PASSWORD|HASH_KEY/.test(e.name) || e.valueFrom?.secretKeyRef, `${name}: ${e.name} must come from a Secret`);
+          if (SENSITIVE.test(e.name)) assert.ok(e.valueFrom?.secretKeyRef?.name && e.value === undefined, `${name}: ${e.name} must come from a Secret`);
+        }
+        if (env.REDIS_URL?.value) assert.doesNotMatch(env.REDIS_URL.value, /:\/\/[^/@]*:[^/@]*@/, 'a Redis password only in a Secret');
+        if (USES_BUS.has(name)) {
+          assert.equal(env.BUS_DRIVER.value, 'kafka', name);
+          assert.ok(env.KAFKA_BROKERS.value, name);
+        } else {
+          assert.equal(env.BUS_DRIVER, undefined, `${name} has no bus`);
+          assert.equal(env.KAFKA_BROKERS, undefined, `${name} has no bus`);
+        }
+        if (USES_DATABASE.has(name)) {
+          assert.ok(env.DATABASE_URL.valueFrom?.secretKeyRef?.name, `${name} DATABASE_URL from a Secret`);
+          assert.ok(Number(env.DATABASE_POOL_SIZE.value) > 0);
+        } else {
+          assert.equal(env.DATABASE_URL, undefined, `${name} has no database`);
         }
         if (name === 'gateway') {
           assert.equal(env.GRPC_PORT, undefined);
-          assert.equal(env.DATABASE_URL, undefined, 'the gateway has no database');
-          assert.ok(env.REDIS_URL, 'gateway needs REDIS_URL');
           assert.equal(c.ports.some((p) => p.name === 'grpc'), false);
+          assert.ok(env.JWT_VERIFY_KEYS.valueFrom.secretKeyRef, 'the gateway refuses to boot without JWT_VERIFY_KEYS');
+          assert.equal(env.JWT_SIGNING_KEYS, undefined, 'the gateway never holds signing keys');
+          assert.ok(env.REDIS_URL, 'redis rate limits need REDIS_URL');
         } else {
           assert.equal(env.GRPC_PORT.value, String(spec.grpc), name);
           assert.equal(c.ports.find((p) => p.name === 'grpc').containerPort, spec.grpc, name);
           assert.equal(services[name].spec.ports.find((p) => p.name === 'grpc').port, spec.grpc, name);
-          assert.ok(env.DATABASE_URL.valueFrom?.secretKeyRef?.name, `${name} DATABASE_URL from a Secret`);
-          assert.equal(env.DATABASE_URL.value, undefined);
-          assert.ok(Number(env.DATABASE_POOL_SIZE.value) > 0);
+        }
+        if (name === 'auth') {
+          assert.ok(env.JWT_SIGNING_KEYS.valueFrom.secretKeyRef, 'auth signs with JWT_SIGNING_KEYS');
+          assert.equal(env.JWT_VERIFY_KEYS, undefined);
         }
         if (name === 'ingestion') {
           assert.ok(env.CUSTOMER_HASH_KEY.valueFrom?.secretKeyRef?.name, 'CUSTOMER_HASH_KEY from a Secret');
@@ -228,7 +242,8 @@ describe('every Deployment, in every scenario', () => {
 describe('secrets', () => {
   test('values.yaml ships no secret defaults', () => {
     const [values] = parseAll(readFileSync(join(chartDir, 'values.yaml'), 'utf8'));
-    for (const k of ['existingSecret', 'databaseUrl', 'customerHashKey', 'redisUrl']) assert.equal(values.secrets[k], '', k);
+    const keys = ['existingSecret', 'jwtExistingSecret', 'databaseUrl', 'customerHashKey', 'jwtSigningKeys', 'jwtVerifyKeys', 'metricsToken', 'bootstrapAdminEmail', 'bootstrapAdminPassword', 'redisUrl'];
+    for (const k of keys) assert.equal(values.secrets[k], '', k);
     assert.equal(ofKind(mustRender(), 'Secret').length, 0, 'default values create no Secret');
   });
 
@@ -238,6 +253,7 @@ describe('secrets', () => {
     assert.equal(secret.metadata.name, 'rel-tessera');
     assert.equal(Buffer.from(secret.data.DATABASE_URL, 'base64').toString(), 'postgres://tessera:ci-only-password@postgres:5432/tessera');
     assert.ok(secret.data.CUSTOMER_HASH_KEY);
+    assert.deepEqual(Object.keys(secret.data).sort(), ['CUSTOMER_HASH_KEY', 'DATABASE_URL', 'JWT_SIGNING_KEYS', 'JWT_VERIFY_KEYS']);
     for (const d of ofKind(docs, 'Deployment')) {
       assert.match(d.spec.template.metadata.annotations['checksum/secret'], /^[0-9a-f]{64}$/);
       const env = envOf(d);
@@ -245,13 +261,113 @@ describe('secrets', () => {
     }
   });
 
-  test('an existing Secret with custom keys is referenced, never created', () => {
+  test('an existing Secret with custom keys is referenced, never created; the JWT keys come from their own Secret', () => {
     const docs = mustRender({ values: ['external-secret-values.yaml'] });
     assert.equal(ofKind(docs, 'Secret').length, 0);
     const ds = deploymentsBy(docs);
     assert.deepEqual(envOf(ds.auth).DATABASE_URL.valueFrom.secretKeyRef, { name: 'tessera-managed', key: 'database-url' });
     assert.deepEqual(envOf(ds.ingestion).CUSTOMER_HASH_KEY.valueFrom.secretKeyRef, { name: 'tessera-managed', key: 'customer-hash-key' });
     assert.deepEqual(envOf(ds.gateway).REDIS_URL.valueFrom.secretKeyRef, { name: 'tessera-managed', key: 'redis-url' });
+    assert.deepEqual(envOf(ds.auth).JWT_SIGNING_KEYS.valueFrom.secretKeyRef, { name: 'tessera-jwt', key: 'jwt-signing-keys' });
+    assert.deepEqual(envOf(ds.gateway).JWT_VERIFY_KEYS.valueFrom.secretKeyRef, { name: 'tessera-jwt', key: 'jwt-verify-keys' });
+    assert.deepEqual(envOf(ds.gateway).METRICS_TOKEN.valueFrom.secretKeyRef, { name: 'tessera-managed', key: 'metrics-token', optional: true });
+    assert.deepEqual(envOf(ds.auth).BOOTSTRAP_ADMIN_PASSWORD.valueFrom.secretKeyRef, { name: 'tessera-managed', key: 'bootstrap-admin-password', optional: true });
+  });
+
+  test('JWT wiring: auth reads the private keys, the gateway only the public ones, from the values given', () => {
+    const values = scenarioValues('hub-values.yaml');
+    const docs = mustRender({ values: ['hub-values.yaml'] });
+    const [secret] = ofKind(docs, 'Secret');
+    const signing = JSON.parse(Buffer.from(secret.data.JWT_SIGNING_KEYS, 'base64').toString());
+    const verify = JSON.parse(Buffer.from(secret.data.JWT_VERIFY_KEYS, 'base64').toString());
+    assert.deepEqual(signing, JSON.parse(values.secrets.jwtSigningKeys));
+    assert.ok(signing.every((k) => k.d && k.kid && /test-only/.test(k.kid)), 'the CI keys are marked test-only');
+    assert.ok(verify.every((k) => !('d' in k)), 'public halves only');
+    assert.equal(verify[0].kid, signing[0].kid);
+    const ds = deploymentsBy(docs);
+    assert.deepEqual(envOf(ds.auth).JWT_SIGNING_KEYS.valueFrom.secretKeyRef, { name: 'rel-tessera', key: 'JWT_SIGNING_KEYS' });
+    assert.deepEqual(envOf(ds.gateway).JWT_VERIFY_KEYS.valueFrom.secretKeyRef, { name: 'rel-tessera', key: 'JWT_VERIFY_KEYS' });
+    for (const [name, d] of Object.entries(ds)) {
+      if (name !== 'auth') assert.equal(envOf(d).JWT_SIGNING_KEYS, undefined, `${name} never sees the signing keys`);
+    }
+    assert.equal(valueOf(ds.auth, 'JWT_ISSUER'), valueOf(ds.gateway, 'JWT_ISSUER'));
+    assert.equal(valueOf(ds.auth, 'JWT_AUDIENCE'), valueOf(ds.gateway, 'JWT_AUDIENCE'));
+  });
+
+  test('optional secrets (METRICS_TOKEN, bootstrap admin) are optional references; given as values they land in the Secret', () => {
+    const plain = deploymentsBy(mustRender({ values: ['hub-values.yaml'] }));
+    assert.equal(envOf(plain.gateway).METRICS_TOKEN.valueFrom.secretKeyRef.optional, true);
+    assert.equal(envOf(plain.auth).BOOTSTRAP_ADMIN_EMAIL.valueFrom.secretKeyRef.optional, true);
+    const docs = mustRender({ values: ['hub-values.yaml'], set: ['secrets.metricsToken=ci-only-metrics-token', 'secrets.bootstrapAdminEmail=admin@example.com', 'secrets.bootstrapAdminPassword=ci only bootstrap passphrase'] });
+    const [secret] = ofKind(docs, 'Secret');
+    assert.equal(Buffer.from(secret.data.METRICS_TOKEN, 'base64').toString(), 'ci-only-metrics-token');
+    assert.equal(Buffer.from(secret.data.BOOTSTRAP_ADMIN_EMAIL, 'base64').toString(), 'admin@example.com');
+    assert.ok(secret.data.BOOTSTRAP_ADMIN_PASSWORD);
+  });
+});
+
+describe('service settings', () => {
+  test('defaults reach the containers: gateway limits, auth policy, mining and privacy settings', () => {
+    const ds = deploymentsBy(mustRender({ set: ['secrets.existingSecret=s'] }));
+    const expect = {
+      gateway: { RATE_LIMIT_DRIVER: 'redis', RATE_LIMIT_PER_IP: '600', RATE_LIMIT_PER_USER: '300', RATE_LIMIT_PER_API_KEY: '1200', CIRCUIT_ERROR_PERCENT: '50', CORS_ORIGINS: '', MAX_UPLOAD_BYTES: '104857600' },
+      auth: { SCRYPT_COST: '15', ACCESS_TOKEN_TTL_SECONDS: '900', LOCKOUT_THRESHOLD: '5', PASSWORD_MIN_LENGTH: '12' },
+      mining: { MINING_THREADS: '2', MAX_CONCURRENT_JOBS: '1', MAX_PATTERNS_STORED: '200000' },
+      privacy: { DEFAULT_EPSILON_CAP: '10', DEFAULT_DELTA: '1e-5', DEFAULT_ROUND_EPSILON: '1' },
+    };
+    for (const [svc, vars] of Object.entries(expect)) for (const [k, v] of Object.entries(vars)) assert.equal(valueOf(ds[svc], k), v, `${svc} ${k}`);
+  });
+
+  test('overrides reach the containers', () => {
+    const ds = deploymentsBy(
+      mustRender({
+        set: [
+          'secrets.existingSecret=s',
+          'services.gateway.corsOrigins={https://a.example,https://b.example}',
+          'services.gateway.rateLimit.perIp=50',
+          'services.auth.scryptCost=16',
+          'services.mining.threads=8',
+          'services.privacy.defaultDelta=1e-6',
+          'config.jwt.issuer=hub.example',
+        ],
+      }),
+    );
+    assert.equal(valueOf(ds.gateway, 'CORS_ORIGINS'), 'https://a.example,https://b.example');
+    assert.equal(valueOf(ds.gateway, 'RATE_LIMIT_PER_IP'), '50');
+    assert.equal(valueOf(ds.auth, 'SCRYPT_COST'), '16');
+    assert.equal(valueOf(ds.mining, 'MINING_THREADS'), '8');
+    assert.equal(valueOf(ds.privacy, 'DEFAULT_DELTA'), '1e-6');
+    assert.equal(valueOf(ds.auth, 'JWT_ISSUER'), 'hub.example');
+    assert.equal(valueOf(ds.gateway, 'JWT_ISSUER'), 'hub.example');
+  });
+
+  test('DATABASE_SCHEMA: unset by default, prefixed per service, or overridden for one service', () => {
+    for (const d of ofKind(mustRender(), 'Deployment')) assert.equal(envOf(d).DATABASE_SCHEMA, undefined, component(d));
+    const ds = deploymentsBy(mustRender({ values: ['store-node-production-values.yaml'], set: ['services.mining.databaseSchema=shared_mining'] }));
+    assert.equal(valueOf(ds.ingestion, 'DATABASE_SCHEMA'), 'store_0042_ingestion');
+    assert.equal(valueOf(ds.privacy, 'DATABASE_SCHEMA'), 'store_0042_privacy');
+    assert.equal(valueOf(ds.mining, 'DATABASE_SCHEMA'), 'shared_mining');
+  });
+
+  test('the in-memory rate limiter drops REDIS_URL; Redis with a password comes from the Secret', () => {
+    const mem = deploymentsBy(mustRender({ set: ['secrets.existingSecret=s', 'services.gateway.rateLimit.driver=memory'] }));
+    assert.equal(valueOf(mem.gateway, 'RATE_LIMIT_DRIVER'), 'memory');
+    assert.equal(envOf(mem.gateway).REDIS_URL, undefined);
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  test('unset without an ingress (the client IP is the socket peer)', () => {
+    assert.equal(envOf(deploymentsBy(mustRender({ values: ['hub-values.yaml'] })).gateway).TRUST_PROXY, undefined);
+  });
+  test('1 behind the chart\'s ingress, so clients do not share one rate-limit budget', () => {
+    assert.equal(valueOf(deploymentsBy(mustRender({ values: ['hub-production-values.yaml'] })).gateway, 'TRUST_PROXY'), '1');
+    assert.equal(valueOf(deploymentsBy(mustRender({ values: ['hub-values.yaml'], set: ['ingress.enabled=true'] })).gateway, 'TRUST_PROXY'), '1');
+  });
+  test('an explicit value wins (2 hops, or false to trust none)', () => {
+    assert.equal(valueOf(deploymentsBy(mustRender({ values: ['hub-production-values.yaml'], set: ['services.gateway.trustProxy=2'] })).gateway, 'TRUST_PROXY'), '2');
+    assert.equal(valueOf(deploymentsBy(mustRender({ values: ['hub-production-values.yaml'], set: ['services.gateway.trustProxy=false'] })).gateway, 'TRUST_PROXY'), 'false');
+    assert.equal(valueOf(deploymentsBy(mustRender({ values: ['hub-values.yaml'], set: ['services.gateway.trustProxy=10.0.0.0/8'] })).gateway, 'TRUST_PROXY'), '10.0.0.0/8');
   });
 });
 
@@ -267,21 +383,33 @@ describe('optional features', () => {
       assert.equal(env.GRPC_TLS_CERT_FILE, undefined, 'mTLS is off by default');
       assert.equal(d.spec.replicas, 1);
     }
+    assert.equal(valueOf(deploymentsBy(docs).privacy, 'FEDERATION_AUTO_ENROL'), 'false');
   });
 
-  test('with-servicemonitor: one ServiceMonitor scraping /metrics on the http port of every Service', () => {
+  test('with-servicemonitor: ServiceMonitors scrape /metrics on every Service, the gateway with its METRICS_TOKEN', () => {
     const docs = mustRender({ values: ['with-servicemonitor-values.yaml'] });
-    const [sm] = ofKind(docs, 'ServiceMonitor');
-    assert.ok(sm);
-    assert.equal(sm.metadata.labels.release, 'kube-prometheus-stack');
-    assert.deepEqual(sm.spec.endpoints.map((e) => [e.port, e.path]), [['http', '/metrics']]);
+    const monitors = Object.fromEntries(ofKind(docs, 'ServiceMonitor').map((m) => [m.metadata.name, m]));
+    assert.deepEqual(Object.keys(monitors).sort(), ['rel-tessera', 'rel-tessera-gateway']);
+    const selects = (m, svc) =>
+      Object.entries(m.spec.selector.matchLabels).every(([k, v]) => svc.metadata.labels[k] === v) &&
+      (m.spec.selector.matchExpressions ?? []).every((e) => e.operator === 'NotIn' && !e.values.includes(svc.metadata.labels[e.key]));
     for (const svc of ofKind(docs, 'Service')) {
-      for (const [k, v] of Object.entries(sm.spec.selector.matchLabels)) assert.equal(svc.metadata.labels[k], v, `${svc.metadata.name} selected`);
+      const by = Object.values(monitors).filter((m) => selects(m, svc)).map((m) => m.metadata.name);
+      assert.deepEqual(by, [component(svc) === 'gateway' ? 'rel-tessera-gateway' : 'rel-tessera'], `${svc.metadata.name} scraped exactly once`);
     }
+    for (const m of Object.values(monitors)) {
+      assert.equal(m.metadata.labels.release, 'kube-prometheus-stack');
+      assert.deepEqual(m.spec.endpoints.map((e) => [e.port, e.path]), [['http', '/metrics']]);
+    }
+    assert.deepEqual(monitors['rel-tessera-gateway'].spec.endpoints[0].authorization, { type: 'Bearer', credentials: { name: 'tessera-secrets', key: 'METRICS_TOKEN' } });
+    assert.equal(monitors['rel-tessera'].spec.endpoints[0].authorization, undefined);
     assert.equal(ofKind(docs, 'PrometheusRule').length, 1);
     const [dash] = ofKind(docs, 'ConfigMap');
     assert.equal(dash.metadata.labels.grafana_dashboard, '1');
     assert.equal(JSON.parse(dash.data['tessera-overview.json']).uid, 'tessera-overview');
+    const plain = ofKind(mustRender({ values: ['with-servicemonitor-values.yaml'], set: ['metrics.serviceMonitor.gatewayBearerToken=false'] }), 'ServiceMonitor');
+    assert.equal(plain.length, 1);
+    assert.equal(plain[0].spec.selector.matchExpressions, undefined);
   });
 
   test('with-otel: every service exports traces over OTLP', () => {
@@ -307,78 +435,179 @@ describe('optional features', () => {
     assert.deepEqual(ofKind(docs, 'PodDisruptionBudget').map(component).sort(), HUB.filter((s) => s !== 'scheduler'));
   });
 
-  test('ingress for the gateway REST API and gRPC ingress for federation', () => {
-    const docs = mustRender({ values: ['hub-production-values.yaml'] });
-    const ing = Object.fromEntries(ofKind(docs, 'Ingress').map((i) => [i.metadata.name, i]));
-    const rest = ing['rel-tessera-gateway'].spec.rules[0].http.paths[0].backend.service;
-    assert.deepEqual(rest, { name: 'rel-tessera-gateway', port: { name: 'http' } });
-    const grpcIng = ing['rel-tessera-federation-grpc'];
-    assert.equal(grpcIng.metadata.annotations['nginx.ingress.kubernetes.io/backend-protocol'], 'GRPC');
-    assert.deepEqual(grpcIng.spec.rules[0].http.paths[0].backend.service, { name: 'rel-tessera-federation', port: { name: 'grpc' } });
-  });
-
-  test('no Ingress on a store node even when enabled', () => {
-    const docs = mustRender({ values: ['store-node-values.yaml'], set: ['ingress.enabled=true', 'grpcIngress.enabled=true'] });
-    assert.equal(ofKind(docs, 'Ingress').length, 0);
-  });
-
-  test('mTLS mounts the server certificate on federation and the client certificate on store-node services', () => {
+  test('mTLS mounts the server certificate on federation and the client certificate on privacy only', () => {
     const hub = deploymentsBy(mustRender({ values: ['hub-production-values.yaml'] }));
     const vol = (d) => d.spec.template.spec.volumes.find((v) => v.name === 'mtls');
     assert.equal(vol(hub.federation).secret.secretName, 'federation-server-tls');
     assert.equal(envOf(hub.federation).GRPC_TLS_CERT_FILE.value, '/etc/tessera/tls/tls.crt');
     assert.equal(vol(hub.gateway), undefined);
     const store = deploymentsBy(mustRender({ values: ['store-node-production-values.yaml'] }));
-    for (const d of Object.values(store)) assert.equal(vol(d).secret.secretName, 'store-0042-client-tls');
+    assert.equal(vol(store.privacy).secret.secretName, 'store-0042-client-tls');
+    assert.equal(envOf(store.privacy).GRPC_TLS_KEY_FILE.value, '/etc/tessera/tls/tls.key');
+    for (const name of ['ingestion', 'mining']) {
+      assert.equal(vol(store[name]), undefined, `${name} never dials the hub`);
+      assert.equal(envOf(store[name]).GRPC_TLS_CERT_FILE, undefined, name);
+    }
+  });
+});
+
+describe('ingress', () => {
+  const ingresses = (opts) => Object.fromEntries(ofKind(mustRender(opts), 'Ingress').map((i) => [i.metadata.name, i]));
+  const paths = (ing) => ing.spec.rules.flatMap((r) => r.http.paths);
+
+  test('the REST ingress routes only /api to the gateway: never /metrics, /health or /', () => {
+    for (const opts of [{ values: ['hub-production-values.yaml'] }, { values: ['hub-values.yaml'], set: ['ingress.enabled=true'] }]) {
+      const rest = ingresses(opts)['rel-tessera-gateway'];
+      assert.ok(rest, 'rendered');
+      const ps = paths(rest);
+      assert.ok(ps.length > 0);
+      for (const p of ps) {
+        assert.ok(p.path === '/api' || p.path.startsWith('/api/'), p.path);
+        assert.ok(['Prefix', 'Exact'].includes(p.pathType), p.pathType);
+        assert.deepEqual(p.backend.service, { name: 'rel-tessera-gateway', port: { name: 'http' } });
+      }
+      assert.deepEqual(ps.map((p) => p.path), ['/api']);
+    }
+  });
+
+  test('a host without paths gets /api; /api/docs alone is allowed', () => {
+    const rest = ingresses({ values: ['hub-values.yaml'], set: ['ingress.enabled=true', 'ingress.hosts[0].host=docs.example.com', 'ingress.hosts[0].paths[0].path=/api/docs', 'ingress.hosts[1].host=api.example.com'] })['rel-tessera-gateway'];
+    assert.deepEqual(rest.spec.rules.map((r) => [r.host, r.http.paths.map((p) => p.path)]), [['docs.example.com', ['/api/docs']], ['api.example.com', ['/api']]]);
+  });
+
+  test('the gRPC ingress routes only the store nodes\' FederationNodeService, not the coordinator API', () => {
+    const grpcIng = ingresses({ values: ['hub-production-values.yaml'] })['rel-tessera-federation-grpc'];
+    assert.equal(grpcIng.metadata.annotations['nginx.ingress.kubernetes.io/backend-protocol'], 'GRPC');
+    assert.deepEqual(paths(grpcIng), [{ path: '/tessera.federation.v1.FederationNodeService', pathType: 'Prefix', backend: { service: { name: 'rel-tessera-federation', port: { name: 'grpc' } } } }]);
+  });
+
+  test('uploads pass the ingress: the production example raises the body limit to the gateway\'s', () => {
+    const rest = ingresses({ values: ['hub-production-values.yaml'] })['rel-tessera-gateway'];
+    assert.equal(rest.metadata.annotations['nginx.ingress.kubernetes.io/proxy-body-size'], '100m');
+  });
+
+  test('no Ingress on a store node even when enabled', () => {
+    assert.deepEqual(ingresses({ values: ['store-node-values.yaml'], set: ['ingress.enabled=true', 'grpcIngress.enabled=true'] }), {});
   });
 });
 
 describe('network policy', () => {
-  test('store-node services accept only from the same namespace and dial out only to the hub', () => {
-    const docs = mustRender({ values: ['store-node-production-values.yaml'] });
-    const policies = ofKind(docs, 'NetworkPolicy');
-    assert.deepEqual(policies.map(component).sort(), STORE);
-    for (const p of policies) {
-      assert.deepEqual(p.spec.policyTypes, ['Ingress', 'Egress']);
-      const [own, ...others] = p.spec.ingress;
-      assert.deepEqual(own, { from: [{ podSelector: {} }] });
-      for (const rule of others) {
-        // Only the metrics scrape from the monitoring namespace, on the http port.
-        assert.deepEqual(rule.ports, [{ port: 'http', protocol: 'TCP' }]);
-        assert.deepEqual(rule.from, [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]);
-      }
-      const toHub = p.spec.egress.find((r) => r.to?.some((t) => t.ipBlock));
-      assert.deepEqual(toHub, { ports: [{ port: 443, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '203.0.113.10/32' } }] });
-      for (const r of p.spec.egress) {
-        const open = r.to?.some((t) => t.ipBlock && t.ipBlock.cidr === '0.0.0.0/0');
-        assert.ok(!open, 'no egress to the whole internet');
-      }
+  const policies = (opts) => Object.fromEntries(ofKind(mustRender(opts), 'NetworkPolicy').map((x) => [component(x), x]));
+  const gatewayPods = { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'tessera', 'app.kubernetes.io/instance': 'rel', 'app.kubernetes.io/component': 'gateway' } } };
+  const hubGateway = {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tessera-hub' } },
+    podSelector: { matchLabels: { 'app.kubernetes.io/name': 'tessera', 'app.kubernetes.io/component': 'gateway' } },
+  };
+  const monitoring = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }];
+
+  test('store-node services accept only from their namespace, the hub\'s gateway (gRPC) and Prometheus (http)', () => {
+    const p = policies({ values: ['store-node-production-values.yaml'] });
+    assert.deepEqual(Object.keys(p).sort(), STORE);
+    for (const policy of Object.values(p)) {
+      assert.deepEqual(policy.spec.policyTypes, ['Ingress', 'Egress']);
+      assert.deepEqual(policy.spec.ingress, [
+        { from: [{ podSelector: {} }] },
+        { ports: [{ port: 'grpc', protocol: 'TCP' }], from: [hubGateway] },
+        { ports: [{ port: 'http', protocol: 'TCP' }], from: monitoring },
+      ]);
+    }
+    for (const policy of Object.values(policies({ values: ['store-node-values.yaml'], set: ['networkPolicy.enabled=true'] }))) {
+      assert.deepEqual(policy.spec.ingress, [{ from: [{ podSelector: {} }] }], 'without gatewayPeers nothing outside the namespace');
     }
   });
 
-  test('hub: federation accepts store-node streams on gRPC; gateway on http; others only from the namespace', () => {
-    const docs = mustRender({ values: ['hub-production-values.yaml'] });
-    const p = Object.fromEntries(ofKind(docs, 'NetworkPolicy').map((x) => [component(x), x]));
+  test('store node: only privacy dials out to the hub\'s federation endpoint; nothing to the whole internet', () => {
+    const p = policies({ values: ['store-node-production-values.yaml'] });
+    const toHub = (policy) => policy.spec.egress.filter((r) => r.to?.some((t) => t.ipBlock));
+    assert.deepEqual(toHub(p.privacy), [{ ports: [{ port: 443, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '203.0.113.10/32' } }] }]);
+    assert.deepEqual(toHub(p.ingestion), []);
+    assert.deepEqual(toHub(p.mining), []);
+    for (const policy of Object.values(p)) {
+      for (const r of policy.spec.egress) assert.ok(!r.to?.some((t) => t.ipBlock?.cidr === '0.0.0.0/0'), 'no egress to the whole internet');
+      assert.ok(policy.spec.egress.some((r) => r.to?.[0]?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'store-data'), 'extraEgress to Postgres/Kafka');
+    }
+  });
+
+  test('hub: only the gateway reaches auth\'s gRPC port; the namespace reaches auth\'s health port', () => {
+    for (const opts of [{ values: ['hub-production-values.yaml'] }, { values: ['all-values.yaml'], set: ['networkPolicy.enabled=true'] }]) {
+      const { auth } = policies(opts);
+      const grpcRules = auth.spec.ingress.filter((r) => r.ports?.some((x) => x.port === 'grpc'));
+      assert.deepEqual(grpcRules, [{ ports: [{ port: 'grpc', protocol: 'TCP' }], from: [gatewayPods] }]);
+      for (const r of auth.spec.ingress) {
+        assert.ok(r.from?.length, 'auth has no open ingress');
+        assert.ok(r.ports?.length, 'every auth rule names its port');
+      }
+      assert.ok(auth.spec.ingress.some((r) => r.ports[0].port === 'http' && r.from[0].podSelector && Object.keys(r.from[0].podSelector).length === 0));
+    }
+  });
+
+  test('hub: gateway http and federation gRPC from the ingress controller; others only from the namespace', () => {
+    const p = policies({ values: ['hub-production-values.yaml'] });
     assert.deepEqual(Object.keys(p).sort(), HUB);
-    assert.ok(p.federation.spec.ingress.some((r) => r.ports?.[0].port === 'grpc'));
-    assert.ok(p.gateway.spec.ingress.some((r) => r.ports?.[0].port === 'http' && !r.from));
-    for (const r of p.auth.spec.ingress) assert.ok(r.from, 'auth has no open ingress');
+    const ingressNginx = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }];
+    assert.ok(p.gateway.spec.ingress.some((r) => r.ports?.[0].port === 'http' && JSON.stringify(r.from) === JSON.stringify(ingressNginx)));
+    assert.ok(p.federation.spec.ingress.some((r) => r.ports?.[0].port === 'grpc' && JSON.stringify(r.from) === JSON.stringify(ingressNginx)));
+    for (const name of ['insights', 'scheduler']) {
+      for (const r of p[name].spec.ingress) assert.ok(r.from?.length, `${name}: no open ingress`);
+    }
+    for (const policy of Object.values(p)) assert.deepEqual(policy.spec.policyTypes, ['Ingress']);
+  });
+
+  test('role=all: privacy reaches federation inside the namespace, no egress to a hub', () => {
+    const p = policies({ values: ['all-values.yaml'], set: ['networkPolicy.enabled=true'] });
+    assert.ok(!p.privacy.spec.egress.some((r) => r.to?.some((t) => t.ipBlock)));
   });
 });
 
 describe('validation', () => {
-  const fails = (set, pattern, values = []) => {
-    const out = render({ values, set });
-    assert.equal(out.ok, false, `expected failure for ${set.join(' ')}`);
+  const fails = (set, pattern, values = [], literal = []) => {
+    const out = render({ values, set, literal });
+    assert.equal(out.ok, false, `expected failure for ${[...set, ...literal].join(' ')}`);
     assert.match(out.stderr, pattern);
   };
+  const keys = () => scenarioValues('hub-values.yaml').secrets;
   test('unknown role', () => fails(['role=edge'], /role must be hub, store-node or all/));
   test('store node without hub address', () => fails(['role=store-node'], /hub\.federationAddress/));
+  test('store node without store ids', () => fails(['role=store-node', 'hub.federationAddress=hub:443'], /services\.privacy\.federation\.storeIds/));
+  test('malformed store id', () => fails(['services.privacy.federation.storeIds={bad id}'], /is not a store id/));
+  test('removed hub.authAddress', () => fails(['hub.authAddress=auth.hub:50051'], /removed in chart 0\.2\.0/));
   test('short customer hash key', () => fails(['secrets.customerHashKey=short'], /at least 32 characters/));
+  test('log level', () => fails(['config.logLevel=verbose'], /config\.logLevel/));
   test('otlp without endpoint', () => fails(['config.otel.exporter=otlp'], /otlpEndpoint/));
+  test('in-process bus', () => fails(['config.bus.driver=memory'], /must be kafka/));
+  test('bad DATABASE_SCHEMA', () => fails(['config.database.schemaPrefix=Store-'], /lower-case Postgres identifier/));
+  test('memory rate limits with several gateways', () => fails(['services.gateway.rateLimit.driver=memory', 'services.gateway.replicaCount=2'], /rateLimit\.driver=memory/));
+  test('Redis password in plain values', () => fails(['config.redis.url=redis://:hunter2@redis:6379'], /holds a password/));
+  test('ingress path outside /api', () => {
+    fails(['ingress.enabled=true', 'ingress.hosts[0].paths[0].path=/'], /would expose more than the REST API/, ['hub-values.yaml']);
+    fails(['ingress.enabled=true', 'ingress.hosts[0].paths[0].path=/metrics'], /would expose more than the REST API/, ['hub-values.yaml']);
+    fails(['ingress.enabled=true', 'ingress.hosts[0].paths[0].path=/api', 'ingress.hosts[0].paths[0].pathType=ImplementationSpecific'], /pathType must be Prefix or Exact/, ['hub-values.yaml']);
+  });
   test('mTLS without certificates', () => {
     fails(['mtls.enabled=true'], /serverCertSecretName/, ['hub-values.yaml']);
     fails(['mtls.enabled=true'], /clientCertSecretName/, ['store-node-values.yaml']);
+  });
+  test('a chart-created Secret missing what a running service requires', () => {
+    fails(['secrets.customerHashKey=0123456789abcdef0123456789abcdef'], /secrets\.databaseUrl is required/);
+    fails(['secrets.jwtSigningKeys='], /secrets\.jwtSigningKeys is required/, ['hub-values.yaml']);
+    fails(['secrets.jwtVerifyKeys='], /secrets\.jwtVerifyKeys is required/, ['hub-values.yaml']);
+    fails(['secrets.customerHashKey='], /secrets\.customerHashKey is required/, ['store-node-values.yaml']);
+    fails(['secrets.bootstrapAdminEmail=admin@example.com'], /go together/, ['hub-values.yaml']);
+  });
+  test('JWT keys: swapped halves, a kid the gateway cannot verify, not JSON, both values and a Secret', () => {
+    const { jwtSigningKeys, jwtVerifyKeys } = keys();
+    fails([], /holds a private key/, ['hub-values.yaml'], [`secrets.jwtVerifyKeys=${jwtSigningKeys}`]);
+    fails([], /is a public key \(no "d"\)/, ['hub-values.yaml'], [`secrets.jwtSigningKeys=${jwtVerifyKeys}`]);
+    const other = JSON.stringify(JSON.parse(jwtVerifyKeys).map((k) => ({ ...k, kid: 'another-key' })));
+    fails([], /has no key with kid "ci-test-only-not-a-secret"/, ['hub-values.yaml'], [`secrets.jwtVerifyKeys=${other}`]);
+    fails([], /must be a JSON array of JWKs/, ['hub-values.yaml'], ['secrets.jwtSigningKeys=not json']);
+    fails([], /is not a JWK with a "kid"/, ['hub-values.yaml'], ['secrets.jwtSigningKeys=[{"kty":"EC"}]']);
+    fails(['secrets.jwtExistingSecret=tessera-jwt'], /not both/, ['hub-values.yaml']);
+  });
+  test('the CI key pair renders as one JWK object too', () => {
+    const { jwtSigningKeys, jwtVerifyKeys } = keys();
+    const out = render({ values: ['hub-values.yaml'], literal: [`secrets.jwtSigningKeys=${JSON.stringify(JSON.parse(jwtSigningKeys)[0])}`, `secrets.jwtVerifyKeys=${jwtVerifyKeys}`] });
+    assert.ok(out.ok, out.stderr);
   });
 });
 
@@ -410,14 +639,32 @@ describe('NOTES.txt', () => {
   for (const s of allScenarios) {
     test(`${s.name}: renders`, () => assert.match(notes(s.values), /Tessera .* is installed as release "rel"/));
   }
-  test('without secrets it says which Secret to create', () => {
+  test('without secrets it says which Secret to create, with the JWT keys from the CLI', () => {
     const text = notes([]);
     assert.match(text, /WARNING: no secrets were given/);
     assert.match(text, /create secret generic rel-tessera/);
+    assert.match(text, /npx tessera admin signing-key/);
+    assert.match(text, /--from-literal=JWT_SIGNING_KEYS="\$JWT_SIGNING_KEYS"/);
+    assert.match(text, /--from-literal=JWT_VERIFY_KEYS="\$JWT_VERIFY_KEYS"/);
     assert.match(text, /rel-tessera-federation\.tessera\.svc:50054/);
   });
-  test('a store node without mTLS is told to turn it on', () => {
-    assert.match(notes(['store-node-values.yaml']), /WITHOUT mTLS/);
+  test('a hub with an existing Secret is told how to create the JWT key secret', () => {
+    const text = notes([], ['role=hub', 'secrets.existingSecret=tessera-hub']);
+    assert.match(text, /JWT keys: auth signs access tokens/);
+    assert.match(text, /create secret generic rel-tessera-jwt/);
+    assert.match(text, /--set secrets\.jwtExistingSecret=rel-tessera-jwt/);
+    assert.match(text, /storeNodeAddresses\.ingestion is empty/);
+    const own = notes(['hub-production-values.yaml']);
+    assert.match(own, /create secret generic tessera-hub-jwt/);
+    assert.doesNotMatch(own, /storeNodeAddresses\.ingestion is empty/);
+    assert.match(own, /only \/api is routed/);
+    assert.doesNotMatch(notes(['store-node-production-values.yaml']), /JWT keys/);
+  });
+  test('a store node without mTLS is told to turn it on; auto-enrolment is flagged as development only', () => {
+    const text = notes(['store-node-values.yaml']);
+    assert.match(text, /WITHOUT mTLS/);
+    assert.match(text, /autoEnrol=true is for development only/);
+    assert.match(text, /serves stores store-0042/);
     assert.doesNotMatch(notes(['all-values.yaml']), /WARNING/);
   });
 });
@@ -428,9 +675,9 @@ describe('chart hygiene', () => {
     for (const d of docs) assert.ok(d.metadata.name.length <= 63, d.metadata.name);
   });
 
-  test('Chart.yaml is version 0.1.0', () => {
+  test('Chart.yaml is version 0.2.0', () => {
     const [chart] = parseAll(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8'));
-    assert.equal(chart.version, '0.1.0');
+    assert.equal(chart.version, '0.2.0');
     assert.equal(chart.apiVersion, 'v2');
   });
 
@@ -454,5 +701,17 @@ describe('chart hygiene', () => {
       stack.push({ indent, documented: docAbove || inherited });
     }
     assert.deepEqual(undocumented, []);
+  });
+
+  test('the CI scenarios hold only marked test-only secrets', () => {
+    for (const f of scenarios) {
+      const text = readFileSync(join(ciDir, f), 'utf8');
+      const v = parseAll(text)[0];
+      const given = Object.entries(v.secrets ?? {}).filter(([k, x]) => typeof x === 'string' && x && !['existingSecret', 'jwtExistingSecret'].includes(k));
+      if (given.length === 0) continue;
+      assert.match(text, /TEST-ONLY/, `${f} says its secrets are test-only`);
+      for (const [k, x] of given) if (k !== 'jwtVerifyKeys' && k !== 'jwtSigningKeys') assert.match(x, /ci-only/, `${f}: ${k}`);
+      for (const k of ['jwtSigningKeys', 'jwtVerifyKeys']) if (v.secrets[k]) for (const jwk of JSON.parse(v.secrets[k])) assert.match(jwk.kid, /test-only/, `${f}: ${k}`);
+    }
   });
 });

@@ -1,0 +1,29 @@
+/**
+ * @tessera/federated: the mathematics of one federated high-utility itemset round (candidate
+ * selection, clipped and quantised measurements, distributed discrete Gaussian noise shares,
+ * mod-2^32 encoding, decoding, accounting), plus the references and metrics of the accuracy
+ * study. Pure functions; no I/O. See README.md for the round, the API and the papers.
+ */
+export { canonicalItemset, itemsetKey, compareItemsets, denseItemId } from './itemset';
+export type { Itemset } from './itemset';
+export { proposeItemsets, selectCandidates, minimumK, MIN_STORES_PER_ITEMSET } from './candidates';
+export type { ProposalOptions, CandidateProposal, CandidateSelection, CandidateSelectionOptions } from './candidates';
+export { roundConfig, DEFAULT_DELTA, DEFAULT_SHARES, DEFAULT_CLIP_QUANTILES, DEFAULT_CALIBRATION_SHARE, DEFAULT_MAX_TRANSACTIONS_PER_STORE } from './config';
+export type { RoundConfig, RoundConfigInput, BudgetShares, ClipQuantiles } from './config';
+export { planRound, ledgerCharge, vectorLayout, checkPlanDigest, planDigest, noiseTailBound } from './plan';
+export type { RoundPlan, RoundPlanInput, ClipBounds, VectorLayout, Quantisation, OverflowCheck, PrivacyCharge, LedgerCharge } from './plan';
+export { planCalibration, encodeCalibration, decodeCalibration, calibrationCounts, noisyQuantile, denoiseHistogram, binOf } from './calibration';
+export type { CalibrationPlan, Calibration, NoisyHistogram, CalibrationLayout } from './calibration';
+export { contributionMatrix } from './contribution-matrix';
+export type { ContributionMatrix } from './contribution-matrix';
+export { encodeContribution, clippedSum } from './encode';
+export type { EncodedContribution, ClippedSum } from './encode';
+export { decodeAggregate } from './decode';
+export type { GlobalPattern, RoundRelease, Interval } from './decode';
+export { centralRelease, naiveRelease } from './reference-release';
+export type { NaiveRelease, NaiveReleaseOptions } from './reference-release';
+export { precisionAtK, recallAtK, medianRelativeError, median } from './metrics';
+export type { RankedItemset } from './metrics';
+export { calibrateNoiseShare, sampleNoiseShare, toWord, fromWord, addWords } from './noise';
+export type { NoiseShare } from './noise';
+export { checkSurvivors } from './survivors';

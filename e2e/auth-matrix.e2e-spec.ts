@@ -50,6 +50,8 @@ const bad = {} as Record<BadCredential, { token?: string }>;
 const fixtureFiles = new Map<string, string>();
 /** A mining job of the own store (routes about other stores are refused before the job is looked up). */
 let fixtureJob = '';
+/** A federated round (it fails at once: no store node is connected in this stack). */
+let fixtureRound = '';
 const loginUser = { email: '', password: '' };
 
 const adminToken = () => stack.admin.session.token;
@@ -217,6 +219,43 @@ const MATRIX: Record<string, Row> = {
     expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: DENY, api_key: DENY },
     check: (answer) => assert.ok(answer.body.patterns[0].expectedAbsoluteError > 0),
   },
+  // Federated rounds: coordinators (for their region's stores) and admins run them; everyone reads results.
+  'POST /api/federated/rounds/start': {
+    request: async ({ storeId }) => ({ method: 'POST', path: '/api/federated/rounds/start', json: { minClients: 2, privacyBudget: 1, roundTimeout: 1, storeIds: [storeId] } }),
+    expect: { store_manager: DENY, regional_coordinator: [202, 403], admin: both(202), api_key: DENY },
+    check: (answer, target) => assert.deepEqual(answer.body.config.storeIds, [target.storeId]),
+  },
+  'GET /api/federated/rounds': {
+    request: async () => ({ method: 'GET', path: '/api/federated/rounds' }),
+    expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: DENY },
+    check: (answer) => assert.ok(Array.isArray(answer.body.rounds)),
+  },
+  'GET /api/federated/rounds/:id': {
+    request: async () => ({ method: 'GET', path: `/api/federated/rounds/${fixtureRound}` }),
+    expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: DENY },
+    check: (answer) => assert.equal(answer.body.id, fixtureRound),
+  },
+  'GET /api/federated/rounds/events': {
+    request: async () => ({ method: 'GET', path: '/api/federated/rounds/events', stream: true }),
+    expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: DENY },
+  },
+  'GET /api/federated/global-patterns': {
+    request: async () => ({ method: 'GET', path: '/api/federated/global-patterns' }),
+    expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: DENY },
+    check: (answer) => assert.ok(Array.isArray(answer.body.patterns)),
+  },
+  'POST /api/federated/stores': {
+    request: async ({ storeId }) => ({ method: 'POST', path: '/api/federated/stores', json: { storeId, identityPublicKey: Buffer.alloc(32, 7).toString('base64') } }),
+    expect: { store_manager: DENY, regional_coordinator: [201, 403], admin: both(201), api_key: DENY },
+  },
+  'GET /api/federated/stores': {
+    request: async () => ({ method: 'GET', path: '/api/federated/stores' }),
+    expect: { store_manager: DENY, regional_coordinator: both(200), admin: both(200), api_key: DENY },
+    check: (answer, target) => {
+      const ids: string[] = answer.body.stores.map((s: { storeId: string }) => s.storeId);
+      if (target.who === 'regional_coordinator') assert.ok(!ids.includes(otherStore), 'a coordinator sees only their region');
+    },
+  },
   'GET /health': { request: async () => ({ method: 'GET', path: '/health' }), expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: both(200) }, publicStatus: 200 },
   'GET /health/live': { request: async () => ({ method: 'GET', path: '/health/live' }), expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: both(200) }, publicStatus: 200 },
   'GET /health/ready': { request: async () => ({ method: 'GET', path: '/health/ready' }), expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: both(200) }, publicStatus: 200 },
@@ -248,6 +287,9 @@ describe('authorization matrix (every route x every identity, real processes)', 
     const started = await http(port, 'POST', '/api/mining/start', { token: manager.token, json: { storeId: ownStore, topK: 3 } });
     assert.equal(started.status, 202, JSON.stringify(started.body));
     fixtureJob = started.body.jobId;
+    const round = await http(port, 'POST', '/api/federated/rounds/start', { token: adminToken(), json: { minClients: 2, privacyBudget: 1, roundTimeout: 1 } });
+    assert.equal(round.status, 202, JSON.stringify(round.body));
+    fixtureRound = round.body.id;
     const loginTarget = await createAndLogin(stack, { role: 'store_manager', storeId: ownStore });
     Object.assign(loginUser, { email: loginTarget.user.email, password: loginTarget.password });
 

@@ -51,6 +51,8 @@ if (folders.length === 0 && tiers.length === 3) {
   run('bash', [join(root, 'scripts/proto-gen.sh'), '--check']);
   console.log('> checking docs/openapi.json matches the gateway (npm run openapi:gen)');
   run(process.execPath, [join(root, 'scripts/openapi-gen.mjs'), '--check']);
+  console.log("> checking docs/configuration.md matches the services' config definitions (npm run config:docs)");
+  run(process.execPath, [join(root, 'scripts/config-docs.mjs'), '--check']);
 }
 
 // The Helm chart and Kubernetes manifests: lint, render, chart tests (offline; helm and

@@ -57,6 +57,8 @@ export interface CallOptions {
   json?: unknown;
   form?: FormData;
   headers?: Record<string, string>;
+  /** An endless answer (server-sent events): take the status and headers, then hang up. */
+  stream?: boolean;
 }
 
 export async function http(port: number, method: string, path: string, options: CallOptions = {}): Promise<HttpAnswer> {
@@ -69,6 +71,10 @@ export async function http(port: number, method: string, path: string, options: 
     body = JSON.stringify(options.json);
   } else if (options.form) body = options.form;
   const response = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers, body });
+  if (options.stream && response.status === 200) {
+    await response.body?.cancel();
+    return { status: response.status, body: '', headers: response.headers };
+  }
   const text = await response.text();
   let parsed: unknown = text;
   try {
@@ -146,7 +152,10 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
     started.push(mining);
     const privacy = await startServiceProcess('privacy', { ...storeNodeEnv, DATABASE_SCHEMA: `${schema}_privacy` });
     started.push(privacy);
+    const federation = await startServiceProcess('federation', { DATABASE_URL, BUS_DRIVER: 'kafka', KAFKA_BROKERS: KAFKA_BROKERS.join(','), DATABASE_SCHEMA: `${schema}_federation`, NODE_GRPC_PORT: '0' });
+    started.push(federation);
     const gatewayEnv = {
+      FEDERATION_GRPC_URL: `127.0.0.1:${federation.grpcPort}`,
       MINING_GRPC_URL: `127.0.0.1:${mining.grpcPort}`,
       PRIVACY_GRPC_URL: `127.0.0.1:${privacy.grpcPort}`,
       AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`,
@@ -196,7 +205,7 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
       async close() {
         await stop();
         const pool = new Pool({ connectionString: DATABASE_URL, max: 1 });
-        for (const owned of [schema, `${schema}_mining`, `${schema}_privacy`]) await pool.query(`DROP SCHEMA IF EXISTS "${owned}" CASCADE`).catch(() => undefined);
+        for (const owned of [schema, `${schema}_mining`, `${schema}_privacy`, `${schema}_federation`]) await pool.query(`DROP SCHEMA IF EXISTS "${owned}" CASCADE`).catch(() => undefined);
         await pool.end();
       },
     };

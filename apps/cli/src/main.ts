@@ -17,6 +17,7 @@ const commands: Record<string, { summary: string; module: string }> = {
   mine: { summary: 'mine high-utility itemsets from a file', module: 'mine' },
   privacy: { summary: 'sample DP noise and convert between zCDP and (epsilon, delta)', module: 'privacy' },
   secagg: { summary: 'run the secure aggregation protocol in memory (bench)', module: 'secagg' },
+  round: { summary: 'run one federated round on embedded defaults from a transaction file', module: 'round' },
   admin: { summary: 'bootstrap accounts, stores and regions in the auth database; make JWT signing keys', module: 'admin' },
 };
 

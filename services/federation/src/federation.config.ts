@@ -1,10 +1,16 @@
 import { busVariables, databaseVariables, defineConfig, httpVariables, observabilityVariables, vars } from '@tessera/common';
 
-/** Configuration of the federation service: federated rounds, secure-aggregation server and global patterns (hub). */
+/** Configuration of the federation service: rounds, secure-aggregation server, global patterns (hub). */
 export const federationConfig = defineConfig('federation', {
   ...observabilityVariables,
   ...httpVariables,
   ...databaseVariables,
   ...busVariables,
   HTTP_PORT: vars.port({ description: 'HTTP port for health and metrics', default: '8084' }),
+  GRPC_PORT: vars.port({ description: 'gRPC port of the coordinator API (reached only by the gateway)', default: '50054' }),
+  NODE_GRPC_PORT: vars.port({ description: 'gRPC port store nodes dial into (the only port to expose to stores)', default: '50058' }),
+  ROUNDS_TOPIC: vars.string({ description: 'Topic for round lifecycle events', default: 'federation.rounds.v1' }),
+  DEFAULT_STAGE_TIMEOUT_SECONDS: vars.integer({ description: 'Deadline of each round stage unless the round sets its own', default: '60', min: 1, max: 3600 }),
 });
+
+export type FederationConfig = ReturnType<typeof federationConfig.load>;

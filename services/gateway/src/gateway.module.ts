@@ -40,7 +40,7 @@ import { PrivacyController } from './privacy/privacy.controller';
 import { PrivacyService } from './privacy/privacy.service';
 
 /** The gateway's own controllers; with health and metrics, every route it serves. */
-export const GATEWAY_CONTROLLERS: Type<unknown>[] = [AuthController, ApiKeysController, UsersController, RegionsController, StoresController, AuditController, TransactionsController, MiningController, PrivacyController];
+export const GATEWAY_CONTROLLERS: Type<unknown>[] = [AuthController, ApiKeysController, UsersController, RegionsController, StoresController, AuditController, TransactionsController, MiningController, PrivacyController, FederationController];
 export const ALL_GATEWAY_CONTROLLERS: Type<unknown>[] = [HealthController, MetricsController, ...GATEWAY_CONTROLLERS];
 
 export interface GatewayDependencies {

@@ -113,7 +113,10 @@ export async function startGatewayService(env: Record<string, string | undefined
   const metrics = new ServiceMetrics('gateway');
   const healthChecks: HealthCheck[] = [];
   const deps = createGatewayDependencies(config, logger, metrics, healthChecks);
-  healthChecks.push(grpcReady('ingestion', config.INGESTION_GRPC_URL, deps.ingestion), grpcReady('auth', config.AUTH_GRPC_URL, deps.auth.grpcClient));
+  // Readiness needs only the auth service (every route but health needs it); store-node and
+  // hub services behind other routes are covered by their circuit breakers, so one store's
+  // outage does not take the whole API out of the load balancer.
+  healthChecks.push(grpcReady('auth', config.AUTH_GRPC_URL, deps.auth.grpcClient));
   if (config.RATE_LIMIT_DRIVER === 'memory') logger.info('rate limits are counted in this process only (RATE_LIMIT_DRIVER=memory); run one replica or use redis');
   const release = async () => {
     deps.ingestion.close();

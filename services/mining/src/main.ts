@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
 import { bootService, ObservabilityModule, type RunningService } from '@tessera/common';
@@ -34,7 +35,8 @@ export async function startMiningService(env: Record<string, string | undefined>
   // New data for a store makes its cached database stale.
   let batches: Subscription | undefined;
   if (resources.bus) {
-    batches = await resources.bus.subscribe({ groupId: 'tessera-mining-cache', topics: ['ingestion.batches.v1'] }, async (batch) => {
+    // A group of its own per instance: every instance must hear of every store's new data.
+    batches = await resources.bus.subscribe({ groupId: `tessera-mining-cache-${randomUUID()}`, topics: [config.BATCHES_TOPIC] }, async (batch) => {
       for (const message of batch) if (message.key) measurements.invalidate(message.key);
     });
   }

@@ -1,4 +1,5 @@
 import { measure, type UtilityDatabase } from '@tessera/huim';
+import { calibrationCounts, checkPlanDigest, clippedSum, proposeItemsets, type CalibrationPlan, type RoundPlan } from '@tessera/federated';
 import type { ingestionV1 } from '@tessera/proto';
 import { loadStoreDatabase } from './jobs/store-database';
 
@@ -26,6 +27,28 @@ export class MeasureService {
       transactions: database.nTransactions,
       measurements: results.map((pattern, i) => ({ items: itemsets[i], utilityCents: pattern.utility, support: pattern.support })),
     };
+  }
+
+  /** The store's local top itemsets for a round's candidate proposal: itemsets only. */
+  async propose(storeId: string, options: { topM: number; maxLength: number; minSupport?: number }): Promise<string[][]> {
+    return proposeItemsets(await this.database(storeId), options);
+  }
+
+  /**
+   * The store's exact clipped, quantised vector for a round plan, without noise. Only the
+   * node's privacy service asks for it; it adds the store's noise share before masking.
+   */
+  async clipped(storeId: string, planJson: string, phase: 'calibration' | 'measurement'): Promise<{ values: number[]; transactions: number; clippedTransactions: number }> {
+    const plan = JSON.parse(planJson) as CalibrationPlan | RoundPlan;
+    checkPlanDigest(plan);
+    const database = await this.database(storeId);
+    if (phase === 'calibration') {
+      if (plan.kind !== 'tessera.federated.calibration-plan/v1') throw new Error('a calibration needs a calibration plan');
+      return { values: calibrationCounts(database, plan), transactions: database.nTransactions, clippedTransactions: 0 };
+    }
+    if (plan.kind !== 'tessera.federated.round-plan/v1') throw new Error('a measurement needs a round plan');
+    const sum = clippedSum(database, plan);
+    return { values: sum.values, transactions: sum.transactions, clippedTransactions: sum.clippedTransactions };
   }
 
   private database(storeId: string): Promise<UtilityDatabase> {

@@ -13,6 +13,7 @@ export const miningConfig = defineConfig('mining', {
   MAX_CONCURRENT_JOBS: vars.integer({ description: 'Jobs that run at the same time; the others wait in the queue', default: '1', min: 1, max: 16 }),
   MAX_PATTERNS_STORED: vars.integer({ description: 'Most patterns kept per job (highest utility first); the job says when it cut', default: '200000', min: 1 }),
   JOBS_TOPIC: vars.string({ description: 'Topic for job progress events', default: 'mining.jobs.v1' }),
+  BATCHES_TOPIC: vars.string({ description: "Ingestion's committed-batch topic, which tells mining a store has new data", default: 'ingestion.batches.v1' }),
 });
 
 export type MiningConfig = ReturnType<typeof miningConfig.load>;

@@ -22,6 +22,11 @@ export const privacyConfig = defineConfig('privacy', {
   DEFAULT_DELTA: positiveNumber('Delta at which epsilon is reported', '1e-5', 0.01),
   DEFAULT_ROUND_EPSILON: positiveNumber('Epsilon a store offers a round unless it sets its own', '1', 100),
   LEDGER_TOPIC: vars.string({ description: 'Topic announcing committed ledger entries', default: 'privacy.ledger.v1' }),
+  FEDERATION_HUB_URL: vars.string({ description: "host:port of the hub's federation node endpoint this node dials out to; empty disables federation", default: '' }),
+  FEDERATION_STORE_IDS: vars.string({ description: 'Comma-separated stores this node speaks for in federated rounds (one stream each)', default: '' }),
+  FEDERATION_AUTO_ENROL_URL: vars.string({ description: "Development only: host:port of the hub's federation coordinator API, to enrol this node's stores by itself; in production a coordinator enrols them", default: '' }),
+  FEDERATION_MEASUREMENT_DELAY_MS: vars.integer({ description: 'Fault-injection drills and tests only: wait this long before answering a measurement request (default 0)', default: '0', min: 0, max: 600000 }),
+  MINING_GRPC_URL: vars.string({ description: "host:port of this node's mining service (proposals and measurements for rounds)", default: '127.0.0.1:50053' }),
 });
 
 export type PrivacyConfig = ReturnType<typeof privacyConfig.load>;

@@ -8,9 +8,11 @@ import * as grpc from '@grpc/grpc-js';
 import { ConfigError, type RunningService } from '@tessera/common';
 import { startEmbeddedPostgres } from '@tessera/db';
 import { createInProcessBus } from '@tessera/bus';
-import { ingestionV1 } from '@tessera/proto';
+import { federationV1, ingestionV1 } from '@tessera/proto';
 import type { CommandIo } from '../main';
-import { SERVICES, SERVICE_NAMES } from '../services';
+import { SERVICES, type ServiceName } from '../services';
+import { runRound, STATUS_NAMES } from '../embedded-round';
+import type { FederationService } from '@tessera/federation-service';
 
 // apps/cli/dist/commands -> repository root
 const REPO_ROOT = resolve(__dirname, '../../../..');
@@ -46,6 +48,53 @@ function uploadThroughIngestion(client: ingestionV1.IngestionServiceClient, stor
     for (let offset = 0; offset < bytes.length; offset += 64 * 1024) call.write({ part: { $case: 'chunk', value: bytes.subarray(offset, offset + 64 * 1024) } });
     call.end();
   });
+}
+
+/** SKU -> description from the demo file, to show global patterns to people. */
+async function demoDescriptions(): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const lines of (await splitDemoByCountry()).values()) {
+    for (const line of lines.slice(1)) {
+      const fields = line.split(',');
+      if (!names.has(fields[1])) names.set(fields[1], fields.slice(2, fields.length - 5).join(',').replace(/^"|"$/g, ''));
+    }
+  }
+  return names;
+}
+
+/**
+ * The demo's federated round: across every demo store, once. Later starts show the last
+ * completed round instead, so restarting does not spend the demo stores' budgets.
+ */
+async function demoRound(running: RunningService[], stores: string[], say: (line: string) => void, io: CommandIo) {
+  const federation = running.find((s) => s.name === 'federation') as FederationService;
+  const coordinator = new federationV1.FederationServiceClient(`127.0.0.1:${federation.grpcPort}`, grpc.credentials.createInsecure());
+  try {
+    const deadline = Date.now() + 20_000;
+    while (federation.registry.connected().length < stores.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const previous = await new Promise<federationV1.ListGlobalPatternsResponse>((ok, fail) => coordinator.listGlobalPatterns({ roundId: '', limit: 10, offset: 0 }, (error, response) => (error ? fail(error) : ok(response))));
+    let patterns = previous.patterns;
+    if (!previous.round) {
+      say('');
+      say(`Running a federated round across the ${stores.length} demo stores (epsilon 1 each; nothing leaves a store unmasked)...`);
+      const summary = await runRound(
+        coordinator,
+        { minStores: Math.max(2, Math.ceil(stores.length * 0.7)), epsilon: 1, delta: 1e-5, kThreshold: Math.min(5, stores.length), minUtilityFraction: 0, maxPatternLength: 3, topM: 1000, stageTimeoutSeconds: 120, storeIds: stores },
+        (round) => say(`  round ${round.roundId.slice(0, 8)}: ${STATUS_NAMES[round.status]}${round.failureReason ? ` (${round.failureReason})` : ''}`),
+        10,
+      );
+      patterns = summary.patterns;
+    } else {
+      say('');
+      say(`Global patterns of the last completed round (${previous.round.roundId.slice(0, 8)}); start with --fresh to run a new one:`);
+    }
+    const names = await demoDescriptions();
+    for (const p of patterns) say(`  ${String(p.rank).padStart(2)}. ${(p.aggregatedUtilityCents / 100).toFixed(2).padStart(10)} GBP  ${p.items.map((sku) => names.get(sku) ?? sku).join(' + ')}`);
+    if (patterns.length) say('  (noisy sums over the contributing stores; GET /api/federated/global-patterns for intervals and coverage)');
+  } finally {
+    coordinator.close();
+  }
+  void io;
 }
 
 /**
@@ -94,11 +143,22 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
     await bus.close();
     await database.stop();
   };
+  // The demo stores are the countries of the demo file; each one's privacy service client
+  // dials the hub's federation service like a real store node would.
+  const demo = !values['no-demo'] && existsSync(DEMO_FILE) ? await splitDemoByCountry() : new Map<string, string[]>();
+  const demoStores = [...demo.keys()];
+  const federationNodePort = process.env.FEDERATION_NODE_PORT ?? '50058';
+  const serviceEnv: Partial<Record<ServiceName, Record<string, string | undefined>>> = {
+    gateway: { HTTP_PORT: values.port },
+    federation: { NODE_GRPC_PORT: federationNodePort },
+    privacy: demoStores.length
+      ? { FEDERATION_HUB_URL: `127.0.0.1:${federationNodePort}`, FEDERATION_AUTO_ENROL_URL: '127.0.0.1:50054', FEDERATION_STORE_IDS: demoStores.join(',') }
+      : {},
+  };
   try {
-    for (const name of SERVICE_NAMES) {
-      const env = name === 'gateway' ? { ...base, HTTP_PORT: values.port } : base;
-      running.push(await SERVICES[name](env, bus));
-    }
+    // The hub's federation service first, so the store nodes' privacy services can enrol with it.
+    const order: ServiceName[] = ['ingestion', 'mining', 'federation', 'privacy', 'auth', 'insights', 'scheduler', 'gateway'];
+    for (const name of order) running.push(await SERVICES[name]({ ...base, ...serviceEnv[name] }, bus));
   } catch (error) {
     io.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `could not start: ${(error as Error).message}\n`);
     if (/EADDRINUSE/.test(String((error as Error).message))) io.stderr.write('a port is taken: is another Tessera running? Stop it or set PORT for the gateway.\n');
@@ -108,11 +168,9 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
   const ingestionPort = running.find((s) => s.name === 'ingestion')!.grpcPort!;
   const ingestion = new ingestionV1.IngestionServiceClient(`127.0.0.1:${ingestionPort}`, grpc.credentials.createInsecure());
 
-  const demoStores: string[] = [];
-  if (!values['no-demo'] && existsSync(DEMO_FILE)) {
+  if (demo.size > 0) {
     say('Loading demo stores (UCI Online Retail excerpt, CC BY 4.0: Chen, Sain & Guo 2012), one store per country...');
-    for (const [storeId, lines] of await splitDemoByCountry()) {
-      demoStores.push(storeId);
+    for (const [storeId, lines] of demo) {
       const file = await uploadThroughIngestion(ingestion, storeId, lines.join('\n') + '\n');
       say(`  ${storeId.padEnd(22)} ${String(file.transactionCount).padStart(5)} new, ${String(file.duplicates).padStart(5)} already stored, ${String(file.rejected).padStart(4)} rows rejected (returns, cancellations, free lines)`);
     }
@@ -129,6 +187,7 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
   } catch (error) {
     io.stderr.write(`could not create the demo accounts: ${(error as Error).message}\nuse \`npx tessera admin create-user\` with DATABASE_URL=${database.url}\n`);
   }
+  if (demoStores.length >= 2) await demoRound(running, demoStores, say, io).catch((error) => io.stderr.write(`the demo round did not run: ${(error as Error).message}\n`));
   say('');
   say(`Gateway:  http://localhost:${values.port}  (API docs at /api/docs; sign in with POST /api/auth/login using a demo account above)`);
   say(`Stores:   ${summaries.stores.map((s) => `${s.storeId} (${s.transactionCount})`).join(', ')}`);

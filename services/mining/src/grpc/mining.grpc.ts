@@ -110,6 +110,23 @@ export function miningGrpcBinding(runner: JobRunner, jobs: JobRepository, measur
         patterns: rows.map((r) => ({ items: r.items, utilityCents: r.utility_cents, support: String(r.support), supportRatio: r.support_ratio, confidence: r.confidence, rank: r.rank })),
       };
     }),
+    proposeItemsets: rules(async (request) => {
+      if (!(request.topM >= 1 && request.topM <= 10000)) throw new JobRuleError('topM must be from 1 to 10000');
+      if (!(request.maxPatternLength >= 1 && request.maxPatternLength <= 20)) throw new JobRuleError('maxPatternLength must be from 1 to 20');
+      const itemsets = await measurements.propose(store(request.storeId), { topM: request.topM, maxLength: request.maxPatternLength, minSupport: request.minSupport || undefined });
+      return { itemsets: itemsets.map((items) => ({ items })) };
+    }),
+    clippedMeasurement: rules(async (request) => {
+      if (request.phase !== 'calibration' && request.phase !== 'measurement') throw new JobRuleError('phase must be calibration or measurement');
+      let result;
+      try {
+        result = await measurements.clipped(store(request.storeId), request.planJson, request.phase);
+      } catch (error) {
+        if (error instanceof SyntaxError || error instanceof RangeError) throw new JobRuleError(`the plan was refused: ${error.message}`);
+        throw error;
+      }
+      return { values: result.values, transactions: String(result.transactions), clippedTransactions: String(result.clippedTransactions) };
+    }),
     measureItemsets: rules(async (request) => {
       if (request.itemsets.length > 100000) throw new JobRuleError('measure at most 100000 itemsets per call');
       const result = await measurements.measure(

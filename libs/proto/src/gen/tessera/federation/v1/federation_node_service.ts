@@ -76,6 +76,8 @@ export interface ProposalRequest {
   roundId: string;
   topM: number;
   maxPatternLength: number;
+  /** Fewest local transactions a proposed itemset must occur in. */
+  minSupport: number;
 }
 
 export interface Itemset {
@@ -98,12 +100,18 @@ export interface MeasurementRequest {
   identityPublicKeys: Buffer[];
   threshold: number;
   vectorLength: number;
+  /** "calibration" (private clip bounds) or "measurement". */
+  phase: string;
+  /** Round id of this secure aggregation (the round id with the phase). */
+  aggregationId: string;
 }
 
 export interface SecAggEnvelope {
   roundId: string;
   /** A @tessera/secagg message in its canonical encoding. */
   message: Buffer;
+  /** Which of the round's secure aggregations it belongs to. */
+  aggregationId: string;
 }
 
 export interface NodeFailure {
@@ -1004,7 +1012,7 @@ export const JoinDecision: MessageFns<JoinDecision> = {
 };
 
 function createBaseProposalRequest(): ProposalRequest {
-  return { roundId: "", topM: 0, maxPatternLength: 0 };
+  return { roundId: "", topM: 0, maxPatternLength: 0, minSupport: 0 };
 }
 
 export const ProposalRequest: MessageFns<ProposalRequest> = {
@@ -1017,6 +1025,9 @@ export const ProposalRequest: MessageFns<ProposalRequest> = {
     }
     if (message.maxPatternLength !== 0) {
       writer.uint32(24).int32(message.maxPatternLength);
+    }
+    if (message.minSupport !== 0) {
+      writer.uint32(32).int32(message.minSupport);
     }
     return writer;
   },
@@ -1058,6 +1069,14 @@ export const ProposalRequest: MessageFns<ProposalRequest> = {
             message.maxPatternLength = reader.int32();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.minSupport = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1087,6 +1106,11 @@ export const ProposalRequest: MessageFns<ProposalRequest> = {
         : isSet(object.max_pattern_length)
         ? globalThis.Number(object.max_pattern_length)
         : 0,
+      minSupport: isSet(object.minSupport)
+        ? globalThis.Number(object.minSupport)
+        : isSet(object.min_support)
+        ? globalThis.Number(object.min_support)
+        : 0,
     };
   },
 
@@ -1101,6 +1125,9 @@ export const ProposalRequest: MessageFns<ProposalRequest> = {
     if (message.maxPatternLength !== 0) {
       obj.maxPatternLength = Math.round(message.maxPatternLength);
     }
+    if (message.minSupport !== 0) {
+      obj.minSupport = Math.round(message.minSupport);
+    }
     return obj;
   },
 
@@ -1112,6 +1139,7 @@ export const ProposalRequest: MessageFns<ProposalRequest> = {
     message.roundId = object.roundId ?? "";
     message.topM = object.topM ?? 0;
     message.maxPatternLength = object.maxPatternLength ?? 0;
+    message.minSupport = object.minSupport ?? 0;
     return message;
   },
 };
@@ -1281,6 +1309,8 @@ function createBaseMeasurementRequest(): MeasurementRequest {
     identityPublicKeys: [],
     threshold: 0,
     vectorLength: 0,
+    phase: "",
+    aggregationId: "",
   };
 }
 
@@ -1306,6 +1336,12 @@ export const MeasurementRequest: MessageFns<MeasurementRequest> = {
     }
     if (message.vectorLength !== 0) {
       writer.uint32(56).int32(message.vectorLength);
+    }
+    if (message.phase !== "") {
+      writer.uint32(66).string(message.phase);
+    }
+    if (message.aggregationId !== "") {
+      writer.uint32(74).string(message.aggregationId);
     }
     return writer;
   },
@@ -1379,6 +1415,22 @@ export const MeasurementRequest: MessageFns<MeasurementRequest> = {
             message.vectorLength = reader.int32();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.phase = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.aggregationId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1420,6 +1472,12 @@ export const MeasurementRequest: MessageFns<MeasurementRequest> = {
         : isSet(object.vector_length)
         ? globalThis.Number(object.vector_length)
         : 0,
+      phase: isSet(object.phase) ? globalThis.String(object.phase) : "",
+      aggregationId: isSet(object.aggregationId)
+        ? globalThis.String(object.aggregationId)
+        : isSet(object.aggregation_id)
+        ? globalThis.String(object.aggregation_id)
+        : "",
     };
   },
 
@@ -1446,6 +1504,12 @@ export const MeasurementRequest: MessageFns<MeasurementRequest> = {
     if (message.vectorLength !== 0) {
       obj.vectorLength = Math.round(message.vectorLength);
     }
+    if (message.phase !== "") {
+      obj.phase = message.phase;
+    }
+    if (message.aggregationId !== "") {
+      obj.aggregationId = message.aggregationId;
+    }
     return obj;
   },
 
@@ -1461,12 +1525,14 @@ export const MeasurementRequest: MessageFns<MeasurementRequest> = {
     message.identityPublicKeys = object.identityPublicKeys?.map((e) => e) || [];
     message.threshold = object.threshold ?? 0;
     message.vectorLength = object.vectorLength ?? 0;
+    message.phase = object.phase ?? "";
+    message.aggregationId = object.aggregationId ?? "";
     return message;
   },
 };
 
 function createBaseSecAggEnvelope(): SecAggEnvelope {
-  return { roundId: "", message: Buffer.alloc(0) };
+  return { roundId: "", message: Buffer.alloc(0), aggregationId: "" };
 }
 
 export const SecAggEnvelope: MessageFns<SecAggEnvelope> = {
@@ -1476,6 +1542,9 @@ export const SecAggEnvelope: MessageFns<SecAggEnvelope> = {
     }
     if (message.message.length !== 0) {
       writer.uint32(18).bytes(message.message);
+    }
+    if (message.aggregationId !== "") {
+      writer.uint32(26).string(message.aggregationId);
     }
     return writer;
   },
@@ -1509,6 +1578,14 @@ export const SecAggEnvelope: MessageFns<SecAggEnvelope> = {
             message.message = Buffer.from(reader.bytes());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.aggregationId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1529,6 +1606,11 @@ export const SecAggEnvelope: MessageFns<SecAggEnvelope> = {
         ? globalThis.String(object.round_id)
         : "",
       message: isSet(object.message) ? Buffer.from(bytesFromBase64(object.message)) : Buffer.alloc(0),
+      aggregationId: isSet(object.aggregationId)
+        ? globalThis.String(object.aggregationId)
+        : isSet(object.aggregation_id)
+        ? globalThis.String(object.aggregation_id)
+        : "",
     };
   },
 
@@ -1540,6 +1622,9 @@ export const SecAggEnvelope: MessageFns<SecAggEnvelope> = {
     if (message.message.length !== 0) {
       obj.message = base64FromBytes(message.message);
     }
+    if (message.aggregationId !== "") {
+      obj.aggregationId = message.aggregationId;
+    }
     return obj;
   },
 
@@ -1550,6 +1635,7 @@ export const SecAggEnvelope: MessageFns<SecAggEnvelope> = {
     const message = createBaseSecAggEnvelope();
     message.roundId = object.roundId ?? "";
     message.message = object.message ?? Buffer.alloc(0);
+    message.aggregationId = object.aggregationId ?? "";
     return message;
   },
 };

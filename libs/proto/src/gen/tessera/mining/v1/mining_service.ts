@@ -76,6 +76,32 @@ export function jobStatusToJSON(object: JobStatus): string {
   }
 }
 
+export interface ProposeItemsetsRequest {
+  storeId: string;
+  topM: number;
+  maxPatternLength: number;
+  minSupport: number;
+}
+
+export interface ProposeItemsetsResponse {
+  itemsets: Itemset[];
+}
+
+export interface ClippedMeasurementRequest {
+  storeId: string;
+  /** A @tessera/federated calibration or round plan, JSON (its digest is checked). */
+  planJson: string;
+  /** "calibration" or "measurement". */
+  phase: string;
+}
+
+export interface ClippedMeasurementResponse {
+  /** Exact integers (safe doubles) in the plan's vector layout. */
+  values: number[];
+  transactions: string;
+  clippedTransactions: string;
+}
+
 export interface MiningOptions {
   /**
    * Absolute minimum utility in cents ("125000") or a percentage of the store's total
@@ -206,6 +232,436 @@ export interface MeasureItemsetsResponse {
   measurements: Measurement[];
   transactions: string;
 }
+
+function createBaseProposeItemsetsRequest(): ProposeItemsetsRequest {
+  return { storeId: "", topM: 0, maxPatternLength: 0, minSupport: 0 };
+}
+
+export const ProposeItemsetsRequest: MessageFns<ProposeItemsetsRequest> = {
+  encode(message: ProposeItemsetsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.storeId !== "") {
+      writer.uint32(10).string(message.storeId);
+    }
+    if (message.topM !== 0) {
+      writer.uint32(16).int32(message.topM);
+    }
+    if (message.maxPatternLength !== 0) {
+      writer.uint32(24).int32(message.maxPatternLength);
+    }
+    if (message.minSupport !== 0) {
+      writer.uint32(32).int32(message.minSupport);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ProposeItemsetsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseProposeItemsetsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.storeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.topM = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.maxPatternLength = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.minSupport = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ProposeItemsetsRequest {
+    return {
+      storeId: isSet(object.storeId)
+        ? globalThis.String(object.storeId)
+        : isSet(object.store_id)
+        ? globalThis.String(object.store_id)
+        : "",
+      topM: isSet(object.topM)
+        ? globalThis.Number(object.topM)
+        : isSet(object.top_m)
+        ? globalThis.Number(object.top_m)
+        : 0,
+      maxPatternLength: isSet(object.maxPatternLength)
+        ? globalThis.Number(object.maxPatternLength)
+        : isSet(object.max_pattern_length)
+        ? globalThis.Number(object.max_pattern_length)
+        : 0,
+      minSupport: isSet(object.minSupport)
+        ? globalThis.Number(object.minSupport)
+        : isSet(object.min_support)
+        ? globalThis.Number(object.min_support)
+        : 0,
+    };
+  },
+
+  toJSON(message: ProposeItemsetsRequest): unknown {
+    const obj: any = {};
+    if (message.storeId !== "") {
+      obj.storeId = message.storeId;
+    }
+    if (message.topM !== 0) {
+      obj.topM = Math.round(message.topM);
+    }
+    if (message.maxPatternLength !== 0) {
+      obj.maxPatternLength = Math.round(message.maxPatternLength);
+    }
+    if (message.minSupport !== 0) {
+      obj.minSupport = Math.round(message.minSupport);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ProposeItemsetsRequest>, I>>(base?: I): ProposeItemsetsRequest {
+    return ProposeItemsetsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ProposeItemsetsRequest>, I>>(object: I): ProposeItemsetsRequest {
+    const message = createBaseProposeItemsetsRequest();
+    message.storeId = object.storeId ?? "";
+    message.topM = object.topM ?? 0;
+    message.maxPatternLength = object.maxPatternLength ?? 0;
+    message.minSupport = object.minSupport ?? 0;
+    return message;
+  },
+};
+
+function createBaseProposeItemsetsResponse(): ProposeItemsetsResponse {
+  return { itemsets: [] };
+}
+
+export const ProposeItemsetsResponse: MessageFns<ProposeItemsetsResponse> = {
+  encode(message: ProposeItemsetsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.itemsets) {
+      Itemset.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ProposeItemsetsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseProposeItemsetsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.itemsets.push(Itemset.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ProposeItemsetsResponse {
+    return {
+      itemsets: globalThis.Array.isArray(object?.itemsets) ? object.itemsets.map((e: any) => Itemset.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ProposeItemsetsResponse): unknown {
+    const obj: any = {};
+    if (message.itemsets?.length) {
+      obj.itemsets = message.itemsets.map((e) => Itemset.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ProposeItemsetsResponse>, I>>(base?: I): ProposeItemsetsResponse {
+    return ProposeItemsetsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ProposeItemsetsResponse>, I>>(object: I): ProposeItemsetsResponse {
+    const message = createBaseProposeItemsetsResponse();
+    message.itemsets = object.itemsets?.map((e) => Itemset.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseClippedMeasurementRequest(): ClippedMeasurementRequest {
+  return { storeId: "", planJson: "", phase: "" };
+}
+
+export const ClippedMeasurementRequest: MessageFns<ClippedMeasurementRequest> = {
+  encode(message: ClippedMeasurementRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.storeId !== "") {
+      writer.uint32(10).string(message.storeId);
+    }
+    if (message.planJson !== "") {
+      writer.uint32(18).string(message.planJson);
+    }
+    if (message.phase !== "") {
+      writer.uint32(26).string(message.phase);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ClippedMeasurementRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseClippedMeasurementRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.storeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.planJson = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.phase = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ClippedMeasurementRequest {
+    return {
+      storeId: isSet(object.storeId)
+        ? globalThis.String(object.storeId)
+        : isSet(object.store_id)
+        ? globalThis.String(object.store_id)
+        : "",
+      planJson: isSet(object.planJson)
+        ? globalThis.String(object.planJson)
+        : isSet(object.plan_json)
+        ? globalThis.String(object.plan_json)
+        : "",
+      phase: isSet(object.phase) ? globalThis.String(object.phase) : "",
+    };
+  },
+
+  toJSON(message: ClippedMeasurementRequest): unknown {
+    const obj: any = {};
+    if (message.storeId !== "") {
+      obj.storeId = message.storeId;
+    }
+    if (message.planJson !== "") {
+      obj.planJson = message.planJson;
+    }
+    if (message.phase !== "") {
+      obj.phase = message.phase;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ClippedMeasurementRequest>, I>>(base?: I): ClippedMeasurementRequest {
+    return ClippedMeasurementRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ClippedMeasurementRequest>, I>>(object: I): ClippedMeasurementRequest {
+    const message = createBaseClippedMeasurementRequest();
+    message.storeId = object.storeId ?? "";
+    message.planJson = object.planJson ?? "";
+    message.phase = object.phase ?? "";
+    return message;
+  },
+};
+
+function createBaseClippedMeasurementResponse(): ClippedMeasurementResponse {
+  return { values: [], transactions: "0", clippedTransactions: "0" };
+}
+
+export const ClippedMeasurementResponse: MessageFns<ClippedMeasurementResponse> = {
+  encode(message: ClippedMeasurementResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.values.length !== 0) {
+      writer.uint32(10).fork();
+      for (const v of message.values) {
+        writer.double(v);
+      }
+      writer.join();
+    }
+    if (message.transactions !== "0") {
+      writer.uint32(16).int64(message.transactions);
+    }
+    if (message.clippedTransactions !== "0") {
+      writer.uint32(24).int64(message.clippedTransactions);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ClippedMeasurementResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseClippedMeasurementResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag === 9) {
+              message.values.push(reader.double());
+
+              continue;
+            }
+
+            if (tag === 10) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.values.push(reader.double());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.transactions = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.clippedTransactions = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ClippedMeasurementResponse {
+    return {
+      values: globalThis.Array.isArray(object?.values) ? object.values.map((e: any) => globalThis.Number(e)) : [],
+      transactions: isSet(object.transactions) ? globalThis.String(object.transactions) : "0",
+      clippedTransactions: isSet(object.clippedTransactions)
+        ? globalThis.String(object.clippedTransactions)
+        : isSet(object.clipped_transactions)
+        ? globalThis.String(object.clipped_transactions)
+        : "0",
+    };
+  },
+
+  toJSON(message: ClippedMeasurementResponse): unknown {
+    const obj: any = {};
+    if (message.values?.length) {
+      obj.values = message.values.map((e) => floatToJson(e));
+    }
+    if (message.transactions !== "0") {
+      obj.transactions = message.transactions;
+    }
+    if (message.clippedTransactions !== "0") {
+      obj.clippedTransactions = message.clippedTransactions;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ClippedMeasurementResponse>, I>>(base?: I): ClippedMeasurementResponse {
+    return ClippedMeasurementResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ClippedMeasurementResponse>, I>>(object: I): ClippedMeasurementResponse {
+    const message = createBaseClippedMeasurementResponse();
+    message.values = object.values?.map((e) => e) || [];
+    message.transactions = object.transactions ?? "0";
+    message.clippedTransactions = object.clippedTransactions ?? "0";
+    return message;
+  },
+};
 
 function createBaseMiningOptions(): MiningOptions {
   return { minUtility: "", topK: 0, minSupport: 0, maxPatternLength: 0, merging: "", threads: 0 };
@@ -2317,6 +2773,33 @@ export const MiningServiceService = {
       Buffer.from(MeasureItemsetsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): MeasureItemsetsResponse => MeasureItemsetsResponse.decode(value),
   },
+  /** The store's local top itemsets for a federated round's candidate proposal (no numbers). */
+  proposeItemsets: {
+    path: "/tessera.mining.v1.MiningService/ProposeItemsets" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ProposeItemsetsRequest): Buffer =>
+      Buffer.from(ProposeItemsetsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ProposeItemsetsRequest => ProposeItemsetsRequest.decode(value),
+    responseSerialize: (value: ProposeItemsetsResponse): Buffer =>
+      Buffer.from(ProposeItemsetsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ProposeItemsetsResponse => ProposeItemsetsResponse.decode(value),
+  },
+  /**
+   * The store's clipped, quantised measurement of a round plan, WITHOUT noise: for the
+   * node's privacy service only, which adds its noise share before anything leaves the node.
+   */
+  clippedMeasurement: {
+    path: "/tessera.mining.v1.MiningService/ClippedMeasurement" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ClippedMeasurementRequest): Buffer =>
+      Buffer.from(ClippedMeasurementRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ClippedMeasurementRequest => ClippedMeasurementRequest.decode(value),
+    responseSerialize: (value: ClippedMeasurementResponse): Buffer =>
+      Buffer.from(ClippedMeasurementResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ClippedMeasurementResponse => ClippedMeasurementResponse.decode(value),
+  },
 } as const;
 
 export interface MiningServiceServer extends UntypedServiceImplementation {
@@ -2330,6 +2813,13 @@ export interface MiningServiceServer extends UntypedServiceImplementation {
   listPatterns: handleUnaryCall<ListPatternsRequest, ListPatternsResponse>;
   /** Exact utility and support of given itemsets on the store's current data. */
   measureItemsets: handleUnaryCall<MeasureItemsetsRequest, MeasureItemsetsResponse>;
+  /** The store's local top itemsets for a federated round's candidate proposal (no numbers). */
+  proposeItemsets: handleUnaryCall<ProposeItemsetsRequest, ProposeItemsetsResponse>;
+  /**
+   * The store's clipped, quantised measurement of a round plan, WITHOUT noise: for the
+   * node's privacy service only, which adds its noise share before anything leaves the node.
+   */
+  clippedMeasurement: handleUnaryCall<ClippedMeasurementRequest, ClippedMeasurementResponse>;
 }
 
 export interface MiningServiceClient extends Client {
@@ -2412,6 +2902,41 @@ export interface MiningServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: MeasureItemsetsResponse) => void,
+  ): ClientUnaryCall;
+  /** The store's local top itemsets for a federated round's candidate proposal (no numbers). */
+  proposeItemsets(
+    request: ProposeItemsetsRequest,
+    callback: (error: ServiceError | null, response: ProposeItemsetsResponse) => void,
+  ): ClientUnaryCall;
+  proposeItemsets(
+    request: ProposeItemsetsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ProposeItemsetsResponse) => void,
+  ): ClientUnaryCall;
+  proposeItemsets(
+    request: ProposeItemsetsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ProposeItemsetsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * The store's clipped, quantised measurement of a round plan, WITHOUT noise: for the
+   * node's privacy service only, which adds its noise share before anything leaves the node.
+   */
+  clippedMeasurement(
+    request: ClippedMeasurementRequest,
+    callback: (error: ServiceError | null, response: ClippedMeasurementResponse) => void,
+  ): ClientUnaryCall;
+  clippedMeasurement(
+    request: ClippedMeasurementRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ClippedMeasurementResponse) => void,
+  ): ClientUnaryCall;
+  clippedMeasurement(
+    request: ClippedMeasurementRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ClippedMeasurementResponse) => void,
   ): ClientUnaryCall;
 }
 

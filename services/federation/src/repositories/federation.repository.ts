@@ -1,0 +1,181 @@
+import type { DataSource } from 'typeorm';
+import { tableIn } from '@tessera/db';
+
+export type RoundStatus = 'pending' | 'proposing' | 'key_setup' | 'measuring' | 'unmasking' | 'completed' | 'failed';
+export type ParticipantState = 'invited' | 'joined' | 'declined' | 'proposed' | 'contributed' | 'dropped';
+
+export interface RoundSettings {
+  minStores: number;
+  epsilon: number;
+  delta: number;
+  kThreshold: number;
+  minUtilityFraction: number;
+  maxPatternLength: number;
+  topM: number;
+  stageTimeoutSeconds: number;
+  storeIds: string[];
+}
+
+export interface RoundRow {
+  round_id: string;
+  status: RoundStatus;
+  config: RoundSettings;
+  failure_reason: string | null;
+  candidate_count: number;
+  pattern_count: number;
+  utility_sigma_cents: number | null;
+  support_sigma: number | null;
+  created_at: Date;
+  updated_at: Date;
+  completed_at: Date | null;
+}
+
+export interface ParticipantRow {
+  store_id: string;
+  state: ParticipantState;
+  reason: string | null;
+}
+
+export interface GlobalPatternRecord {
+  items: string[];
+  aggregatedUtilityCents: number;
+  globalSupport: number;
+  contributingStores: number;
+  coverage: number;
+  intervalLowCents: number;
+  intervalHighCents: number;
+}
+
+export interface GlobalPatternRow {
+  rank: number;
+  items: string[];
+  aggregated_utility_cents: number;
+  global_support: number;
+  contributing_stores: number;
+  coverage: number;
+  interval_low_cents: number;
+  interval_high_cents: number;
+}
+
+/** Stores, rounds, participation and published patterns of the hub. */
+export class FederationRepository {
+  private readonly t: Record<'stores' | 'rounds' | 'round_participants' | 'global_patterns', string>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.t = {
+      stores: tableIn(dataSource, 'stores'),
+      rounds: tableIn(dataSource, 'rounds'),
+      round_participants: tableIn(dataSource, 'round_participants'),
+      global_patterns: tableIn(dataSource, 'global_patterns'),
+    };
+  }
+
+  async enrol(storeId: string, publicKey: Buffer): Promise<{ store_id: string; identity_public_key: Buffer; enrolled_at: Date }> {
+    const rows = await this.dataSource.query(
+      `INSERT INTO ${this.t.stores} (store_id, identity_public_key) VALUES ($1, $2)
+       ON CONFLICT (store_id) DO UPDATE SET identity_public_key = EXCLUDED.identity_public_key, enrolled_at = now() RETURNING *`,
+      [storeId, publicKey],
+    );
+    return rows[0];
+  }
+
+  async stores(): Promise<{ store_id: string; identity_public_key: Buffer; enrolled_at: Date }[]> {
+    return this.dataSource.query(`SELECT * FROM ${this.t.stores} ORDER BY store_id`);
+  }
+
+  async identityKey(storeId: string): Promise<Buffer | undefined> {
+    const rows = await this.dataSource.query(`SELECT identity_public_key FROM ${this.t.stores} WHERE store_id = $1`, [storeId]);
+    return rows[0]?.identity_public_key;
+  }
+
+  async createRound(roundId: string, config: RoundSettings, requestedBy: string): Promise<RoundRow> {
+    const rows = await this.dataSource.query(`INSERT INTO ${this.t.rounds} (round_id, status, config, requested_by) VALUES ($1, 'pending', $2::jsonb, $3) RETURNING *`, [roundId, JSON.stringify(config), requestedBy]);
+    return rows[0];
+  }
+
+  async setStatus(roundId: string, status: RoundStatus, extra: { failureReason?: string; candidateCount?: number; utilitySigma?: number; supportSigma?: number } = {}): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE ${this.t.rounds} SET status = $2, updated_at = now(),
+         failure_reason = coalesce($3, failure_reason), candidate_count = coalesce($4, candidate_count),
+         utility_sigma_cents = coalesce($5, utility_sigma_cents), support_sigma = coalesce($6, support_sigma),
+         completed_at = CASE WHEN $2 IN ('completed', 'failed') THEN now() ELSE completed_at END
+       WHERE round_id = $1`,
+      [roundId, status, extra.failureReason ?? null, extra.candidateCount ?? null, extra.utilitySigma ?? null, extra.supportSigma ?? null],
+    );
+  }
+
+  async setParticipant(roundId: string, storeId: string, state: ParticipantState, reason?: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO ${this.t.round_participants} (round_id, store_id, state, reason) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (round_id, store_id) DO UPDATE SET state = EXCLUDED.state, reason = EXCLUDED.reason`,
+      [roundId, storeId, state, reason ?? null],
+    );
+  }
+
+  /** Publishes a round's patterns and completes it in one transaction. */
+  async complete(roundId: string, patterns: GlobalPatternRecord[]): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      for (let start = 0; start < patterns.length; start += 2000) {
+        const chunk = patterns.slice(start, start + 2000);
+        await manager.query(
+          `INSERT INTO ${this.t.global_patterns} (round_id, rank, items, aggregated_utility_cents, global_support, contributing_stores, coverage, interval_low_cents, interval_high_cents)
+           SELECT $1, r, string_to_array(i, chr(31)), u, s, c, cv, lo, hi FROM unnest($2::int[], $3::text[], $4::float8[], $5::float8[], $6::int[], $7::float8[], $8::float8[], $9::float8[]) AS x(r, i, u, s, c, cv, lo, hi)`,
+          [
+            roundId,
+            chunk.map((_, k) => start + k + 1),
+            chunk.map((p) => p.items.join('\u001f')),
+            chunk.map((p) => p.aggregatedUtilityCents),
+            chunk.map((p) => p.globalSupport),
+            chunk.map((p) => p.contributingStores),
+            chunk.map((p) => p.coverage),
+            chunk.map((p) => p.intervalLowCents),
+            chunk.map((p) => p.intervalHighCents),
+          ],
+        );
+      }
+      await manager.query(`UPDATE ${this.t.rounds} SET status = 'completed', pattern_count = $2, updated_at = now(), completed_at = now() WHERE round_id = $1`, [roundId, patterns.length]);
+    });
+  }
+
+  async findRound(roundId: string): Promise<{ round: RoundRow; participants: ParticipantRow[] } | undefined> {
+    const rows: RoundRow[] = await this.dataSource.query(`SELECT * FROM ${this.t.rounds} WHERE round_id = $1`, [roundId]);
+    if (!rows[0]) return undefined;
+    const participants: ParticipantRow[] = await this.dataSource.query(`SELECT store_id, state, reason FROM ${this.t.round_participants} WHERE round_id = $1 ORDER BY store_id`, [roundId]);
+    return { round: rows[0], participants };
+  }
+
+  async listRounds(limit: number, offset: number): Promise<{ rounds: RoundRow[]; total: number }> {
+    const rounds: RoundRow[] = await this.dataSource.query(`SELECT * FROM ${this.t.rounds} ORDER BY created_at DESC LIMIT $1 OFFSET $2`, [limit, offset]);
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::text AS total FROM ${this.t.rounds}`);
+    return { rounds, total: Number(total) };
+  }
+
+  async participants(roundIds: string[]): Promise<Map<string, ParticipantRow[]>> {
+    if (roundIds.length === 0) return new Map();
+    const rows: (ParticipantRow & { round_id: string })[] = await this.dataSource.query(`SELECT round_id, store_id, state, reason FROM ${this.t.round_participants} WHERE round_id = ANY($1) ORDER BY store_id`, [roundIds]);
+    const byRound = new Map<string, ParticipantRow[]>();
+    for (const row of rows) byRound.set(row.round_id, [...(byRound.get(row.round_id) ?? []), row]);
+    return byRound;
+  }
+
+  async latestCompletedRoundId(): Promise<string | undefined> {
+    const rows = await this.dataSource.query(`SELECT round_id FROM ${this.t.rounds} WHERE status = 'completed' ORDER BY completed_at DESC LIMIT 1`);
+    return rows[0]?.round_id;
+  }
+
+  async patterns(roundId: string, limit: number, offset: number): Promise<{ patterns: GlobalPatternRow[]; total: number }> {
+    const patterns: GlobalPatternRow[] = await this.dataSource.query(`SELECT rank, items, aggregated_utility_cents, global_support, contributing_stores, coverage, interval_low_cents, interval_high_cents FROM ${this.t.global_patterns} WHERE round_id = $1 ORDER BY rank LIMIT $2 OFFSET $3`, [roundId, limit, offset]);
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::text AS total FROM ${this.t.global_patterns} WHERE round_id = $1`, [roundId]);
+    return { patterns, total: Number(total) };
+  }
+
+  /** Rounds a dead process left mid-way: failed, with what happened. */
+  async failInterrupted(): Promise<number> {
+    const result = await this.dataSource.query(
+      `UPDATE ${this.t.rounds} SET status = 'failed', updated_at = now(), completed_at = now(),
+         failure_reason = 'interrupted: the federation service stopped during the ' || status || ' stage; nothing was published; start a new round'
+       WHERE status NOT IN ('completed', 'failed') RETURNING round_id`,
+    );
+    return (result as [unknown[], number])[1];
+  }
+}

@@ -1,0 +1,105 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { Client } from 'pg';
+import { createInProcessBus } from '@tessera/bus';
+import { testDatabaseUrl, uniqueSchema } from '@tessera/db';
+import { federationV1, ingestionV1 } from '@tessera/proto';
+import type { RunningService } from '@tessera/common';
+import { startIngestionService } from '@tessera/ingestion-service';
+import { startMiningService } from '@tessera/mining-service';
+import { startPrivacyService, type PrivacyService } from '@tessera/privacy-service';
+import { startFederationService, type FederationService } from './main';
+
+const datasets = process.env.TESSERA_DATASETS ?? resolve(__dirname, '../../../../shared/datasets');
+const foodmart = resolve(datasets, 'foodmart_utility_spmf.txt');
+const skip = !existsSync(foodmart) && 'datasets not found';
+const stores = ['fm-1', 'fm-2', 'fm-3', 'fm-4', 'fm-5'];
+const prefix = uniqueSchema('fed');
+const bus = createInProcessBus();
+const running: RunningService[] = [];
+let federation: FederationService;
+let privacy: PrivacyService;
+let coordinator: federationV1.FederationServiceClient;
+
+const base = { DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', CUSTOMER_HASH_KEY: 'test-key-0123456789abcdef0123456789' };
+
+function upload(client: ingestionV1.IngestionServiceClient, storeId: string, lines: string[]): Promise<ingestionV1.FileSummary> {
+  return new Promise((ok, fail) => {
+    const stream = client.uploadFile((error, response) => (error ? fail(error) : ok(response.file!)));
+    stream.write({ part: { $case: 'header', value: { storeId, fileName: `${storeId}.txt`, format: ingestionV1.FileFormat.FILE_FORMAT_SPMF, requestId: '' } } });
+    stream.write({ part: { $case: 'chunk', value: Buffer.from(lines.join('\n') + '\n') } });
+    stream.end();
+  });
+}
+
+const unary = <Req, Res>(method: (r: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, request: Req) =>
+  new Promise<Res>((ok, fail) => method.call(coordinator, request, (error: grpc.ServiceError | null, response: Res) => (error ? fail(error) : ok(response))));
+
+before(async () => {
+  if (skip) return;
+  federation = await startFederationService({ ...base, NODE_GRPC_PORT: '0', DEFAULT_STAGE_TIMEOUT_SECONDS: '60' }, { bus, schema: `${prefix}_federation` });
+  running.push(federation);
+  const ingestion = await startIngestionService(base, { bus, schema: `${prefix}_ingestion` });
+  running.push(ingestion);
+  const mining = await startMiningService({ ...base, INGESTION_GRPC_URL: `127.0.0.1:${ingestion.grpcPort}` }, { bus, schema: `${prefix}_mining` });
+  running.push(mining);
+  const client = new ingestionV1.IngestionServiceClient(`127.0.0.1:${ingestion.grpcPort}`, grpc.credentials.createInsecure());
+  const lines = readFileSync(foodmart, 'utf8').trim().split('\n');
+  for (const [i, storeId] of stores.entries()) await upload(client, storeId, lines.filter((_, n) => n % stores.length === i));
+  client.close();
+  privacy = await startPrivacyService(
+    { ...base, MINING_GRPC_URL: `127.0.0.1:${mining.grpcPort}`, FEDERATION_HUB_URL: `127.0.0.1:${federation.nodePort}`, FEDERATION_AUTO_ENROL_URL: `127.0.0.1:${federation.grpcPort}`, FEDERATION_STORE_IDS: stores.join(',') },
+    { bus, schema: `${prefix}_privacy` },
+  );
+  running.push(privacy);
+  coordinator = new federationV1.FederationServiceClient(`127.0.0.1:${federation.grpcPort}`, grpc.credentials.createInsecure());
+  const deadline = Date.now() + 20_000;
+  while (federation.registry.connected().length < stores.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+});
+
+after(async () => {
+  coordinator?.close();
+  for (const service of running.reverse()) await service.close();
+  await bus.close();
+  const pg = new Client({ connectionString: testDatabaseUrl() });
+  await pg.connect();
+  for (const suffix of ['federation', 'ingestion', 'mining', 'privacy']) await pg.query(`DROP SCHEMA IF EXISTS "${prefix}_${suffix}" CASCADE`);
+  await pg.end();
+});
+
+async function roundUntilDone(roundId: string, timeoutMs = 120_000): Promise<federationV1.Round> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { round } = await unary<federationV1.GetRoundRequest, federationV1.GetRoundResponse>(coordinator.getRound, { roundId });
+    if (round!.status === federationV1.RoundStatus.ROUND_STATUS_COMPLETED || round!.status === federationV1.RoundStatus.ROUND_STATUS_FAILED) return round!;
+    if (Date.now() > deadline) throw new Error(`round ${roundId} stuck in status ${round!.status}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('a round across five stores completes, publishes global patterns and charges every contributor', { skip, timeout: 180_000 }, async () => {
+  assert.equal(federation.registry.connected().length, 5, 'all five store streams are connected');
+  const { round: started } = await unary<federationV1.StartRoundRequest, federationV1.StartRoundResponse>(coordinator.startRound, {
+    requestedBy: 'test',
+    config: { minStores: 3, epsilon: 4, delta: 1e-5, kThreshold: 5, minUtilityFraction: 0, maxPatternLength: 3, topM: 1000, stageTimeoutSeconds: 60, storeIds: [] },
+  });
+  const round = await roundUntilDone(started!.roundId);
+  assert.equal(round.status, federationV1.RoundStatus.ROUND_STATUS_COMPLETED, round.failureReason);
+  assert.equal(round.participants.filter((p) => p.state === 'contributed').length, 5);
+  assert.ok(round.candidateCount > 0);
+  const { patterns } = await unary<federationV1.ListGlobalPatternsRequest, federationV1.ListGlobalPatternsResponse>(coordinator.listGlobalPatterns, { roundId: round.roundId, limit: 100, offset: 0 });
+  assert.ok(patterns.length > 0, 'some global patterns are published');
+  for (const p of patterns) {
+    assert.ok(p.intervalLowCents <= p.aggregatedUtilityCents && p.aggregatedUtilityCents <= p.intervalHighCents);
+    assert.equal(p.contributingStores, 5);
+  }
+  for (const storeId of stores) {
+    const { entries } = await privacy.budgets.ledger(storeId, 10, 0);
+    assert.deepEqual(entries.map((e) => e.release_id).sort(), ['calibration', 'measurement'], `${storeId} paid for both releases`);
+    const budget = await privacy.budgets.get(storeId);
+    assert.ok(budget.spentEpsilon > 0 && budget.spentEpsilon <= 4 + 1e-9, `${storeId} spent ${budget.spentEpsilon}`);
+  }
+});

@@ -5,7 +5,7 @@
 //     started and the rate is measured from the first stored row to the last.
 //   Phase 2 (latency): events are produced at a steady rate while the service runs; latency
 //     is received_at (set in the insert's transaction) minus the producer's send time.
-// Options: --events N (default 200000), --rate R events/s for phase 2 (default 20000),
+// Options (BENCH_NODE_ARGS="--cpu-prof ..." profiles the service): --events N (default 200000), --rate R events/s for phase 2 (default 20000),
 //          --seconds S for phase 2 (default 20), --quick (N=50000, S=8)
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -53,7 +53,9 @@ async function count(stores) {
 
 async function startIngestion() {
   const httpPort = await freePort();
-  const child = spawn(process.execPath, [`${root}apps/cli/bin/tessera.js`, 'serve', 'ingestion'], {
+  // BENCH_NODE_ARGS passes Node flags to the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, `${root}apps/cli/bin/tessera.js`, 'serve', 'ingestion'], {
     env: { ...process.env, DATABASE_URL: env.DATABASE_URL, KAFKA_BROKERS: env.KAFKA_BROKERS, BUS_DRIVER: 'kafka', LOG_LEVEL: 'warn', HTTP_PORT: String(httpPort), GRPC_PORT: String(await freePort()), CUSTOMER_HASH_KEY: 'bench-key-0123456789abcdef0123456789', POS_TOPIC: topic, POS_DLQ_TOPIC: `${topic}.dlq`, BATCHES_TOPIC: `${topic}.batches`, POS_CONSUMER_GROUP: run },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

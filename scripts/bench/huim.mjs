@@ -23,8 +23,8 @@ const libPath = join(root, 'libs/huim/dist/index.js');
 
 // ---------------------------------------------------------------- child mode
 if (process.argv[2] === '--child') {
-  const [input, minUtil, threads, output] = process.argv.slice(3);
-  const argv = ['--input', input, '--min-util', minUtil, '--threads', threads, '--output', output, '--stats'];
+  const [input, minUtil, threads, output, format] = process.argv.slice(3);
+  const argv = ['--input', input, '--min-util', minUtil, '--threads', threads, '--output', output, '--stats', ...(format ? ['--format', format] : [])];
   let stats;
   if (existsSync(cliPath)) {
     const { mineCommand } = await import(pathToFileURL(cliPath).href);
@@ -78,6 +78,8 @@ const PLAN = [
   ['BMS', 'BMS_utility_spmf.txt', ['2494521', '2%', '1.9%']],
   ['ecommerce', 'ecommerce_utility_spmf.txt', ['0.5%', '0.2%', '0.15%']],
   ['onlineretail', 'onlineretail_utility_spmf.txt', ['1.5%', '1%', '0.9%']],
+  // The raw line-item CSV through our own parser (libs/formats): utility = quantity x price in pence.
+  ['onlineretail-csv', 'OnlineRetail.csv', ['1.5%', '1%'], 'lineitem-csv'],
 ];
 
 const tmp = mkdtempSync(join(tmpdir(), 'huim-bench-'));
@@ -91,7 +93,7 @@ console.log(`# huim benchmark: ${runs} run(s) per cell, node ${process.version},
 console.log(`# engine via ${existsSync(cliPath) ? 'apps/cli mineCommand' : 'libs/huim (CLI not built)'}`);
 console.log('| dataset | min utility | itemsets | 1 thread ms | 2 threads ms | speed-up | peak RSS MB (1t / 2t) | SPMF EFIM ms | vs SPMF (1t) |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-for (const [name, file, thresholds] of PLAN) {
+for (const [name, file, thresholds, format] of PLAN) {
   if (only.length && !only.includes(name.toLowerCase())) continue;
   const input = join(datasets, file);
   if (!existsSync(input)) {
@@ -106,7 +108,7 @@ for (const [name, file, thresholds] of PLAN) {
       let itemsets = -1;
       for (let r = 0; r < runs; r++) {
         const out = join(tmp, `out-${name}-${th}.txt`);
-        const res = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', input, mu, String(th), out], { encoding: 'utf8', maxBuffer: 1 << 26 });
+        const res = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', input, mu, String(th), out, ...(format ? [format] : [])], { encoding: 'utf8', maxBuffer: 1 << 26 });
         if (res.status !== 0) {
           console.error(res.stderr);
           throw new Error(`child failed for ${name} ${mu} threads=${th}`);

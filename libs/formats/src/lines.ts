@@ -5,14 +5,19 @@ export async function* readLines(input: AsyncIterable<Buffer | string>): AsyncGe
   let line = 0;
   for await (const chunk of input) {
     pending += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    let newline = pending.indexOf('\n');
+    // Walk the buffer with an index and cut it once per chunk (slicing after every line
+    // would copy the rest of the chunk again for each line).
+    let start = 0;
+    let newline = pending.indexOf('\n', start);
     while (newline !== -1) {
       line++;
-      const text = pending.charCodeAt(newline - 1) === 13 ? pending.slice(0, newline - 1) : pending.slice(0, newline);
+      const end = newline > start && pending.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+      const text = pending.slice(start, end);
       yield { line, text: line === 1 ? stripBom(text) : text };
-      pending = pending.slice(newline + 1);
-      newline = pending.indexOf('\n');
+      start = newline + 1;
+      newline = pending.indexOf('\n', start);
     }
+    pending = pending.slice(start);
   }
   pending += decoder.decode();
   if (pending.length > 0) {
@@ -41,6 +46,11 @@ export async function* readCsvRecords(input: AsyncIterable<Buffer | string>): As
       fields = [];
       field = '';
       if (text.length === 0) continue;
+      // Most rows have no quotes at all: split them directly.
+      if (text.indexOf('"') === -1) {
+        yield { line, fields: text.split(',') };
+        continue;
+      }
     } else {
       field += '\n';
     }

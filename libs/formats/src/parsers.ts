@@ -287,6 +287,8 @@ async function* parseLineItemCsv(input: AsyncIterable<Buffer | string>, options:
   const open = new Map<string, OpenInvoice>();
   const closed = new Map<string, number>();
   let invoiceCounter = 0;
+  let lastDateText = '';
+  let lastOccurredAt: string | undefined;
 
   const close = (invoiceNo: string): ParseEvent | undefined => {
     const invoice = open.get(invoiceNo)!;
@@ -349,7 +351,10 @@ async function* parseLineItemCsv(input: AsyncIterable<Buffer | string>, options:
       yield reject('UnitPrice', `is ${priceText}: free lines and adjustments with a non-positive price are not mined`);
       continue;
     }
-    const occurredAt = parseInvoiceDate(dateText);
+    // Rows of one invoice repeat its date: parse each distinct text once.
+    const occurredAt = dateText === lastDateText ? lastOccurredAt : parseInvoiceDate(dateText);
+    lastDateText = dateText;
+    lastOccurredAt = occurredAt;
     if (!occurredAt) {
       yield reject('InvoiceDate', `must be YYYY-MM-DD HH:MM:SS or M/D/YYYY H:MM, got ${JSON.stringify(dateText)}`);
       continue;
@@ -359,6 +364,7 @@ async function* parseLineItemCsv(input: AsyncIterable<Buffer | string>, options:
       continue;
     }
     let invoice = open.get(invoiceNo);
+    const startedInvoice = !invoice;
     if (!invoice) {
       invoiceCounter++;
       const customerId = customerText.replace(/\.0+$/, '');
@@ -381,11 +387,14 @@ async function* parseLineItemCsv(input: AsyncIterable<Buffer | string>, options:
         line: { sku: stockCode, name: description || undefined, quantity, unitPriceCents: Number(scaledToCents(price, 6)), utilityCents: 0 },
       });
     }
-    // Close invoices untouched while `window` other invoices started.
-    for (const [openNo, candidate] of open) {
-      if (openNo !== invoiceNo && invoiceCounter - candidate.lastSeen > window) {
-        const event = close(openNo);
-        if (event) yield event;
+    // Close invoices untouched while `window` other invoices started (only a new invoice can
+    // make one old enough, so the scan runs once per invoice, not once per row).
+    if (startedInvoice) {
+      for (const [openNo, candidate] of open) {
+        if (openNo !== invoiceNo && invoiceCounter - candidate.lastSeen > window) {
+          const event = close(openNo);
+          if (event) yield event;
+        }
       }
     }
   }

@@ -95,6 +95,7 @@ test('a round across five stores completes, publishes global patterns and charge
   for (const p of patterns) {
     assert.ok(p.intervalLowCents <= p.aggregatedUtilityCents && p.aggregatedUtilityCents <= p.intervalHighCents);
     assert.equal(p.contributingStores, 5);
+    assert.equal(p.coverage, 1, 'with k = 5 of 5 stores, every published itemset was proposed by all of them');
   }
   for (const storeId of stores) {
     const { entries } = await privacy.budgets.ledger(storeId, 10, 0);

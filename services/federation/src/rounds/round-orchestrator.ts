@@ -199,7 +199,9 @@ export class RoundOrchestrator extends EventEmitter {
         aggregatedUtilityCents: p.utility,
         globalSupport: p.support,
         contributingStores: p.contributingStores,
-        coverage: p.coverage,
+        // Share of the round's participating stores that hold the itemset among their top
+        // itemsets (proposed it); support / transactions is globalSupport's business.
+        coverage: p.proposingStores / participants.length,
         intervalLowCents: p.utilityInterval.low,
         intervalHighCents: p.utilityInterval.high,
       }));

@@ -10,8 +10,8 @@ import { startEmbeddedPostgres } from '@tessera/db';
 import { createInProcessBus } from '@tessera/bus';
 import { federationV1, ingestionV1 } from '@tessera/proto';
 import type { CommandIo } from '../main';
-import { SERVICES, type ServiceName } from '../services';
-import { runRound, STATUS_NAMES } from '../embedded-round';
+import { SERVICES, SERVICE_NAMES, type ServiceName } from '../services';
+import { runRound, STATUS_NAMES, uploadToIngestion } from '../embedded-round';
 import type { FederationService } from '@tessera/federation-service';
 
 // apps/cli/dist/commands -> repository root
@@ -40,15 +40,6 @@ export async function splitDemoByCountry(file = DEMO_FILE): Promise<Map<string, 
   return byStore;
 }
 
-function uploadThroughIngestion(client: ingestionV1.IngestionServiceClient, storeId: string, csv: string): Promise<ingestionV1.FileSummary> {
-  return new Promise((resolveUpload, reject) => {
-    const call = client.uploadFile((error, response) => (error ? reject(error) : resolveUpload(response.file!)));
-    call.write({ part: { $case: 'header', value: { storeId, fileName: `${storeId}.csv`, format: ingestionV1.FileFormat.FILE_FORMAT_LINEITEM_CSV, requestId: 'demo-load' } } });
-    const bytes = Buffer.from(csv);
-    for (let offset = 0; offset < bytes.length; offset += 64 * 1024) call.write({ part: { $case: 'chunk', value: bytes.subarray(offset, offset + 64 * 1024) } });
-    call.end();
-  });
-}
 
 /** SKU -> description from the demo file, to show global patterns to people. */
 async function demoDescriptions(): Promise<Map<string, string>> {
@@ -66,7 +57,7 @@ async function demoDescriptions(): Promise<Map<string, string>> {
  * The demo's federated round: across every demo store, once. Later starts show the last
  * completed round instead, so restarting does not spend the demo stores' budgets.
  */
-async function demoRound(running: RunningService[], stores: string[], say: (line: string) => void, io: CommandIo) {
+async function demoRound(running: RunningService[], stores: string[], say: (line: string) => void) {
   const federation = running.find((s) => s.name === 'federation') as FederationService;
   const coordinator = new federationV1.FederationServiceClient(`127.0.0.1:${federation.grpcPort}`, grpc.credentials.createInsecure());
   try {
@@ -94,7 +85,6 @@ async function demoRound(running: RunningService[], stores: string[], say: (line
   } finally {
     coordinator.close();
   }
-  void io;
 }
 
 /**
@@ -156,9 +146,7 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
       : {},
   };
   try {
-    // The hub's federation service first, so the store nodes' privacy services can enrol with it.
-    const order: ServiceName[] = ['ingestion', 'mining', 'federation', 'privacy', 'auth', 'insights', 'scheduler', 'gateway'];
-    for (const name of order) running.push(await SERVICES[name]({ ...base, ...serviceEnv[name] }, bus));
+    for (const name of SERVICE_NAMES) running.push(await SERVICES[name]({ ...base, ...serviceEnv[name] }, bus));
   } catch (error) {
     io.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `could not start: ${(error as Error).message}\n`);
     if (/EADDRINUSE/.test(String((error as Error).message))) io.stderr.write('a port is taken: is another Tessera running? Stop it or set PORT for the gateway.\n');
@@ -171,7 +159,7 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
   if (demo.size > 0) {
     say('Loading demo stores (UCI Online Retail excerpt, CC BY 4.0: Chen, Sain & Guo 2012), one store per country...');
     for (const [storeId, lines] of demo) {
-      const file = await uploadThroughIngestion(ingestion, storeId, lines.join('\n') + '\n');
+      const file = await uploadToIngestion(ingestion, storeId, lines.join('\n') + '\n', 'lineitem-csv');
       say(`  ${storeId.padEnd(22)} ${String(file.transactionCount).padStart(5)} new, ${String(file.duplicates).padStart(5)} already stored, ${String(file.rejected).padStart(4)} rows rejected (returns, cancellations, free lines)`);
     }
   }
@@ -187,7 +175,7 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
   } catch (error) {
     io.stderr.write(`could not create the demo accounts: ${(error as Error).message}\nuse \`npx tessera admin create-user\` with DATABASE_URL=${database.url}\n`);
   }
-  if (demoStores.length >= 2) await demoRound(running, demoStores, say, io).catch((error) => io.stderr.write(`the demo round did not run: ${(error as Error).message}\n`));
+  if (demoStores.length >= 2) await demoRound(running, demoStores, say).catch((error) => io.stderr.write(`the demo round did not run: ${(error as Error).message}\n`));
   say('');
   say(`Gateway:  http://localhost:${values.port}  (API docs at /api/docs; sign in with POST /api/auth/login using a demo account above)`);
   say(`Stores:   ${summaries.stores.map((s) => `${s.storeId} (${s.transactionCount})`).join(', ')}`);

@@ -113,7 +113,7 @@ export class FederationRepository {
   }
 
   /** Publishes a round's patterns and completes it in one transaction. */
-  async complete(roundId: string, patterns: GlobalPatternRecord[]): Promise<void> {
+  async complete(roundId: string, patterns: GlobalPatternRecord[], noise?: { utilitySigma: number; supportSigma: number }): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       for (let start = 0; start < patterns.length; start += 2000) {
         const chunk = patterns.slice(start, start + 2000);
@@ -133,7 +133,10 @@ export class FederationRepository {
           ],
         );
       }
-      await manager.query(`UPDATE ${this.t.rounds} SET status = 'completed', pattern_count = $2, updated_at = now(), completed_at = now() WHERE round_id = $1`, [roundId, patterns.length]);
+      await manager.query(
+        `UPDATE ${this.t.rounds} SET status = 'completed', pattern_count = $2, utility_sigma_cents = coalesce($3, utility_sigma_cents), support_sigma = coalesce($4, support_sigma), updated_at = now(), completed_at = now() WHERE round_id = $1`,
+        [roundId, patterns.length, noise?.utilitySigma ?? null, noise?.supportSigma ?? null],
+      );
     });
   }
 

@@ -205,8 +205,7 @@ export class RoundOrchestrator extends EventEmitter {
         intervalLowCents: p.utilityInterval.low,
         intervalHighCents: p.utilityInterval.high,
       }));
-      await this.repository.setStatus(roundId, 'unmasking', { utilitySigma: release.noise.utilityStd, supportSigma: release.noise.supportStd });
-      await this.repository.complete(roundId, patterns);
+      await this.repository.complete(roundId, patterns, { utilitySigma: release.noise.utilityStd, supportSigma: release.noise.supportStd });
       await this.announce(roundId, `completed with ${contributors.size} contributing stores and ${patterns.length} global patterns`);
       this.broadcast(participants, { body: { $case: 'outcome', value: { roundId, completed: true, reason: '', patternCount: patterns.length } } });
       this.rounds.inc({ outcome: 'completed' });

@@ -6,15 +6,25 @@ import { resolve } from 'node:path';
 export const REPO_ROOT = resolve(__dirname, '../../..');
 const TESSERA_BIN = resolve(REPO_ROOT, 'apps/cli/bin/tessera.js');
 
-export async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => ok(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free port for a service under test, chosen below the OS's ephemeral range (32768+ on
+ * Linux): a port from listen(0) is an ephemeral one, which an outbound connection (Kafka,
+ * Postgres) can take before the service binds it.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (await canBind(port)) return port;
+  }
+  throw new Error('no free port found between 20000 and 32000');
 }
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000, intervalMs = 200): Promise<T> {

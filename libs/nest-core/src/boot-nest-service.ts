@@ -55,6 +55,8 @@ export async function bootNestService<C extends CoreConfig & { HTTP_HOST: string
 
     const grpcServers = (options.grpc ?? []).map((grpc) => connectGrpcServer(app, grpc));
     connectBusTransport(app, core.useBus ? app.get<Bus>(BUS) : undefined, core.config, logger);
+    // Init hooks (a service's startup work) run before any gRPC call or bus batch can arrive.
+    await app.init();
     await app.startAllMicroservices();
     await app.listen(core.config.HTTP_PORT, core.config.HTTP_HOST);
 

@@ -11,3 +11,4 @@ export * from './health/readiness-checks';
 export * from './health/health.controller';
 export * from './grpc/grpc-server';
 export * from './bus/bus-transport';
+export * from './grpc/grpc-client.provider';

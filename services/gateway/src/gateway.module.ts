@@ -1,7 +1,6 @@
 import { Module, type Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { MetricsController } from '@tessera/common';
-import { HealthController } from '@tessera/nest-core';
+import { HealthController, MetricsController } from '@tessera/nest-core';
 import { GatewayCoreModule } from './gateway-core.module';
 import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { Catch, Controller, UseFilters, type ArgumentsHost, type RpcExceptionFilter } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { throwError, type Observable } from 'rxjs';
-import { requestIdOf } from '@tessera/common';
+import { GrpcError, requestIdOf, toServiceError } from '@tessera/common';
 import { authV1 } from '@tessera/proto';
 import { AuthError, type AuditFilter } from '../auth.model';
 import { SessionService, type IssuedSession } from '../services/session.service';
@@ -25,21 +25,18 @@ const STATUS: Record<AuthError['kind'], grpc.status> = {
 export const RETRY_AFTER_METADATA = 'retry-after';
 
 /** Domain failures become their gRPC status (a lockout carries retry-after in the trailers). */
-function toServiceError(error: unknown): grpc.ServiceError {
-  const metadata = new grpc.Metadata();
-  if (error instanceof AuthError) {
-    if (error.retryAfterSeconds !== undefined) metadata.set(RETRY_AFTER_METADATA, String(error.retryAfterSeconds));
-    return Object.assign(new Error(error.message), { code: STATUS[error.kind], details: error.message, metadata });
-  }
+export function authGrpcError(error: unknown): GrpcError {
+  if (error instanceof GrpcError) return error;
+  if (error instanceof AuthError) return new GrpcError(STATUS[error.kind], error.message, error.retryAfterSeconds !== undefined ? { [RETRY_AFTER_METADATA]: String(error.retryAfterSeconds) } : {});
   const message = error instanceof Error ? error.message : String(error);
-  return Object.assign(new Error(message), { code: grpc.status.INTERNAL, details: `internal error in the auth service: ${message}`, metadata });
+  return new GrpcError(grpc.status.INTERNAL, `internal error in the auth service: ${message}`);
 }
 
-/** Every failure of an auth handler answers through toServiceError (the lockout's retry-after included). */
+/** Every failure of an auth handler answers with its domain status, through the one toServiceError. */
 @Catch()
 export class AuthErrorFilter implements RpcExceptionFilter {
   catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
-    return throwError(() => toServiceError(exception));
+    return throwError(() => toServiceError(authGrpcError(exception)));
   }
 }
 

@@ -1,5 +1,4 @@
-import { MetricsController } from '@tessera/common';
-import { HealthController } from '@tessera/nest-core';
+import { HealthController, MetricsController } from '@tessera/nest-core';
 import { ACCESS_POLICY } from './access.decorator';
 import type { AccessPolicy } from './access-policy';
 

@@ -7,19 +7,14 @@ import { metadataWithRequestId } from '@tessera/common';
 import { ingestionV1 } from '@tessera/proto';
 import { INGESTION_CLIENT } from '../clients/ingestion.client';
 import { httpErrorFromGrpc } from '../http/grpc-errors';
-import { STORE_ID_REGEX } from './transaction.dto';
+import { isStoreId } from '../http/store-id';
+import { FILE_FORMAT_NAMES, formatCode } from './file-formats';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import { fileSummaryJson } from './transaction.json';
 import type { UploadSource } from './upload-source';
 import { isOutage } from '../resilience/circuit-breakers';
 import { Downstream } from '../clients/downstream';
 
-const FORMATS: Record<string, ingestionV1.FileFormat> = {
-  'seed-csv': ingestionV1.FileFormat.FILE_FORMAT_SEED_CSV,
-  'seed-json': ingestionV1.FileFormat.FILE_FORMAT_SEED_JSON,
-  'lineitem-csv': ingestionV1.FileFormat.FILE_FORMAT_LINEITEM_CSV,
-  spmf: ingestionV1.FileFormat.FILE_FORMAT_SPMF,
-};
 
 type Kind = 'upload' | 'preview';
 
@@ -71,7 +66,7 @@ export class FileUploadService {
         }
         fileSeen = true;
         const storeId = fields.storeId;
-        if (!storeId || !STORE_ID_REGEX.test(storeId)) {
+        if (!isStoreId(storeId)) {
           file.resume();
           return fail(new BadRequestException('storeId (letters, digits, _ . -; at most 64) must be sent before the file part'));
         }
@@ -81,10 +76,10 @@ export class FileUploadService {
           file.resume();
           return fail(error);
         }
-        const format = fields.format ? FORMATS[fields.format] : ingestionV1.FileFormat.FILE_FORMAT_UNSPECIFIED;
+        const format = fields.format ? formatCode(fields.format) : ingestionV1.FileFormat.FILE_FORMAT_UNSPECIFIED;
         if (format === undefined) {
           file.resume();
-          return fail(new BadRequestException(`format must be one of ${Object.keys(FORMATS).join(', ')}`));
+          return fail(new BadRequestException(`format must be one of ${FILE_FORMAT_NAMES.join(', ')}`));
         }
         this.downstream
           .run('ingestion', () => this.forward(kind, file, { storeId, fileName: info.filename ?? 'upload', format, requestId: requestId ?? '' }, requestId))

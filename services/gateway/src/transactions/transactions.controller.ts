@@ -7,6 +7,7 @@ import { FileStatusParams, FileStatusQuery, ListTransactionsQuery } from './tran
 import { previewJson } from './transaction.json';
 import { PostPosEventsBody } from './pos-events.dto';
 import { Upload, type UploadSource } from './upload-source';
+import { FILE_FORMAT_NAMES } from './file-formats';
 import { Access } from '../access/access.decorator';
 import { ALL_ROLES } from '../access/access-policy';
 
@@ -16,7 +17,7 @@ const uploadBody = {
     required: ['storeId', 'file'],
     properties: {
       storeId: { type: 'string', description: 'must come before file' },
-      format: { type: 'string', enum: ['seed-csv', 'seed-json', 'lineitem-csv', 'spmf'], description: 'detected from the first line when omitted' },
+      format: { type: 'string', enum: FILE_FORMAT_NAMES, description: 'detected from the first line when omitted' },
       file: { type: 'string', format: 'binary' },
     },
   },

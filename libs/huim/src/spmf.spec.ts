@@ -65,9 +65,11 @@ test('formatSpmfLine', () => {
   assert.equal(formatSpmfLine([1, 2, 3], 42), '1 2 3 #UTIL: 42');
 });
 
-test('every shared dataset parses with the documented shape', (t) => {
+// Missing datasets skip this test on a developer machine but fail it in CI (CI is set there).
+const datasetsSkip = !fs.existsSync(datasetsDir()) && !process.env.CI && `no datasets at ${datasetsDir()}`;
+
+test('every shared dataset parses with the documented shape', { skip: datasetsSkip }, () => {
   const dir = datasetsDir();
-  if (!fs.existsSync(dir)) return t.skip(`no datasets at ${dir}`);
   const expected: Record<string, [number, number, number]> = {
     'tiny_utility.txt': [5, 7, 96],
     'foodmart_utility_spmf.txt': [4141, 1559, 12011023],

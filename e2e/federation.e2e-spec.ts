@@ -2,7 +2,6 @@
  * Federated rounds end to end: the hub's federation service and five store nodes, each its
  * own process (`tessera serve ingestion,mining,privacy`), on real Postgres and Kafka.
  */
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -140,10 +139,11 @@ async function ledger(node: StoreNode): Promise<privacyV1.LedgerEntry[]> {
   }
 }
 
-describe('federated rounds end to end (hub + five store-node processes, real Postgres and Kafka)', { skip, timeout: 20 * 60_000 }, () => {
+(skip ? describe.skip : describe)('federated rounds end to end (hub + five store-node processes, real Postgres and Kafka)', () => {
+  jest.setTimeout(20 * 60_000);
   let completedRound = '';
 
-  before(async () => {
+  beforeAll(async () => {
     pool = testPool();
     const admin = new Kafka({ clientId: run, brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
@@ -168,7 +168,7 @@ describe('federated rounds end to end (hub + five store-node processes, real Pos
     await waitFor('all five stores connected to the hub', async () => (await connectedStores()).length === 5, 60_000);
   });
 
-  after(async () => {
+  afterAll(async () => {
     coordinator?.close();
     for (const node of nodes) await killNode(node, 'SIGTERM');
     await hub?.kill();

@@ -1,0 +1,15 @@
+// Jest runs the JavaScript that `tsc -b` already compiled (dist/**/*.spec.js and friends):
+// no transform, so a test run costs no second compilation (docs/decisions/0001-jest-on-compiled-output.md).
+// scripts/test.mjs picks the files per tier and passes them with --runTestsByPath.
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: __dirname,
+  roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/apps', '<rootDir>/e2e', '<rootDir>/scripts'],
+  testEnvironment: 'node',
+  transform: {},
+  testMatch: ['**/dist/**/*.spec.js', '**/dist/**/*.int-spec.js', '**/dist/**/*.e2e-spec.js', '**/scripts/lint-fixtures/*.spec.cjs'],
+  testPathIgnorePatterns: ['/node_modules/'],
+  modulePathIgnorePatterns: ['<rootDir>/.cache/'],
+  watchman: false,
+  cacheDirectory: '<rootDir>/.cache/jest',
+};

@@ -55,6 +55,8 @@ if (folders.length === 0 && tiers.length === 3) {
   run(process.execPath, [join(root, 'scripts/openapi-gen.mjs'), '--check']);
   console.log("> checking docs/configuration.md matches the services' config definitions (npm run config:docs)");
   run(process.execPath, [join(root, 'scripts/config-docs.mjs'), '--check']);
+  console.log('> checking every workspace declares what it imports, tests-only imports as devDependencies (scripts/check-workspace-deps.mjs)');
+  run(process.execPath, [join(root, 'scripts/check-workspace-deps.mjs')]);
 }
 
 // The Helm chart and Kubernetes manifests: lint, render, chart tests (offline; helm and

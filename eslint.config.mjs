@@ -1,6 +1,6 @@
 // ESLint with type information (typescript-eslint) over every TypeScript source of the repo.
 //   npm run lint          (also a step of `npm test`, before the test tiers)
-// What it enforces, and why (docs/decisions/0003-module-boundaries-with-nx.md):
+// What it enforces, and why (docs/decisions/module-boundaries-with-nx-eslint.md):
 //   - no floating or misused promises: an unhandled rejection in a service is a crash or a lost error;
 //   - no deep imports across packages (@tessera/x/src/..., @tessera/x/dist/...): a package is
 //     used through its entry point only, so its internals can move;

@@ -1,5 +1,5 @@
 // Jest runs the JavaScript that `tsc -b` already compiled (dist/**/*.spec.js and friends):
-// no transform, so a test run costs no second compilation (docs/decisions/0001-jest-on-compiled-output.md).
+// no transform, so a test run costs no second compilation (docs/decisions/jest-on-compiled-output.md).
 // scripts/test.mjs picks the files per tier and passes them with --runTestsByPath.
 /** @type {import('jest').Config} */
 module.exports = {

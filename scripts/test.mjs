@@ -126,7 +126,9 @@ for (const tier of tiers) {
     [
       join(root, 'node_modules/jest/bin/jest.js'),
       '--config', join(root, 'jest.config.cjs'),
-      ...(tier === 'unit' ? ['--maxWorkers=2'] : ['--runInBand']),
+      // int/e2e: one process shared by every file; --forceExit so a client a test forgot to close
+      // cannot hang CI after the results are in (jest still reports the failure of a test that timed out).
+      ...(tier === 'unit' ? ['--maxWorkers=2'] : ['--runInBand', '--forceExit']),
       `--testTimeout=${timeouts[tier]}`,
       '--ci',
       '--json', `--outputFile=${resultFile}`,

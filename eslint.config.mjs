@@ -14,7 +14,7 @@ import nx from '@nx/eslint-plugin';
 const FRAMEWORKS = ['@nestjs/*', 'typeorm', 'kafkajs', '@grpc/*', 'express', 'pg', 'ioredis', 'rxjs', 'passport*', 'prom-client', 'pino', '@opentelemetry/*', '@electric-sql/*', 'busboy', 'class-validator', 'class-transformer', 'reflect-metadata', 'opossum', 'helmet', 'jsonwebtoken'];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'libs/proto/src/gen/**', '.cache/**', '.nx/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'scripts/lint-fixtures/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'libs/proto/src/gen/**', '.cache/**', '.nx/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'scripts/lint-fixtures/**', 'scripts/codemods/fixtures/**'] },
   {
     files: ['**/*.ts'],
     languageOptions: {

@@ -5,9 +5,10 @@
 module.exports = {
   rootDir: __dirname,
   roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/apps', '<rootDir>/e2e', '<rootDir>/scripts'],
-  testEnvironment: 'node',
+  // jest-environment-node, with fetch's JSON bodies parsed in the test's realm (see the file).
+  testEnvironment: '<rootDir>/scripts/jest/node-environment.cjs',
   transform: {},
-  testMatch: ['**/dist/**/*.spec.js', '**/dist/**/*.int-spec.js', '**/dist/**/*.e2e-spec.js', '**/scripts/lint-fixtures/*.spec.cjs'],
+  testMatch: ['**/dist/**/*.spec.js', '**/dist/**/*.int-spec.js', '**/dist/**/*.e2e-spec.js', '**/scripts/lint-fixtures/*.spec.cjs', '**/scripts/codemods/*.spec.cjs', '**/scripts/jest/*.spec.cjs'],
   testPathIgnorePatterns: ['/node_modules/'],
   modulePathIgnorePatterns: ['<rootDir>/.cache/'],
   watchman: false,

@@ -95,9 +95,11 @@ for (const searchRoot of searchRoots) {
     if (tier && tiers.includes(tier[0])) files.push(path);
   }
 }
-// The lint-boundary spec (scripts/lint-fixtures) is plain CommonJS, run as it is.
-if (tiers.includes('unit') && (folders.length === 0 || folders.some((f) => f.replace(/\/$/, '') === 'scripts' || f.startsWith('scripts/lint-fixtures')))) {
-  files.push(join(root, 'scripts/lint-fixtures/lint-boundaries.spec.cjs'));
+// Specs of the repository's tooling (lint boundaries, the codemod) are plain CommonJS, run as they are.
+const toolingSpecs = ['scripts/lint-fixtures/lint-boundaries.spec.cjs', 'scripts/codemods/node-test-to-jest.spec.cjs', 'scripts/jest/node-environment.spec.cjs'];
+for (const spec of toolingSpecs) {
+  const wanted = folders.length === 0 || folders.some((f) => spec.startsWith(f.replace(/\/$/, '') + '/'));
+  if (tiers.includes('unit') && wanted) files.push(join(root, spec));
 }
 if (files.length === 0) {
   console.error('no test files found');

@@ -55,6 +55,8 @@ if (folders.length === 0 && tiers.length === 3) {
   run(process.execPath, [join(root, 'scripts/openapi-gen.mjs'), '--check']);
   console.log("> checking docs/configuration.md matches the services' config definitions (npm run config:docs)");
   run(process.execPath, [join(root, 'scripts/config-docs.mjs'), '--check']);
+  console.log('> checking no test still imports node:test (node scripts/codemods/node-test-to-jest.mjs converts them)');
+  run(process.execPath, [join(root, 'scripts/codemods/node-test-to-jest.mjs'), '--check']);
   console.log('> checking every workspace declares what it imports, tests-only imports as devDependencies (scripts/check-workspace-deps.mjs)');
   run(process.execPath, [join(root, 'scripts/check-workspace-deps.mjs')]);
 }

@@ -2,6 +2,7 @@
  * What the two halves of EFIM (efim.ts) exchange: the prepared database that preparation
  * (efim-prepare.ts) hands to the search (efim-miner.ts), and what the search returns.
  */
+
 /** The database after TWU pruning, renaming by TWU rank, sorting and merging: the input of the search. */
 export interface PreparedDatabase {
   /** Number of kept items; ranks 0..m-1 in ascending TWU order. */

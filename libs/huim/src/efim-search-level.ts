@@ -3,6 +3,7 @@
  * in flat typed arrays plus the item -> (transaction, position) bucket index of its Primary
  * items (the item-indexed pseudo-projection described in efim.ts).
  */
+
 /** One level of the search: a projected database plus the bucket index of its Primary items. */
 export class Level {
   n = 0;

@@ -4,7 +4,6 @@
  * password changes, the audit log (each write exactly once, no secrets), and a circuit
  * breaker answering 503 when a service goes away.
  */
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { uniqueId } from './support/infra';
 import { createAndLogin, http, startAuthStack, type AuthStack } from './support/auth-stack';
@@ -18,8 +17,9 @@ const storeB = uniqueId('flows-b');
 
 const admin = () => stack.admin.session.token;
 
-describe('accounts, sessions, API keys and audit through the gateway', { timeout: 10 * 60_000 }, () => {
-  before(async () => {
+describe('accounts, sessions, API keys and audit through the gateway', () => {
+  jest.setTimeout(10 * 60_000);
+  beforeAll(async () => {
     stack = await startAuthStack({
       authEnv: { LOCKOUT_THRESHOLD: '3', LOCKOUT_BASE_SECONDS: '2', LOCKOUT_MAX_SECONDS: '8' },
       gatewayEnv: { PRINCIPAL_CACHE_TTL_MS: '0', CIRCUIT_MIN_CALLS: '3', CIRCUIT_RESET_SECONDS: '30' },
@@ -35,7 +35,7 @@ describe('accounts, sessions, API keys and audit through the gateway', { timeout
     }
   });
 
-  after(async () => {
+  afterAll(async () => {
     await stack?.close();
   });
 

@@ -8,7 +8,6 @@
  * Auth, ingestion and the gateway run as separate processes on the real Postgres, Redis
  * and Kafka; allowed requests really reach the services.
  */
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALL_GATEWAY_CONTROLLERS, declareObservabilityAccess, routeTable } from '@tessera/gateway-service';
 import { uniqueId } from './support/infra';
@@ -265,8 +264,9 @@ const MATRIX: Record<string, Row> = {
 declareObservabilityAccess();
 const routes = routeTable(ALL_GATEWAY_CONTROLLERS);
 
-describe('authorization matrix (every route x every identity, real processes)', { timeout: 10 * 60_000 }, () => {
-  before(async () => {
+describe('authorization matrix (every route x every identity, real processes)', () => {
+  jest.setTimeout(10 * 60_000);
+  beforeAll(async () => {
     stack = await startAuthStack({ gatewayEnv: { PRINCIPAL_CACHE_TTL_MS: '0', RATE_LIMIT_PER_IP: '100000', RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_PER_API_KEY: '100000' } });
     port = stack.port;
     await asAdmin('POST', '/api/regions', { id: region, name: 'Matrix region' });
@@ -304,7 +304,7 @@ describe('authorization matrix (every route x every identity, real processes)', 
     bad.deleted_user = { token: doomed.token };
   });
 
-  after(async () => {
+  afterAll(async () => {
     await stack?.close();
   });
 

@@ -3,7 +3,6 @@
  * turn, refuse the request after the limit counted across both (each alone would have
  * allowed twice as many), with 429 and Retry-After.
  */
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { uniqueId } from './support/infra';
 import { createAndLogin, http, startAuthStack, type AuthStack } from './support/auth-stack';
@@ -13,15 +12,16 @@ const USER_LIMIT = 8;
 const KEY_LIMIT = 6;
 const IP_LIMIT = 40;
 
-describe('rate limits across two gateway processes sharing one Redis', { timeout: 5 * 60_000 }, () => {
-  before(async () => {
+describe('rate limits across two gateway processes sharing one Redis', () => {
+  jest.setTimeout(5 * 60_000);
+  beforeAll(async () => {
     stack = await startAuthStack({
       gateways: 2,
       gatewayEnv: { RATE_LIMIT_PER_USER: String(USER_LIMIT), RATE_LIMIT_PER_API_KEY: String(KEY_LIMIT), RATE_LIMIT_PER_IP: String(IP_LIMIT), RATE_LIMIT_WINDOW_SECONDS: '60' },
     });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await stack?.close();
   });
 

@@ -4,7 +4,6 @@
  * signed-in caller, so an auth service runs too and the test signs in as an admin made
  * with `tessera admin create-user`.
  */
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Pool } from 'pg';
@@ -118,8 +117,9 @@ async function managerAuthorization(storeId: string): Promise<Record<string, str
   return { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
 }
 
-describe('ingestion end to end (real Postgres, real Kafka, separate processes)', { timeout: 10 * 60_000 }, () => {
-  before(async () => {
+describe('ingestion end to end (real Postgres, real Kafka, separate processes)', () => {
+  jest.setTimeout(10 * 60_000);
+  beforeAll(async () => {
     pool = testPool();
     const admin = kafka.admin();
     await admin.connect();
@@ -143,7 +143,7 @@ describe('ingestion end to end (real Postgres, real Kafka, separate processes)',
     authorization = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
   });
 
-  after(async () => {
+  afterAll(async () => {
     await gateway?.kill();
     await auth?.kill();
     await ingestion?.kill();

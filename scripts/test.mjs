@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // The one test command: builds, brings up real infrastructure (Postgres, Redis, Kafka)
-// for the integration and end-to-end tiers, then runs every compiled test file with
-// node's built-in test runner.
+// for the integration and end-to-end tiers, then runs every compiled test file with jest
+// (jest.config.cjs; the files tsc already compiled, no transform).
 //   node scripts/test.mjs                 all tiers
 //   node scripts/test.mjs --tier unit     *.spec.ts only (no servers needed)
 //   node scripts/test.mjs --tier int      *.int-spec.ts (real servers)
 //   node scripts/test.mjs --tier e2e      e2e/**/*.e2e-spec.ts (real processes)
 //   node scripts/test.mjs libs/huim       restrict to a folder (any tier)
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -41,9 +41,11 @@ function findCompiled(dir, out) {
 }
 
 // With folders given, build only those projects (and what they reference).
-const buildTargets = folders.length ? folders : ['tsconfig.json'];
-console.log(`> building (tsc -b ${buildTargets.join(' ')})`);
-run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', ...buildTargets]);
+const buildTargets = folders.length ? folders.filter((f) => !f.startsWith('scripts')) : ['tsconfig.json'];
+if (buildTargets.length) {
+  console.log(`> building (tsc -b ${buildTargets.join(' ')})`);
+  run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', ...buildTargets]);
+}
 
 // Generated code must match its sources (only on full runs, which is what CI does).
 if (folders.length === 0 && tiers.length === 3) {
@@ -53,6 +55,10 @@ if (folders.length === 0 && tiers.length === 3) {
   run(process.execPath, [join(root, 'scripts/openapi-gen.mjs'), '--check']);
   console.log("> checking docs/configuration.md matches the services' config definitions (npm run config:docs)");
   run(process.execPath, [join(root, 'scripts/config-docs.mjs'), '--check']);
+  console.log('> checking no test still imports node:test (node scripts/codemods/node-test-to-jest.mjs converts them)');
+  run(process.execPath, [join(root, 'scripts/codemods/node-test-to-jest.mjs'), '--check']);
+  console.log('> checking every workspace declares what it imports, tests-only imports as devDependencies (scripts/check-workspace-deps.mjs)');
+  run(process.execPath, [join(root, 'scripts/check-workspace-deps.mjs')]);
 }
 
 // The Helm chart and Kubernetes manifests: lint, render, chart tests (offline; helm and
@@ -61,6 +67,14 @@ if (folders.length === 0 && tiers.length === 3) {
   console.log('> checking the Helm chart and Kubernetes manifests (scripts/check-deploy.sh)');
   run('bash', [join(root, 'scripts/check-deploy.sh')]);
 }
+
+// Lint (eslint.config.mjs: type-aware rules, module boundaries) over what is being tested.
+// --cache keeps re-runs on a developer machine fast; a fresh clone (CI) lints everything.
+console.log(`> linting (eslint ${folders.length ? folders.join(' ') : '.'})`);
+// @nx/enforce-module-boundaries reads Nx's cached project graph and silently skips itself when
+// there is none (a fresh clone): compute it first, without the daemon or the cloud.
+run(process.execPath, [join(root, 'node_modules/nx/bin/nx.js'), 'show', 'projects'], { stdio: 'ignore', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' } });
+run(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '--cache', '--cache-location', join(root, '.cache/eslint/'), '--max-warnings=0', '--no-error-on-unmatched-pattern', ...(folders.length ? folders : ['.'])]);
 
 if (tiers.includes('int') || tiers.includes('e2e')) {
   console.log('> bringing up Postgres, Redis and Kafka (scripts/infra/up.sh)');
@@ -86,36 +100,57 @@ for (const searchRoot of searchRoots) {
     if (tier && tiers.includes(tier[0])) files.push(path);
   }
 }
+// Specs of the repository's tooling (lint boundaries, the codemod) are plain CommonJS, run as they are.
+const toolingSpecs = ['scripts/lint-fixtures/lint-boundaries.spec.cjs', 'scripts/codemods/node-test-to-jest.spec.cjs', 'scripts/jest/node-environment.spec.cjs'];
+for (const spec of toolingSpecs) {
+  const wanted = folders.length === 0 || folders.some((f) => spec.startsWith(f.replace(/\/$/, '') + '/'));
+  if (tiers.includes('unit') && wanted) files.push(join(root, spec));
+}
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-// Unit tests run concurrently; tiers that share real servers run one file at a time.
-// Each tier also writes TAP to .cache/test-results so the totals can be summed at the end.
+// Jest over the compiled files (jest.config.cjs: no transform). Unit tests run on two workers;
+// tiers that share real servers run one file at a time (--runInBand). Each tier writes jest's
+// JSON summary to .cache/test-results so the totals can be summed at the end.
+// Timeouts are generous: node:test had none by default, and the slow tests (property tests,
+// whole-dataset mining, multi-process e2e) set their own budget where they need more.
+const timeouts = { unit: 5 * 60_000, int: 10 * 60_000, e2e: 20 * 60_000 };
 mkdirSync(join(root, '.cache/test-results'), { recursive: true });
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 let exitCode = 0;
 for (const tier of tiers) {
-  const tierFiles = files.filter((f) => f.endsWith(suffix[tier]) && !(tier === 'unit' && /\.(int|e2e)-spec\.js$/.test(f)));
+  const tierFiles = files.filter((f) => (f.endsWith(suffix[tier]) || (tier === 'unit' && f.endsWith('.spec.cjs'))) && !(tier === 'unit' && /\.(int|e2e)-spec\.js$/.test(f)));
   if (tierFiles.length === 0) continue;
   console.log(`> ${tier} tier: ${tierFiles.length} files`);
   for (const f of tierFiles) console.log(`  ${relative(root, f)}`);
-  const tapFile = join(root, '.cache/test-results', `${tier}-${process.pid}.tap`); // per run: concurrent runs must not share it
+  const resultFile = join(root, '.cache/test-results', `${tier}-${process.pid}.json`); // per run: concurrent runs must not share it
+  rmSync(resultFile, { force: true });
   const res = spawnSync(
     process.execPath,
-    ['--test', `--test-concurrency=${tier === 'unit' ? 2 : 1}`, '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...tierFiles],
-    { stdio: 'inherit', cwd: root, env: { ...process.env, TESSERA_TEST_TIER: tier } },
+    [
+      join(root, 'node_modules/jest/bin/jest.js'),
+      '--config', join(root, 'jest.config.cjs'),
+      // int/e2e: one process shared by every file; --forceExit so a client a test forgot to close
+      // cannot hang CI after the results are in (jest still reports the failure of a test that timed out).
+      ...(tier === 'unit' ? ['--maxWorkers=2'] : ['--runInBand', '--forceExit']),
+      `--testTimeout=${timeouts[tier]}`,
+      '--ci',
+      '--json', `--outputFile=${resultFile}`,
+      '--runTestsByPath', ...tierFiles.map((f) => relative(root, f)),
+    ],
+    // --enable-source-maps: stack traces of failures point at the .ts lines (tsc writes .js.map).
+    { stdio: 'inherit', cwd: root, env: { ...process.env, TESSERA_TEST_TIER: tier, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --enable-source-maps`.trim() } },
   );
-  const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
-  const count = (label) => Number((tap.match(new RegExp(`^# ${label} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
-  passed += count('pass');
-  failed += count('fail') + count('cancelled');
-  skipped += count('skipped') + count('todo');
+  const summary = existsSync(resultFile) ? JSON.parse(readFileSync(resultFile, 'utf8')) : undefined;
+  passed += summary?.numPassedTests ?? 0;
+  failed += (summary?.numFailedTests ?? 0) + (summary?.numRuntimeErrorTestSuites ?? 0); // a file that failed to load counts once
+  skipped += (summary?.numPendingTests ?? 0) + (summary?.numTodoTests ?? 0);
   if (res.status !== 0) {
     exitCode = res.status ?? 1;
-    if (count('fail') + count('cancelled') === 0) failed += 1; // the runner itself failed
+    if (!summary || summary.numFailedTests + summary.numRuntimeErrorTestSuites === 0) failed += 1; // the runner itself failed
   }
 }
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);

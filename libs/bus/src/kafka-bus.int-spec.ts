@@ -1,6 +1,5 @@
 // Integration tests against the real broker that scripts/infra/up.sh starts (KAFKA_BROKERS, default 127.0.0.1:9092).
 // Every test makes its own topics and groups (unique per run) and the topics are deleted at the end.
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { createKafkaBus, ensureTopics, KafkaBusOptions } from './kafka-bus';
@@ -52,12 +51,12 @@ async function committed(groupId: string, topic: string): Promise<Record<number,
   return Object.fromEntries(t.partitions.map((p) => [p.partition, p.offset]));
 }
 
-before(async () => {
+beforeAll(async () => {
   admin = new Kafka({ clientId: `bus-int-admin-${run}`, brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
 });
 
-after(async () => {
+afterAll(async () => {
   await Promise.allSettled(buses.map((b) => b.close()));
   if (created.length) await admin.deleteTopics({ topics: created }).catch(() => {});
   await admin.disconnect();

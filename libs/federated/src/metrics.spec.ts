@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { fromTransactions } from '@tessera/huim';
 import { epsilonToRho } from '@tessera/privacy';

@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { clientId, simulateRound } from '@tessera/secagg';
 import { selectCandidates, proposeItemsets } from './candidates';

@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -65,9 +64,11 @@ test('formatSpmfLine', () => {
   assert.equal(formatSpmfLine([1, 2, 3], 42), '1 2 3 #UTIL: 42');
 });
 
-test('every shared dataset parses with the documented shape', (t) => {
+// Missing datasets skip this test on a developer machine but fail it in CI (CI is set there).
+const datasetsSkip = !fs.existsSync(datasetsDir()) && !process.env.CI && `no datasets at ${datasetsDir()}`;
+
+(datasetsSkip ? test.skip : test)('every shared dataset parses with the documented shape', () => {
   const dir = datasetsDir();
-  if (!fs.existsSync(dir)) return t.skip(`no datasets at ${dir}`);
   const expected: Record<string, [number, number, number]> = {
     'tiny_utility.txt': [5, 7, 96],
     'foodmart_utility_spmf.txt': [4141, 1559, 12011023],

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Controller, Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
 import { GrpcMethod, GrpcStreamCall } from '@nestjs/microservices';
@@ -72,7 +71,7 @@ describe('nest-core: a service booted from the core module', () => {
   let mining: miningV1.MiningServiceClient;
   let federation: federationV1.FederationNodeServiceClient;
 
-  before(async () => {
+  beforeAll(async () => {
     bus = createInProcessBus({ backoff: { initialMs: 20, maxMs: 50 } });
     service = await bootNestService({
       core: { name: 'spec', config, useBus: true, bus, logger: createLogger('spec', 'silent') },
@@ -86,7 +85,7 @@ describe('nest-core: a service booted from the core module', () => {
     federation = new federationV1.FederationNodeServiceClient(`127.0.0.1:${service.grpcPorts[1]}`, grpc.credentials.createInsecure());
   });
 
-  after(async () => {
+  afterAll(async () => {
     mining?.close();
     federation?.close();
     await service?.close();

@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { addDistributedGaussianShare, discreteGaussianMechanism, discreteLaplaceMechanism, distributedGaussianNoise } from './mechanisms';
 import { DiscreteGaussianSampler, DiscreteLaplaceSampler } from './samplers';

@@ -1,4 +1,3 @@
-import { test, mock } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { cryptoRandomSource, defaultRandomSource, parseHexSeed, resolveRandomSource, seededRandomSource, uniformBigInt, uniformInt, RandomSource } from './random';
@@ -33,14 +32,14 @@ test('hex seeds are validated', () => {
 });
 
 test('the CSPRNG default: node:crypto randomFillSync is what fills the buffer', () => {
-  const spy = mock.method(nodeCrypto, 'randomFillSync');
+  const spy = jest.spyOn(nodeCrypto, 'randomFillSync');
   try {
     const src = cryptoRandomSource({ bufferWords: 16 });
     assert.equal(src.kind, 'crypto');
     for (let i = 0; i < 40; i++) src.nextUint32();
-    assert.equal(spy.mock.callCount(), 3); // 40 words from 16-word buffers
+    assert.equal(spy.mock.calls.length, 3); // 40 words from 16-word buffers
   } finally {
-    spy.mock.restore();
+    spy.mockRestore();
   }
   assert.equal(resolveRandomSource().kind, 'crypto');
   assert.equal(resolveRandomSource(), defaultRandomSource());

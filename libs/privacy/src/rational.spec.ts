@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { floor, floorSqrt, fromNumber, isqrt, parseRational, rational, toNumber, toRational, compare } from './rational';

@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { DiscreteGaussianSampler, sampleBernoulliExp, sampleBernoulli, resolveSigma2 } from './samplers';
 import { seededRandomSource } from './random';

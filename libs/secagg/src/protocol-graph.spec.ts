@@ -1,4 +1,3 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkRound } from './sum-helpers';
 import { advertise, makeRound, respond, sumOf } from './spec-helpers';

@@ -1,4 +1,3 @@
-import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KeyObject, sign } from 'node:crypto';
 import { SecAggError, SecAggErrorCode } from './errors';

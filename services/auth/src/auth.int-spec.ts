@@ -2,7 +2,6 @@
  * The auth service as it runs (gRPC, migrations, real Postgres): sign-in, lockout,
  * refresh rotation with reuse detection, API keys, deletion, and the audit log.
  */
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import jwt from 'jsonwebtoken';
@@ -43,7 +42,7 @@ const login = (email: string, password = PASSWORD) => call(client.login, { email
 const refresh = (refreshToken: string) => call(client.refresh, { refreshToken, context: ctx({ type: authV1.ActorType.ACTOR_TYPE_ANONYMOUS, id: '', email: '', role: 0, storeId: '' }) });
 
 describe('auth service over gRPC on real Postgres', () => {
-  before(async () => {
+  beforeAll(async () => {
     service = await startAuthService(
       {
         DATABASE_URL: testDatabaseUrl(),
@@ -66,7 +65,7 @@ describe('auth service over gRPC on real Postgres', () => {
     for (const [id, region] of [['store-a', 'north'], ['store-b', 'north'], ['store-c', '']]) await call(client.createStore, { id, name: id, regionId: region, context: ctx(admin) });
   });
 
-  after(async () => {
+  afterAll(async () => {
     client?.close();
     await service?.close();
     await pool?.query(`DROP SCHEMA "${schema}" CASCADE`);

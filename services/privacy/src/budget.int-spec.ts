@@ -1,4 +1,3 @@
-import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
 import { createLogger, ServiceMetrics } from '@tessera/common';
@@ -15,13 +14,13 @@ let budgets: BudgetService;
 const bus = createInProcessBus();
 const announced: string[] = [];
 
-before(async () => {
+beforeAll(async () => {
   dataSource = await openDatabase({ url: testDatabaseUrl(), schema, migrations: privacyMigrations, poolSize: 20 });
   budgets = new BudgetService(new BudgetRepository(dataSource, { epsilonCap: 10, delta: 1e-5, defaultRoundEpsilon: 1 }), bus, 'privacy.ledger.v1', createLogger('privacy-test', 'silent'), new ServiceMetrics('privacy-test'));
   await bus.subscribe({ groupId: 'test', topics: ['privacy.ledger.v1'], fromBeginning: true }, async (batch) => void announced.push(...batch.map((m) => m.key!)));
 });
 
-after(async () => {
+afterAll(async () => {
   await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
   await dataSource.destroy();
   await bus.close();

@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -107,7 +106,6 @@ test('runtime errors exit 1: missing file, invalid SPMF line', async () => {
 test('non-spmf formats are read through @tessera/formats (SKU keys, utilities in cents)', async () => {
   let hasFormats = false;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     hasFormats = typeof require('@tessera/formats').parseTransactions === 'function';
   } catch {
     hasFormats = false;

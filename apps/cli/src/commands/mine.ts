@@ -159,7 +159,6 @@ type ParseTransactions = (input: AsyncIterable<Buffer | string>, format: string)
 
 function loadParseTransactions(): ParseTransactions | undefined {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require('@tessera/formats') as { parseTransactions?: ParseTransactions };
     return typeof mod.parseTransactions === 'function' ? mod.parseTransactions : undefined;
   } catch {

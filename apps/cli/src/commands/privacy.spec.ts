@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { privacyCommand } from './privacy';

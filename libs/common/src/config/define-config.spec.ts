@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, defineConfig, vars } from './define-config';
 

@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { denialReason, isAdministrator, mayManageStoreKeys } from './actor-rules.util';
 import type { Actor } from '../auth.model';

@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { afterFailure, afterSuccess, lockDurationSeconds, lockedForSeconds, NO_FAILURES, type LockoutPolicy, type ThrottleState } from './lockout.util';
 

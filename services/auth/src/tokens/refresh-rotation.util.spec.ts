@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { childExpiry, decideRefresh, hashOpaqueToken, looksLikeRefreshToken, newRefreshToken, type RefreshTokenState } from './refresh-rotation.util';
 

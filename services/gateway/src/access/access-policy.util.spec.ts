@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateAccess, storeInScope } from './access-policy.util';
 import type { AccessPolicy, ApiKeyPrincipal, UserPrincipal } from './access-policy';

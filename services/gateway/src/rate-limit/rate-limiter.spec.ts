@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RateLimiter } from './rate-limiter';
 import { MemoryWindowStore, type WindowStore } from './window-store';

@@ -94,10 +94,14 @@ export class JobRunner {
       const jobId = this.queue.shift()!;
       const abort = new AbortController();
       this.running.set(jobId, { abort });
-      this.run(jobId, abort).finally(() => {
-        this.running.delete(jobId);
-        this.pump();
-      });
+      // run() records a failing job itself; what escapes it (the job row could not be read)
+      // is logged here so that it is never an unhandled rejection.
+      this.run(jobId, abort)
+        .catch((error: unknown) => this.logger.error({ jobId, err: error }, 'mining job could not run'))
+        .finally(() => {
+          this.running.delete(jobId);
+          this.pump();
+        });
     }
   }
 

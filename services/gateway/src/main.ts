@@ -17,6 +17,7 @@ import { RateLimiter } from './rate-limit/rate-limiter';
 import { MemoryWindowStore, RedisWindowStore, type WindowStore } from './rate-limit/window-store';
 import { ipRateLimitMiddleware } from './rate-limit/rate-limit.middleware';
 import { buildOpenApi } from './openapi';
+import { serveDashboard } from './dashboard/dashboard-static';
 
 export { buildOpenApi } from './openapi';
 
@@ -90,6 +91,7 @@ export function configureGatewayApp(app: INestApplication, config: GatewayConfig
   const apiHeaders = helmet({ contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
   const docsHeaders = helmet({ contentSecurityPolicy: false });
   express.use((request: { path: string }, response: unknown, next: () => void) => (request.path.startsWith('/api/docs') ? docsHeaders : apiHeaders)(request as never, response as never, next));
+  express.use(serveDashboard(config.DASHBOARD_DIR, deps.logger));
   express.use(ipRateLimitMiddleware(deps.rateLimiter, config.RATE_LIMIT_PER_IP));
   express.useBodyParser('json', { limit: config.JSON_BODY_LIMIT });
   const origins = corsOriginsOf(config);

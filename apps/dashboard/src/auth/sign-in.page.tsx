@@ -39,7 +39,9 @@ export function SignInPage() {
         </button>
         <ErrorNotice error={error} what="sign-in" />
       </form>
-      <p className="muted small">`npm start` prints a demo account for every role.</p>
+      <p className="muted small">
+        <code>npm start</code> prints a demo account for every role.
+      </p>
     </main>
   );
 }

@@ -3,6 +3,10 @@ const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeS
 const number = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 const money = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'GBP', maximumFractionDigits: 2 });
 
+const clock = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+/** A time of day with seconds, for live event logs. */
+export const formatClock = (value: number) => clock.format(new Date(value));
+
 export const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 export function formatTime(value: string | number | null | undefined): string {

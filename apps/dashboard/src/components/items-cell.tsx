@@ -9,7 +9,7 @@ export function ItemsCell({ items, names }: { items: string[]; names: Map<string
               {names.get(sku)!.trim()} <span className="sku">{sku}</span>
             </>
           ) : (
-            <span className="sku">{sku}</span>
+            <code>{sku}</code>
           )}
         </li>
       ))}

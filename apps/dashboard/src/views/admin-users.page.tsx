@@ -74,7 +74,7 @@ export function UsersPage() {
         </div>
         {form.role === 'store_manager' && (
           <div>
-            <label htmlFor="new-store">Store</label>
+            <label htmlFor="new-store">Their store</label>
             <select id="new-store" required value={form.storeId} onChange={(e) => setForm({ ...form, storeId: e.target.value })}>
               <option value="">choose…</option>
               {stores.data?.stores.map((s) => (
@@ -87,7 +87,7 @@ export function UsersPage() {
         )}
         {form.role === 'regional_coordinator' && (
           <div>
-            <label htmlFor="new-region">Region</label>
+            <label htmlFor="new-region">Their region</label>
             <select id="new-region" required value={form.regionId} onChange={(e) => setForm({ ...form, regionId: e.target.value })}>
               <option value="">choose…</option>
               {regions.data?.regions.map((r) => (

@@ -63,7 +63,7 @@ export function MiningJobPage() {
                 <ScatterChart margin={{ top: 10, right: 20, bottom: 30, left: 20 }}>
                   <CartesianGrid stroke="#d0d7de" />
                   <XAxis type="number" dataKey="support" name="Support" label={{ value: 'support (transactions)', position: 'bottom', fill: '#24292f' }} tick={{ fill: '#24292f' }} />
-                  <YAxis type="number" dataKey="utility" name="Utility" tick={{ fill: '#24292f' }} width={80} />
+                  <YAxis type="number" dataKey="utility" name="Utility" tick={{ fill: '#24292f' }} width={80} label={{ value: 'utility', angle: -90, position: 'insideLeft', fill: '#24292f' }} />
                   <ZAxis range={[40, 40]} />
                   <Tooltip formatter={(value: unknown, name: unknown) => [formatNumber(Number(value)), String(name)]} labelFormatter={() => ''} content={({ payload }) => (payload?.[0] ? <div className="tooltip">{(payload[0].payload as MinedPattern).items.map((sku) => itemLabel(sku, names)).join(' + ')}<br />utility {formatMoney((payload[0].payload as MinedPattern).utility)}, support {(payload[0].payload as MinedPattern).support}</div> : null)} />
                   <Scatter data={chart.data?.patterns ?? []} fill="#1a5fb4" />

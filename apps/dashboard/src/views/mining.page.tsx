@@ -38,7 +38,7 @@ export function MiningPage() {
         <fieldset>
           <legend>Mode</legend>
           <label className="inline">
-            <input type="radio" name="mode" checked={mode === 'threshold'} onChange={() => setMode('threshold')} /> Minimum utility
+            <input type="radio" name="mode" checked={mode === 'threshold'} onChange={() => setMode('threshold')} /> Threshold
           </label>
           <label className="inline">
             <input type="radio" name="mode" checked={mode === 'top-k'} onChange={() => setMode('top-k')} /> Top-k

@@ -4,7 +4,7 @@ import { Link, useParams } from 'react-router-dom';
 import { fetchRound, isActive, type Participant } from '../api/federation.api';
 import { useRoundEvents } from '../api/round-events';
 import { DataTable } from '../components/data-table';
-import { formatDuration, formatNumber, formatTime } from '../components/format';
+import { formatClock, formatDuration, formatNumber, formatTime } from '../components/format';
 import { ErrorNotice, Loading } from '../components/status-notice';
 
 const STAGES = ['pending', 'proposing', 'key_setup', 'measuring', 'unmasking', 'completed'];
@@ -49,7 +49,7 @@ export function RoundLivePage() {
             {r.failureReason ? ` — ${r.failureReason}` : ''}. Elapsed {formatDuration((r.completedAt ? new Date(r.completedAt).getTime() : active ? now : new Date(r.updatedAt).getTime()) - new Date(r.createdAt).getTime())}.
           </p>
           <div className="cards">
-            <section className="card"><h2>Invited</h2><p className="big">{count('invited')}</p></section>
+            <section className="card"><h2>Not answered yet</h2><p className="big">{count('invited')}</p></section>
             <section className="card"><h2>Joined</h2><p className="big">{count('joined') + count('proposed') + count('contributed')}</p></section>
             <section className="card"><h2>Declined</h2><p className="big">{count('declined')}</p></section>
             <section className="card"><h2>Dropped</h2><p className="big">{count('dropped')}</p></section>
@@ -75,7 +75,7 @@ export function RoundLivePage() {
             <dt>Longest itemset</dt><dd>{r.config.maxPatternLength}</dd>
             <dt>Proposals per store</dt><dd>{r.config.topM}</dd>
             <dt>Stage timeout</dt><dd>{r.config.roundTimeout} s</dd>
-            {r.noise && (<><dt>Noise (σ utility, σ support)</dt><dd>{formatNumber(r.noise.utilitySigma)}, {formatNumber(r.noise.supportSigma)}</dd></>)}
+            {r.noise && r.noise.utilitySigma > 0 && (<><dt>Noise (σ utility, σ support)</dt><dd>{formatNumber(r.noise.utilitySigma)}, {formatNumber(r.noise.supportSigma)}</dd></>)}
             <dt>Started</dt><dd>{formatTime(r.createdAt)}</dd>
           </dl>
           {log.length > 0 && (
@@ -83,7 +83,7 @@ export function RoundLivePage() {
               <h2>Live events</h2>
               <ul className="log" aria-live="polite">
                 {log.map((line, i) => (
-                  <li key={i}>{formatTime(line.at)} {line.text}</li>
+                  <li key={i}>{formatClock(line.at)} {line.text}</li>
                 ))}
               </ul>
             </>

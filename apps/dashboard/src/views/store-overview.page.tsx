@@ -28,7 +28,7 @@ export function StoreOverviewPage() {
           <section className="card" aria-labelledby="c-tx">
             <h2 id="c-tx">Transactions</h2>
             <p className="big" data-testid="transaction-count">{formatNumber(store.transactionCount)}</p>
-            <p className="small muted">from {formatNumber(store.fileCount)} files</p>
+            <p className="small muted">from {formatNumber(store.fileCount)} {store.fileCount === 1 ? 'file' : 'files'}</p>
           </section>
           <section className="card" aria-labelledby="c-rev">
             <h2 id="c-rev">Revenue</h2>

@@ -75,7 +75,7 @@ export function UploadPage() {
           <h2 id="result-title">{result.fileName}</h2>
           <Notice kind={result.rejected ? 'warning' : 'success'}>
             <span data-testid="upload-summary">
-              {formatNumber(result.transactionCount)} transactions stored ({formatNumber(result.accepted)} rows accepted), {formatNumber(result.duplicates)} already stored, {formatNumber(result.rejected)} rows rejected ({result.format}, {result.status}).
+              {formatNumber(result.transactionCount)} {result.transactionCount === 1 ? 'transaction' : 'transactions'} stored ({formatNumber(result.accepted)} rows accepted), {formatNumber(result.duplicates)} already stored, {formatNumber(result.rejected)} rows rejected ({result.format}, {result.status}).
             </span>
           </Notice>
           {result.errors.length > 0 && (

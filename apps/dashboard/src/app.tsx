@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { BrowserRouter, Navigate, NavLink, Route, Routes, useLocation, useMatch, useNavigate } from 'react-router-dom';
 import { ROLE_LABELS, signOut } from './api/auth.api';
 import { SessionProvider, useSession } from './auth/session-context';
@@ -6,13 +7,16 @@ import { SignInPage } from './auth/sign-in.page';
 import { RequireRole, RequireStore } from './auth/guards';
 import { GROUP_LABELS, homeOf, VIEW_ROUTES, type ViewRoute } from './routes';
 import { TIME_ZONE } from './components/format';
+import { fetchStores } from './api/stores.api';
 
 function Navigation() {
   const { session, me } = useSession();
   const navigate = useNavigate();
   const storeMatch = useMatch('/stores/:storeId/*');
   const role = session!.user.role;
-  const stores = me?.storeIds ?? [];
+  // An admin's account names no stores (it reaches all): list the registered ones.
+  const allStores = useQuery({ queryKey: ['stores'], queryFn: fetchStores, enabled: !!me?.allStores });
+  const stores = me?.allStores ? (allStores.data?.stores.map((s) => s.storeId) ?? []) : (me?.storeIds ?? []);
   const currentStore = storeMatch?.params.storeId ?? (role === 'store_manager' ? session!.user.storeId : stores[0]) ?? undefined;
   const visible = VIEW_ROUTES.filter((route) => !route.hidden && route.roles.includes(role));
   const groups = (['store', 'region', 'consortium', 'admin'] as ViewRoute['group'][]).filter((group) => visible.some((route) => route.group === group));

@@ -352,6 +352,29 @@ describe('dashboard in a browser', { timeout: 600_000 }, () => {
     await page.close();
   });
 
+  test('a refused access token is refreshed silently; signing out ends the session', async () => {
+    const page = await newPage();
+    await signIn(page, 'coordinator');
+    type Stored = { token: string; refreshToken: string; expiresAt: number };
+    const storage = (globalThis as unknown as { sessionStorage: { getItem(key: string): string; setItem(key: string, value: string): void } });
+    const before = await page.evaluate(() => (globalThis as unknown as typeof storage).sessionStorage.getItem('tessera.session'));
+    const session = JSON.parse(before) as Stored;
+    // A token the gateway refuses (401): the next call refreshes once and retries.
+    await page.evaluate((value) => (globalThis as unknown as typeof storage).sessionStorage.setItem('tessera.session', value), JSON.stringify({ ...session, token: session.token.slice(0, -4) + 'AAAA' }));
+    await page.reload();
+    await page.getByText(`${STORES.length} of ${STORES.length} store nodes connected`).waitFor();
+    const after = JSON.parse(await page.evaluate(() => (globalThis as unknown as typeof storage).sessionStorage.getItem('tessera.session'))) as Stored;
+    assert.notEqual(after.token, session.token);
+    assert.notEqual(after.refreshToken, session.refreshToken);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You signed out.').waitFor();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await shot(page, '21-signed-out');
+    const refresh = await http(gateway.httpPort, 'POST', '/api/auth/refresh', { json: { refreshToken: after.refreshToken } });
+    assert.equal(refresh.status, 401);
+    await page.close();
+  });
+
   test('no page broke and the CSP refused nothing the app needed', () => {
     assert.deepEqual(pageProblems, []);
   });

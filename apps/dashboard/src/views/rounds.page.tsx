@@ -11,7 +11,7 @@ export function roundColumns(storeId?: string) {
     { key: 'id', header: 'Round', cell: (r: Round) => <Link to={`/rounds/${r.id}`}>{r.id.slice(0, 8)}</Link> },
     { key: 'status', header: 'Status', cell: (r: Round) => <span className={`status status-${r.status}`}>{r.status.replace('_', ' ')}</span> },
     { key: 'eps', header: 'ε', numeric: true, cell: (r: Round) => r.config.privacyBudget },
-    ...(storeId ? [{ key: 'state', header: 'This store', cell: (r: Round) => r.participants.find((p) => p.storeId === storeId)?.state ?? '—' }] : [{ key: 'stores', header: 'Stores', numeric: true, cell: (r: Round) => `${r.participants.filter((p) => p.state === 'contributed').length} / ${r.participants.length}` }]),
+    ...(storeId ? [{ key: 'state', header: 'This store', cell: (r: Round) => { const p = r.participants.find((q) => q.storeId === storeId); return p ? <span className={`status status-${p.state}`} title={p.reason}>{p.state}{p.reason ? ` (${p.reason})` : ''}</span> : '—'; } }] : [{ key: 'stores', header: 'Stores', numeric: true, cell: (r: Round) => `${r.participants.filter((p) => p.state === 'contributed').length} / ${r.participants.length}` }]),
     { key: 'patterns', header: 'Patterns', numeric: true, cell: (r: Round) => r.patternCount },
     { key: 'created', header: 'Started', cell: (r: Round) => formatTime(r.createdAt) },
   ];

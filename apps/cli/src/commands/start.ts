@@ -191,7 +191,7 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
   }
   if (demoStores.length >= 2) await demoRound(running, demoStores, values.port!, say).catch((error) => io.stderr.write(`the demo round did not run: ${(error as Error).message}\n`));
   say('');
-  say(`Gateway:  http://localhost:${values.port}  (API docs at /api/docs; sign in with POST /api/auth/login using a demo account above)`);
+  say(`Dashboard: http://localhost:${values.port}/  (sign in with a demo account above; API docs at /api/docs)`);
   say(`Stores:   ${summaries.stores.map((s) => `${s.storeId} (${s.transactionCount})`).join(', ')}`);
   say('Press Ctrl+C to stop.');
 

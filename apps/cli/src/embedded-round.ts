@@ -94,8 +94,20 @@ export async function runRound(
   const { round: started } = await unary<federationV1.StartRoundRequest, federationV1.StartRoundResponse>(client, client.startRound, { config, requestedBy: 'tessera-cli' });
   const deadline = Date.now() + timeoutMs;
   let last = -1;
+  let failedPolls = 0;
   for (;;) {
-    const { round } = await unary<federationV1.GetRoundRequest, federationV1.GetRoundResponse>(client, client.getRound, { roundId: started!.roundId });
+    // A failed status poll is not a failed round (the embedded database can refuse one query
+    // under load): ask again a few times before giving up.
+    let answer: federationV1.GetRoundResponse;
+    try {
+      answer = await unary<federationV1.GetRoundRequest, federationV1.GetRoundResponse>(client, client.getRound, { roundId: started!.roundId });
+      failedPolls = 0;
+    } catch (error) {
+      if (++failedPolls > 5) throw error;
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
+    const { round } = answer;
     if (round!.status !== last) {
       last = round!.status;
       onProgress(round!);

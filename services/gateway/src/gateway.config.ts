@@ -30,6 +30,7 @@ export const gatewayConfig = defineConfig('gateway', {
   CIRCUIT_ERROR_PERCENT: vars.integer({ description: 'Share of failed calls (unavailable or timed out) to a downstream service, in a 10 s window, that opens its circuit', default: '50', min: 1, max: 100 }),
   CIRCUIT_MIN_CALLS: vars.integer({ description: 'Calls in the window before a circuit may open', default: '5', min: 1 }),
   CIRCUIT_RESET_SECONDS: vars.integer({ description: 'How long an open circuit answers 503 before it lets one trial call through', default: '10', min: 1, max: 600 }),
+  DASHBOARD_DIR: vars.string({ description: 'Folder of the dashboard build served at / (empty: apps/dashboard/dist of this installation; without a build / answers 404)', default: '' }),
   METRICS_TOKEN: vars.string({ description: 'When set, GET /metrics requires "Authorization: Bearer <token>" (set it when the ingress exposes the gateway port publicly)', default: '', sensitive: true }),
 });
 

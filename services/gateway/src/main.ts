@@ -12,6 +12,7 @@ import { RATE_LIMITER } from './rate-limit/rate-limit.tokens';
 import type { RateLimiter } from './rate-limit/rate-limiter';
 import { ipRateLimitMiddleware } from './rate-limit/rate-limit.middleware';
 import { buildOpenApi } from './openapi';
+import { serveDashboard } from './dashboard/dashboard-static';
 
 export { buildOpenApi } from './openapi';
 
@@ -40,6 +41,7 @@ export function configureGatewayApp(app: INestApplication, config: GatewayConfig
   const apiHeaders = helmet({ contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
   const docsHeaders = helmet({ contentSecurityPolicy: false });
   express.use((request: { path: string }, response: unknown, next: () => void) => (request.path.startsWith('/api/docs') ? docsHeaders : apiHeaders)(request as never, response as never, next));
+  express.use(serveDashboard(config.DASHBOARD_DIR, logger));
   express.use(ipRateLimitMiddleware(rateLimiter, config.RATE_LIMIT_PER_IP));
   express.useBodyParser('json', { limit: config.JSON_BODY_LIMIT });
   const origins = corsOriginsOf(config);

@@ -6,6 +6,7 @@ import type { Logger, ServiceMetrics } from '@tessera/common';
 import type { federationV1 } from '@tessera/proto';
 import { FederationRepository, kindOf, type RoundRow, type RoundSettings, type RoundStatus } from '../repositories/federation.repository';
 import { resolveStatisticsSettings, statisticsProblems } from './statistics-settings';
+import { planStatisticsRound, statisticsRelease, type StatisticsPlan } from './statistics-round';
 import { Mailbox } from './mailbox';
 import type { NodeRegistry } from './node-registry';
 import { decodeAggregate, decodeCalibration, planCalibration, planRound, roundConfig, selectCandidates } from '@tessera/federated';
@@ -146,7 +147,7 @@ export class RoundOrchestrator extends EventEmitter {
 
       // 1-2. Invitations: each store's privacy service checks its own budget.
       const rho = epsilonToRho(settings.epsilon, settings.delta);
-      this.broadcast(invited, { body: { $case: 'invitation', value: { roundId, epsilon: settings.epsilon, delta: settings.delta, rho, kThreshold: settings.kThreshold, minStores: settings.minStores } } });
+      this.broadcast(invited, { body: { $case: 'invitation', value: { roundId, epsilon: settings.epsilon, delta: settings.delta, rho, kThreshold: settings.kThreshold, minStores: settings.minStores, roundKind: kindOf(settings) } } });
       const decisions = await mailbox.expect<federationV1.JoinDecision>('join', invited, timeoutMs);
       const joined: string[] = [];
       const declined: string[] = [];
@@ -161,7 +162,11 @@ export class RoundOrchestrator extends EventEmitter {
       for (const storeId of joined) await this.repository.setParticipant(roundId, storeId, 'joined');
       if (joined.length < settings.minStores) throw new RoundFailure(`only ${joined.length} store(s) joined; the round needs at least ${settings.minStores}${declined.length ? `; declined: ${declined.join(', ')}` : ''}`);
 
-      if (kindOf(settings) !== 'itemsets') throw new RoundFailure(`${kindOf(settings)} rounds are not measured by this hub version yet; nothing was published`);
+      if (kindOf(settings) !== 'itemsets') {
+        participants = [...joined].sort();
+        await this.runStatistics(roundId, mailbox, settings, participants, timeoutMs);
+        return;
+      }
 
       // 4. Candidate proposal: itemsets only, no numbers.
       await this.status(roundId, 'proposing', `${joined.length} stores joined; asking for candidates`);
@@ -238,6 +243,43 @@ export class RoundOrchestrator extends EventEmitter {
       this.mailboxes.delete(roundId);
       for (const [id, aggregation] of this.secagg) if (aggregation.roundId === roundId) this.secagg.delete(id);
     }
+  }
+
+  /**
+   * A demand-series or price-response round after the joins: one secure aggregation of the
+   * stores' clipped, noisy measurements of a public plan (no proposals, no calibration: the
+   * catalogue and the clip bounds were fixed before the round), then publication.
+   */
+  private async runStatistics(roundId: string, mailbox: Mailbox, settings: RoundSettings, participants: string[], timeoutMs: number): Promise<void> {
+    const threshold = survivorThreshold(participants.length, settings.minStores);
+    let plan: StatisticsPlan;
+    try {
+      plan = planStatisticsRound(settings, roundId, participants.length, threshold);
+    } catch (error) {
+      throw new RoundFailure(`the round's settings were refused: ${(error as Error).message}`);
+    }
+    await this.status(roundId, 'measuring', `measuring ${kindOf(settings)} of ${settings.catalogue!.skus.length} items across ${participants.length} stores`, { candidateCount: settings.catalogue!.skus.length });
+    const measured = await this.aggregate(roundId, mailbox, 'measurement', JSON.stringify(plan), plan.length, participants, threshold, timeoutMs);
+    const contributors = new Set(measured.contributors);
+    for (const storeId of participants) {
+      if (contributors.has(storeId)) await this.repository.setParticipant(roundId, storeId, 'contributed');
+      else await this.repository.setParticipant(roundId, storeId, 'dropped', 'left during secure aggregation');
+    }
+    const release = statisticsRelease(measured.sum, plan, contributors.size);
+    let published: Record<string, unknown>;
+    let count: number;
+    if (release.kind === 'demand-series') {
+      await this.repository.completeDemandSeries(roundId, release.points);
+      published = { demandSeries: { period: release.period, points: release.points } };
+      count = release.points.length;
+    } else {
+      await this.repository.completePriceResponses(roundId, release.items);
+      published = { priceResponses: { items: release.items } };
+      count = release.items.length;
+    }
+    await this.announce(roundId, `completed with ${contributors.size} contributing stores: ${count} ${release.kind === 'demand-series' ? 'series points' : 'item elasticities'}`, published);
+    this.broadcast(participants, { body: { $case: 'outcome', value: { roundId, completed: true, reason: '', patternCount: count } } });
+    this.rounds.inc({ outcome: 'completed' });
   }
 
   /**

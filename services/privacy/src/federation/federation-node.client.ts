@@ -5,7 +5,7 @@ import type { Logger } from '@tessera/common';
 import { federationV1 } from '@tessera/proto';
 import type { BudgetService } from '../budget.service';
 import type { IdentityRepository, StoreIdentity } from '../repositories/identity.repository';
-import { acceptPlan, phaseRho, type MiningContributionSource, type Phase } from './mining-contribution.source';
+import { acceptPlan, phaseRho, releasedDescription, type MiningContributionSource, type Phase } from './mining-contribution.source';
 
 export const HELLO_CONTEXT = 'tessera-federation/v1/hello';
 
@@ -14,6 +14,8 @@ interface Aggregation {
   client: SecAggClient;
   rho: number;
   paid: boolean;
+  /** What the release makes public, for the ledger. */
+  released: string;
 }
 
 interface RoundState {
@@ -21,6 +23,8 @@ interface RoundState {
   delta: number;
   /** The most this round may cost the store; plans asking more are refused. */
   maxRho: number;
+  /** itemsets, demand-series or price-response, as the invitation named it. */
+  roundKind: string;
   aggregations: Map<string, Aggregation>;
 }
 
@@ -116,7 +120,7 @@ export class FederationNodeClient {
         const budget = await this.budgets.get(storeId);
         const affordable = !budget.exhausted && budget.remainingRho >= maxRho;
         const reason = affordable ? '' : budget.exhausted ? `the store's privacy budget is spent (epsilon ${budget.spentEpsilon.toFixed(3)} of ${budget.epsilonCap})` : `the round costs up to rho ${maxRho.toPrecision(4)} but only ${budget.remainingRho.toPrecision(4)} remains (epsilon cap ${budget.epsilonCap})`;
-        if (affordable) rounds.set(invitation.roundId, { epsilon: invitation.epsilon, delta: invitation.delta, maxRho, aggregations: new Map() });
+        if (affordable) rounds.set(invitation.roundId, { epsilon: invitation.epsilon, delta: invitation.delta, maxRho, roundKind: invitation.roundKind || 'itemsets', aggregations: new Map() });
         this.send(call, { $case: 'join', value: { roundId: invitation.roundId, joined: affordable, reason } });
         this.logger.info({ storeId, roundId: invitation.roundId, joined: affordable, reason }, 'answered a round invitation');
         return;
@@ -135,7 +139,7 @@ export class FederationNodeClient {
         const phase = request.phase as Phase;
         let plan;
         try {
-          plan = acceptPlan(request.planJson, { roundId: request.roundId, phase, maxRho: state.maxRho });
+          plan = acceptPlan(request.planJson, { roundId: request.roundId, phase, maxRho: state.maxRho, roundKind: state.roundKind });
         } catch (error) {
           this.logger.warn({ storeId, roundId: request.roundId, reason: (error as Error).message }, 'refusing a round plan');
           this.send(call, { $case: 'failure', value: { roundId: request.roundId, reason: `plan refused: ${(error as Error).message}` } });
@@ -146,7 +150,7 @@ export class FederationNodeClient {
         const input = await this.source.noisyContribution(storeId, plan, request.planJson, phase);
         const identityKeys = new Map(request.participants.map((id, i) => [id, new Uint8Array(request.identityPublicKeys[i])]));
         const client = new SecAggClient({ roundId: request.aggregationId, identityKeys, participants: request.participants, threshold: request.threshold, vectorLength: request.vectorLength }, storeId, identity.privateKey, { input });
-        state.aggregations.set(request.aggregationId, { phase, client, rho: phaseRho(plan), paid: false });
+        state.aggregations.set(request.aggregationId, { phase, client, rho: phaseRho(plan), paid: false, released: releasedDescription(plan) });
         this.send(call, { $case: 'secagg', value: { roundId: request.roundId, aggregationId: request.aggregationId, message: Buffer.from(encodeMessage(client.advertiseKeys())) } });
         return;
       }
@@ -161,10 +165,11 @@ export class FederationNodeClient {
           const spend = await this.budgets.spend({
             storeId,
             roundId,
-            releaseId: aggregation.phase,
+            // Itemset rounds keep their phase names; the statistics kinds name the kind itself.
+            releaseId: state.roundKind === 'itemsets' ? aggregation.phase : state.roundKind,
             mechanism: 'discrete-gaussian',
             rho: aggregation.rho,
-            parameters: { epsilon: state.epsilon, delta: state.delta, kind: 'distributed discrete Gaussian under secure aggregation', phase: aggregation.phase },
+            parameters: { epsilon: state.epsilon, delta: state.delta, kind: 'distributed discrete Gaussian under secure aggregation', phase: aggregation.phase, roundKind: state.roundKind, released: aggregation.released },
           });
           if (!spend.granted) {
             this.logger.warn({ storeId, roundId, reason: spend.reason }, 'not unmasking: the release does not fit the budget');

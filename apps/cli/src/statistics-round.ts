@@ -18,16 +18,25 @@ function unary<Req, Res>(client: grpc.Client, method: (r: Req, cb: (e: grpc.Serv
  * file. In a real consortium the coordinator names the items or takes the top items of the
  * last itemset round; here the person running the command holds the whole file anyway.
  */
-export async function topItemsOf(text: string, format: FileFormat, n: number): Promise<string[]> {
+export async function topItemsOf(text: string, format: FileFormat, n: number): Promise<{ skus: string[]; referencePricesCents: number[] }> {
   const revenue = new Map<string, number>();
+  const prices = new Map<string, number[]>();
   async function* chunks() {
     yield text;
   }
   for await (const event of parseTransactions(chunks(), format)) {
     if (event.kind !== 'transaction') continue;
-    for (const line of event.transaction.lines) if (line.utilityCents > 0) revenue.set(line.sku, (revenue.get(line.sku) ?? 0) + line.utilityCents);
+    for (const line of event.transaction.lines) {
+      if (!(line.utilityCents > 0)) continue;
+      revenue.set(line.sku, (revenue.get(line.sku) ?? 0) + line.utilityCents);
+      const price = line.unitPriceCents ?? line.utilityCents / Math.max(1, line.quantity);
+      if (price > 0) prices.set(line.sku, [...(prices.get(line.sku) ?? []), price]);
+    }
   }
-  return [...revenue].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n).map(([sku]) => sku);
+  const skus = [...revenue].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n).map(([sku]) => sku);
+  // The simulation's "list price" of an item: its median unit price in the file.
+  const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return { skus, referencePricesCents: skus.map((sku) => medianOf(prices.get(sku) ?? [100])) };
 }
 
 /** First and last day of the stores' data, from ingestion's summaries (the simulation's window). */
@@ -39,7 +48,7 @@ export async function dataWindow(ingestion: ingestionV1.IngestionServiceClient, 
   return { fromDate: firsts[0].slice(0, 10), toDate: lasts[lasts.length - 1].slice(0, 10) };
 }
 
-export function statisticsConfig(kind: StatisticsKind, options: { minStores: number; epsilon: number; storeIds: string[]; skus: string[]; period: string; fromDate: string; toDate: string; maxQuantity?: number; maxRevenueCents?: number }): federationV1.RoundConfig {
+export function statisticsConfig(kind: StatisticsKind, options: { minStores: number; epsilon: number; storeIds: string[]; skus: string[]; referencePricesCents: number[]; period: string; fromDate: string; toDate: string; maxQuantity?: number; maxRevenueCents?: number }): federationV1.RoundConfig {
   return federationV1.RoundConfig.fromPartial({
     kind: KIND_CODES[kind],
     minStores: options.minStores,
@@ -53,6 +62,7 @@ export function statisticsConfig(kind: StatisticsKind, options: { minStores: num
     fromDate: options.fromDate,
     toDate: options.toDate,
     demandBounds: { maxQuantityPerTransaction: options.maxQuantity ?? 0, maxRevenueCentsPerTransaction: options.maxRevenueCents ?? 0 },
+    priceBounds: kind === 'price-response' ? { referenceUnitPricesCents: options.referencePricesCents, priceBand: 2 } : undefined,
   });
 }
 

@@ -35,6 +35,16 @@ export interface PriceResponseInput {
   maxQuantity: number;
   /** A transaction counts fully for at most this many observations (2 unless given). */
   observationsPerTransaction?: number;
+  /**
+   * Public reference unit prices (e.g. list prices), one per catalogue item: when given, an
+   * item's price is clipped into [ref / priceBand, ref · priceBand] and rescaled around ref,
+   * so that the rescaled x̃ spans [-1, 1] over the item's own price range. Without them, the
+   * one global range [minUnitPriceCents, maxUnitPriceCents] is used for every item, which
+   * leaves items whose prices vary little with x̃ variation too small to estimate under noise.
+   */
+  referencePricesCents?: readonly number[];
+  /** Factor around each reference price (2 unless given). */
+  priceBand?: number;
   epsilon: number;
   delta: number;
   participants: number;
@@ -45,7 +55,7 @@ export interface PriceResponseInput {
 export interface PriceResponsePlan extends StatisticsPlanCore {
   kind: 'tessera.federated.price-response-plan/v1';
   skus: string[];
-  bounds: { minUnitPriceCents: number; maxUnitPriceCents: number; maxQuantity: number; observationsPerTransaction: number };
+  bounds: { minUnitPriceCents: number; maxUnitPriceCents: number; maxQuantity: number; observationsPerTransaction: number; referencePricesCents?: number[]; priceBand?: number };
   digest: string;
 }
 
@@ -79,6 +89,10 @@ export function planPriceResponse(input: PriceResponseInput): PriceResponsePlan 
   if (!(input.minUnitPriceCents > 0 && input.maxUnitPriceCents > input.minUnitPriceCents)) throw new RangeError('price response: need 0 < minUnitPriceCents < maxUnitPriceCents');
   if (!(input.maxQuantity > 1)) throw new RangeError('price response: maxQuantity must exceed 1');
   const observationsPerTransaction = input.observationsPerTransaction ?? 2;
+  const references = input.referencePricesCents ? [...input.referencePricesCents] : undefined;
+  if (references && (references.length !== skus.length || references.some((r) => !(r > 0) || !Number.isFinite(r)))) throw new RangeError('price response: referencePricesCents needs one positive price per catalogue item');
+  const priceBand = input.priceBand ?? 2;
+  if (references && !(priceBand > 1)) throw new RangeError('price response: priceBand must exceed 1');
   const core = planStatistics({
     roundId: input.roundId,
     epsilon: input.epsilon,
@@ -92,22 +106,30 @@ export function planPriceResponse(input: PriceResponseInput): PriceResponsePlan 
     kind: 'tessera.federated.price-response-plan/v1' as const,
     ...core,
     skus,
-    bounds: { minUnitPriceCents: input.minUnitPriceCents, maxUnitPriceCents: input.maxUnitPriceCents, maxQuantity: input.maxQuantity, observationsPerTransaction },
+    bounds: { minUnitPriceCents: input.minUnitPriceCents, maxUnitPriceCents: input.maxUnitPriceCents, maxQuantity: input.maxQuantity, observationsPerTransaction, ...(references ? { referencePricesCents: references, priceBand } : {}) },
   });
 }
 
-/** Rescaling of log-price and log-quantity into [-1, 1] and [0, 1]. */
+/** Rescaling of log-price (per item) and log-quantity into [-1, 1] and [0, 1]. */
 export function rescaling(bounds: PriceResponsePlan['bounds']) {
-  const lo = Math.log(bounds.minUnitPriceCents);
-  const hi = Math.log(bounds.maxUnitPriceCents);
-  const centre = (lo + hi) / 2;
-  const halfWidth = (hi - lo) / 2;
+  const globalLow = Math.log(bounds.minUnitPriceCents);
+  const globalHigh = Math.log(bounds.maxUnitPriceCents);
+  const range = (item: number) => {
+    const reference = bounds.referencePricesCents?.[item];
+    if (reference === undefined) return { centre: (globalLow + globalHigh) / 2, halfWidth: (globalHigh - globalLow) / 2 };
+    return { centre: Math.log(reference), halfWidth: Math.log(bounds.priceBand ?? 2) };
+  };
   const logQuantityMax = Math.log(bounds.maxQuantity);
   return {
-    x: (priceCents: number) => (Math.min(hi, Math.max(lo, Math.log(priceCents))) - centre) / halfWidth,
+    x: (priceCents: number, item = 0) => {
+      const { centre, halfWidth } = range(item);
+      return Math.min(1, Math.max(-1, (Math.log(priceCents) - centre) / halfWidth));
+    },
     y: (quantity: number) => Math.min(logQuantityMax, Math.max(0, Math.log(quantity))) / logQuantityMax,
-    /** Slope in rescaled units × this = elasticity (d ln q / d ln p). */
-    slopeFactor: logQuantityMax / halfWidth,
+    /** Slope in rescaled units × this = elasticity (d ln q / d ln p), for an item. */
+    slopeFactorOf: (item: number) => logQuantityMax / range(item).halfWidth,
+    /** The slope factor of item 0 (every item's, when no reference prices are given). */
+    slopeFactor: logQuantityMax / range(0).halfWidth,
   };
 }
 
@@ -124,7 +146,7 @@ export function* observations(transactions: Iterable<SalesTransaction>, plan: Pi
       quantity.set(i, (quantity.get(i) ?? 0) + line.quantity);
       revenue.set(i, (revenue.get(i) ?? 0) + line.quantity * line.unitPriceCents);
     }
-    if (quantity.size) yield [...quantity].map(([item, q]) => ({ item, x: scale.x(revenue.get(item)! / q), y: scale.y(q) }));
+    if (quantity.size) yield [...quantity].map(([item, q]) => ({ item, x: scale.x(revenue.get(item)! / q, item), y: scale.y(q) }));
   }
 }
 
@@ -202,9 +224,9 @@ export function decodePriceResponse(sum: Uint32Array, plan: PriceResponsePlan, s
   checkStatisticsDigest(plan);
   const { signed, sigma } = decodeStatisticsSum(sum, plan, survivors);
   const statistics = statisticsFromSums(signed, plan);
-  const { slopeFactor } = rescaling(plan.bounds);
+  const { slopeFactorOf } = rescaling(plan.bounds);
   const noise = sigma / plan.blocks[0].scale;
-  return plan.skus.map((sku, i) => fitElasticity(sku, statistics[i], noise, slopeFactor));
+  return plan.skus.map((sku, i) => fitElasticity(sku, statistics[i], noise, slopeFactorOf(i)));
 }
 
 /** Exact statistics of bounded, unweighted observations (the oracle of tests and the study's non-private estimate). */

@@ -137,10 +137,10 @@ export async function roundCommand(argv: string[], io: CommandIo): Promise<numbe
     const minStores = Math.max(2, Math.ceil(storeIds.length * 0.7));
     const started = Date.now();
     if (kind !== 'itemsets') {
-      const skus = await topItemsOf(text, format, items);
+      const { skus, referencePricesCents } = await topItemsOf(text, format, items);
       const windowClient = new ingestionV1.IngestionServiceClient(`127.0.0.1:${ingestion.grpcPort}`, grpc.credentials.createInsecure());
       const window = await dataWindow(windowClient, storeIds).finally(() => windowClient.close());
-      const config = statisticsConfig(kind, { minStores, epsilon, storeIds, skus, period: values.period!, fromDate: values.from ?? window.fromDate, toDate: values.to ?? window.toDate, maxQuantity, maxRevenueCents });
+      const config = statisticsConfig(kind, { minStores, epsilon, storeIds, skus, referencePricesCents, period: values.period!, fromDate: values.from ?? window.fromDate, toDate: values.to ?? window.toDate, maxQuantity, maxRevenueCents });
       const { round } = await runRound(coordinator, config, (r) => say(`round ${r.roundId.slice(0, 8)}: ${STATUS_NAMES[r.status]}`), 0);
       if (round.status === federationV1.RoundStatus.ROUND_STATUS_FAILED) {
         coordinator.close();

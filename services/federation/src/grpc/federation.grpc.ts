@@ -67,6 +67,7 @@ function statisticsSettings(c: federationV1.RoundConfig): StatisticsSettings {
       minUnitPriceCents: c.priceBounds?.minUnitPriceCents || DEFAULT_STATISTICS_BOUNDS.price.minUnitPriceCents,
       maxUnitPriceCents: c.priceBounds?.maxUnitPriceCents || DEFAULT_STATISTICS_BOUNDS.price.maxUnitPriceCents,
       maxQuantity: c.priceBounds?.maxQuantity || DEFAULT_STATISTICS_BOUNDS.price.maxQuantity,
+      ...(c.priceBounds?.referenceUnitPricesCents?.length ? { referenceUnitPricesCents: c.priceBounds.referenceUnitPricesCents, priceBand: c.priceBounds.priceBand || 2 } : {}),
     },
   };
 }

@@ -30,7 +30,7 @@ export function roundMessage(round: RoundRow, participants: ParticipantRow[]): f
       fromDate: s?.fromDate ?? '',
       toDate: s?.toDate ?? '',
       demandBounds: s?.demandBounds,
-      priceBounds: s?.priceBounds,
+      priceBounds: s?.priceBounds ? { ...s.priceBounds, referenceUnitPricesCents: s.priceBounds.referenceUnitPricesCents ?? [], priceBand: s.priceBounds.priceBand ?? 0 } : undefined,
     },
     failureReason: round.failure_reason ?? '',
     participants: participants.map((p) => ({ storeId: p.store_id, state: p.state, reason: p.reason ?? '' })),

@@ -16,7 +16,7 @@ export interface StatisticsSettings {
   fromDate: string;
   toDate: string;
   demandBounds: { maxQuantityPerTransaction: number; maxRevenueCentsPerTransaction: number };
-  priceBounds: { minUnitPriceCents: number; maxUnitPriceCents: number; maxQuantity: number };
+  priceBounds: { minUnitPriceCents: number; maxUnitPriceCents: number; maxQuantity: number; referenceUnitPricesCents?: number[]; priceBand?: number };
 }
 
 export interface RoundSettings extends Partial<StatisticsSettings> {

@@ -10,7 +10,8 @@ export function planStatisticsRound(settings: RoundSettings, roundId: string, pa
   if (s.kind === 'demand-series') {
     return planDemandSeries({ ...common, period: s.period as Period, fromDate: s.fromDate, toDate: s.toDate, maxQuantityPerTransaction: s.demandBounds.maxQuantityPerTransaction, maxRevenueCentsPerTransaction: s.demandBounds.maxRevenueCentsPerTransaction });
   }
-  return planPriceResponse({ ...common, minUnitPriceCents: s.priceBounds.minUnitPriceCents, maxUnitPriceCents: s.priceBounds.maxUnitPriceCents, maxQuantity: s.priceBounds.maxQuantity });
+  const { minUnitPriceCents, maxUnitPriceCents, maxQuantity, referenceUnitPricesCents, priceBand } = s.priceBounds;
+  return planPriceResponse({ ...common, minUnitPriceCents, maxUnitPriceCents, maxQuantity, referencePricesCents: referenceUnitPricesCents, priceBand });
 }
 
 export type StatisticsRelease = { kind: 'demand-series'; period: string; points: DemandSeriesPointRecord[] } | { kind: 'price-response'; items: ItemElasticityRecord[] };

@@ -39,6 +39,10 @@ export function statisticsProblems(settings: RoundSettings): string[] {
     const { minUnitPriceCents, maxUnitPriceCents, maxQuantity } = s.priceBounds;
     if (!(minUnitPriceCents > 0 && maxUnitPriceCents > minUnitPriceCents && maxUnitPriceCents <= 1e9)) problems.push('priceBounds must satisfy 0 < minUnitPriceCents < maxUnitPriceCents <= 1e9');
     if (!(maxQuantity > 1 && maxQuantity <= 1e6)) problems.push('priceBounds.maxQuantity must be in (1, 1e6]');
+    const references = s.priceBounds.referenceUnitPricesCents;
+    if (references && references.length !== skus.length) problems.push('priceBounds.referenceUnitPricesCents needs one price per item of catalogue.skus, in the same order');
+    if (references?.some((r) => !(r > 0) || !Number.isFinite(r))) problems.push('priceBounds.referenceUnitPricesCents must be positive prices');
+    if (references && !(s.priceBounds.priceBand! > 1 && s.priceBounds.priceBand! <= 100)) problems.push('priceBounds.priceBand must be in (1, 100]');
   }
   return problems;
 }

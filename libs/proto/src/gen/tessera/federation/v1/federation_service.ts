@@ -188,6 +188,14 @@ export interface PriceResponseBounds {
   maxUnitPriceCents: number;
   /** Quantities per transaction and item are clipped into [1, max_quantity] before the log. */
   maxQuantity: number;
+  /**
+   * Public reference unit prices (list prices), one per catalogue item in catalogue order:
+   * when given, each item's price is clipped into [ref / price_band, ref * price_band]
+   * instead of the global range, which is what makes small price variations estimable.
+   */
+  referenceUnitPricesCents: number[];
+  /** Factor around each reference price; 2 when zero. */
+  priceBand: number;
 }
 
 /** Per-transaction contribution bounds of a demand-series round, fixed before the round. */
@@ -875,7 +883,7 @@ export const Catalogue: MessageFns<Catalogue> = {
 };
 
 function createBasePriceResponseBounds(): PriceResponseBounds {
-  return { minUnitPriceCents: 0, maxUnitPriceCents: 0, maxQuantity: 0 };
+  return { minUnitPriceCents: 0, maxUnitPriceCents: 0, maxQuantity: 0, referenceUnitPricesCents: [], priceBand: 0 };
 }
 
 export const PriceResponseBounds: MessageFns<PriceResponseBounds> = {
@@ -888,6 +896,16 @@ export const PriceResponseBounds: MessageFns<PriceResponseBounds> = {
     }
     if (message.maxQuantity !== 0) {
       writer.uint32(25).double(message.maxQuantity);
+    }
+    if (message.referenceUnitPricesCents.length !== 0) {
+      writer.uint32(34).fork();
+      for (const v of message.referenceUnitPricesCents) {
+        writer.double(v);
+      }
+      writer.join();
+    }
+    if (message.priceBand !== 0) {
+      writer.uint32(41).double(message.priceBand);
     }
     return writer;
   },
@@ -929,6 +947,32 @@ export const PriceResponseBounds: MessageFns<PriceResponseBounds> = {
             message.maxQuantity = reader.double();
             continue;
           }
+          case 4: {
+            if (tag === 33) {
+              message.referenceUnitPricesCents.push(reader.double());
+
+              continue;
+            }
+
+            if (tag === 34) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.referenceUnitPricesCents.push(reader.double());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.priceBand = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -958,6 +1002,16 @@ export const PriceResponseBounds: MessageFns<PriceResponseBounds> = {
         : isSet(object.max_quantity)
         ? globalThis.Number(object.max_quantity)
         : 0,
+      referenceUnitPricesCents: globalThis.Array.isArray(object?.referenceUnitPricesCents)
+        ? object.referenceUnitPricesCents.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.reference_unit_prices_cents)
+        ? object.reference_unit_prices_cents.map((e: any) => globalThis.Number(e))
+        : [],
+      priceBand: isSet(object.priceBand)
+        ? globalThis.Number(object.priceBand)
+        : isSet(object.price_band)
+        ? globalThis.Number(object.price_band)
+        : 0,
     };
   },
 
@@ -972,6 +1026,12 @@ export const PriceResponseBounds: MessageFns<PriceResponseBounds> = {
     if (message.maxQuantity !== 0) {
       obj.maxQuantity = floatToJson(message.maxQuantity);
     }
+    if (message.referenceUnitPricesCents?.length) {
+      obj.referenceUnitPricesCents = message.referenceUnitPricesCents.map((e) => floatToJson(e));
+    }
+    if (message.priceBand !== 0) {
+      obj.priceBand = floatToJson(message.priceBand);
+    }
     return obj;
   },
 
@@ -983,6 +1043,8 @@ export const PriceResponseBounds: MessageFns<PriceResponseBounds> = {
     message.minUnitPriceCents = object.minUnitPriceCents ?? 0;
     message.maxUnitPriceCents = object.maxUnitPriceCents ?? 0;
     message.maxQuantity = object.maxQuantity ?? 0;
+    message.referenceUnitPricesCents = object.referenceUnitPricesCents?.map((e) => e) || [];
+    message.priceBand = object.priceBand ?? 0;
     return message;
   },
 };

@@ -42,6 +42,7 @@ const proposals = stores.map((db, s) => ({ storeId: `s${s}`, itemsets: federated
 const selection = federated.selectCandidates(proposals, 5);
 const calibrationPlan = federated.planCalibration(config, { participants: STORES, candidates: selection });
 const precisions = [];
+const sigmas = [];
 for (let seed = 0; seed < seeds; seed++) {
   const random = privacy.seededRandomSource(Buffer.from(`e2e-bar/${seed}`).toString('hex'));
   const calibrated = federated.addWords(stores.map((db) => federated.encodeCalibration(db, calibrationPlan, { random }).vector));
@@ -50,6 +51,8 @@ for (let seed = 0; seed < seeds; seed++) {
   const release = federated.decodeAggregate(federated.addWords(stores.map((db) => federated.encodeContribution(db, plan, { random }).vector)), plan, STORES);
   const published = release.patterns.slice(0, 20).map((p) => p.items.map(String).sort().join(' '));
   precisions.push(published.filter((key) => exact.includes(key)).length / 20);
+  // What the hub publishes as the round's utilitySigmaCents (the test reads it).
+  sigmas.push(release.noise.utilityStd);
 }
 const hits = precisions.map((p) => Math.round(p * 20));
 const mean = hits.reduce((a, b) => a + b, 0) / hits.length;
@@ -63,13 +66,14 @@ console.log(`histogram ${[...histogram].sort((a, b) => a[0] - b[0]).map(([h, c])
 // probability if its bar is b + 1 hits. (A normal fit understates the tail: rounds whose private
 // clip calibration overshoots, e.g. a clip of 8192 instead of 2048, have 4x the noise.)
 function binomialCdf(k, n, p) {
-  let term = Math.pow(1 - p, n);
-  let sum = term;
+  // In log space: (1 - p)^n underflows for the large n and p of the upper rows.
+  let logTerm = n * Math.log1p(-p);
+  let sum = Math.exp(logTerm);
   for (let i = 1; i <= k; i++) {
-    term *= ((n - i + 1) / i) * (p / (1 - p));
-    sum += term;
+    logTerm += Math.log((n - i + 1) / i) + Math.log(p / (1 - p));
+    sum += Math.exp(logTerm);
   }
-  return sum;
+  return Math.min(1, sum);
 }
 function upperBound(k, n) {
   let lo = 0;
@@ -84,4 +88,23 @@ function upperBound(k, n) {
 for (let b = 0; b <= 12; b++) {
   const k = hits.filter((h) => h <= b).length;
   console.log(`bar ${b + 1} hits (precision >= ${((b + 1) / 20).toFixed(2)}): fails in ${k}/${seeds} seeds, 95% upper bound on the failure probability ${upperBound(k, seeds).toExponential(2)}`);
+}
+
+// The same, given the noise the round had: its clip calibration sets the utility σ the hub
+// publishes (utilitySigmaCents); rounds whose calibration overshot have a larger σ and rank
+// worse. The e2e test applies the bar of the σ it reads.
+// Ranges of σ relative to the smallest σ of the setting (the clip comes in steps of √2).
+const smallest = Math.min(...sigmas);
+const ranges = [1.2, 1.7, 2.4, Infinity];
+let from = 0;
+for (const to of ranges) {
+  const list = hits.filter((_, i) => sigmas[i] / smallest > from && sigmas[i] / smallest <= to);
+  from = to;
+  if (!list.length) continue;
+  const rows = [];
+  for (let b = 0; b <= 14; b++) {
+    const k = list.filter((h) => h <= b).length;
+    rows.push(`${b + 1}:${k}/${upperBound(k, list.length).toExponential(1)}`);
+  }
+  console.log(`utility sigma <= ${to} x ${smallest.toFixed(1)}: ${list.length} seeds; bar:fails/95%-upper-bound ${rows.join(' ')}`);
 }

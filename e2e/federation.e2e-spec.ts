@@ -193,11 +193,19 @@ describe('federated rounds end to end (hub + five store-node processes, real Pos
     const exact = mine(readSpmf(foodmart), { topK: 20, maxLength: 3 }).itemsets.map((p) => p.items.map(String).sort().join(' '));
     const published = [...patterns].sort((a, b) => b.aggregatedUtilityCents - a.aggregatedUtilityCents).slice(0, 20).map((p) => [...p.items].sort().join(' '));
     const precision = published.filter((key) => exact.includes(key)).length / 20;
-    // The release is DP-noisy by design, so one draw is not a measurement (the 50-seed study in
-    // docs/privacy-utility.md is); it must still rank far better than chance among what was published.
+    // One DP draw is judged by a bar whose failure probability is known: the bar depends on the
+    // noise the round had (its private clip calibration sets the published utility σ; a round
+    // whose calibration overshot has more noise and ranks worse), and is the lowest precision
+    // 3000 simulated rounds at exactly this setting reached for that σ
+    // (scripts/study/e2e-precision-bar.mjs, docs/privacy-utility.md "The end-to-end test's bar"):
+    // no simulated round fails this rule, so it fails with probability < 1e-3 (95% upper bound).
+    // Re-derive the table if the round's maths or this test's data change.
+    const sigma = round.utilitySigmaCents;
+    const bar = sigma <= 3_539 ? 0.4 : sigma <= 7_078 ? 0.3 : 0.1;
     const chance = patterns.filter((p) => exact.includes([...p.items].sort().join(' '))).length / Math.max(1, patterns.length);
-    console.log(`# federated precision@20 against central EFIM on the union (epsilon 4): ${precision.toFixed(2)}; chance ${chance.toFixed(2)} (${patterns.length} published of ${round.candidateCount} candidates)`);
-    assert.ok(precision >= Math.max(0.25, 2 * chance), `precision@20 ${precision} is not clearly better than chance (${chance.toFixed(2)})`);
+    console.log(`# federated precision@20 against central EFIM on the union (epsilon 4): ${precision.toFixed(2)}; bar ${bar} for utility sigma ${sigma.toFixed(0)}; chance ${chance.toFixed(2)} (${patterns.length} published of ${round.candidateCount} candidates)`);
+    assert.ok(sigma > 0, 'the round publishes its noise scale');
+    assert.ok(precision >= bar, `precision@20 ${precision} is below ${bar}, which 3000 simulated rounds with utility sigma ${sigma.toFixed(0)} all reached`);
     for (const node of nodes) {
       const entries = (await ledger(node)).filter((e) => e.roundId === roundId);
       assert.deepEqual(entries.map((e) => e.releaseId).sort(), ['calibration', 'measurement'], `${node.storeId} is charged for both releases`);

@@ -77,3 +77,17 @@ test('published points and elasticities are listed for the latest round of their
   const patterns = await unary<federationV1.ListGlobalPatternsRequest, federationV1.ListGlobalPatternsResponse>(coordinator.listGlobalPatterns, { roundId: '', limit: 10, offset: 0 });
   assert.equal(patterns.round, undefined, 'the latest itemset round is not a statistics round');
 });
+
+test('a catalogue of the top items takes them from the latest itemset round, by summed published utility', async () => {
+  const repository = new FederationRepository(dataSource);
+  const itemsetRound = randomUUID();
+  await repository.createRound(itemsetRound, { minStores: 3, epsilon: 4, delta: 1e-5, kThreshold: 3, minUtilityFraction: 0, maxPatternLength: 3, topM: 10, stageTimeoutSeconds: 5, storeIds: [] }, 'test');
+  const pattern = (items: string[], utility: number) => ({ items, aggregatedUtilityCents: utility, globalSupport: 1, contributingStores: 3, coverage: 1, intervalLowCents: utility - 1, intervalHighCents: utility + 1 });
+  // X: 50 + 40 = 90, Y: 40 + 30 = 70, Z: 60.
+  await repository.complete(itemsetRound, [pattern(['X'], 50), pattern(['X', 'Y'], 40), pattern(['Y'], 30), pattern(['Z'], 60)]);
+  const config = federationV1.RoundConfig.fromPartial({ minStores: 3, epsilon: 4, kind: federationV1.RoundKind.ROUND_KIND_DEMAND_SERIES, catalogue: { topItems: 2 }, period: 'month', toDate: '2011-12-09' });
+  const { round } = await unary<federationV1.StartRoundRequest, federationV1.StartRoundResponse>(coordinator.startRound, { config, requestedBy: 'test' });
+  assert.deepEqual(round?.config?.catalogue?.skus, ['X', 'Y']);
+  assert.equal(round?.config?.fromDate, '2011-01-01', '12 months ending with December 2011');
+  assert.equal(round?.config?.kind, federationV1.RoundKind.ROUND_KIND_DEMAND_SERIES);
+});

@@ -17,6 +17,8 @@ import type { GlobalPatternRecord } from '../repositories/federation.repository'
 export class RoundFailure extends Error {}
 export class RoundConfigError extends Error {}
 
+/** Largest release (JSON characters) carried inside a federation.rounds.v1 event. */
+const MAX_EVENT_RELEASE_BYTES = 800_000;
 const SECAGG_STATUS: Record<number, RoundStatus> = { 1: 'key_setup', 2: 'measuring', 3: 'measuring', 4: 'unmasking' };
 
 /** Fewest survivors a round accepts: its minimum, and at least 70% of its participants (30% dropout tolerated). */
@@ -277,6 +279,9 @@ export class RoundOrchestrator extends EventEmitter {
       published = { priceResponses: { items: release.items } };
       count = release.items.length;
     }
+    // Kafka's default message limit is 1 MB: a bigger release is announced without its values
+    // (consumers then read them with ListDemandSeries / ListPriceResponses).
+    if (JSON.stringify(published).length > MAX_EVENT_RELEASE_BYTES) published = { releaseOmitted: { reason: 'too large for the event; read it from the coordinator API', values: count } };
     await this.announce(roundId, `completed with ${contributors.size} contributing stores: ${count} ${release.kind === 'demand-series' ? 'series points' : 'item elasticities'}`, published);
     this.broadcast(participants, { body: { $case: 'outcome', value: { roundId, completed: true, reason: '', patternCount: count } } });
     this.rounds.inc({ outcome: 'completed' });

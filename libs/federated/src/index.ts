@@ -35,3 +35,5 @@ export { planDemandSeries, demandSeriesClippedSum, encodeDemandSeries, decodeDem
 export type { SalesTransaction, DemandSeriesInput, DemandSeriesPlan, DemandSeriesPoint } from './demand-series';
 export { planPriceResponse, priceResponseClippedSum, encodePriceResponse, decodePriceResponse, statisticsFromSums, fitElasticity, exactStatistics, rescaling, observations } from './price-response';
 export type { PriceResponseInput, PriceResponsePlan, SufficientStatistics, ElasticityFit } from './price-response';
+export { ProposalSketchSession, proposalSketchVector, isProposalSketchPlan, bucketOf, heavyBuckets, splitPure, recoverItemsets, selectionFromSketch, SKETCH_BUCKETS } from './proposal-sketch';
+export type { ProposalSketchPlan, ProposalCountsPlan, ProposalPurityPlan, ProposalIdentitiesPlan, RecoveredItemset, SketchLevel } from './proposal-sketch';

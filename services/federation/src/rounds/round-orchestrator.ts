@@ -9,7 +9,7 @@ import { resolveStatisticsSettings, statisticsProblems } from './statistics-sett
 import { planStatisticsRound, statisticsRelease, type StatisticsPlan } from './statistics-round';
 import { Mailbox } from './mailbox';
 import type { NodeRegistry } from './node-registry';
-import { decodeAggregate, decodeCalibration, planCalibration, planRound, roundConfig, selectCandidates } from '@tessera/federated';
+import { decodeAggregate, decodeCalibration, fromWord, minimumK, planCalibration, planRound, ProposalSketchSession, roundConfig, type CandidateSelection } from '@tessera/federated';
 import { epsilonToRho } from '@tessera/privacy';
 import type { GlobalPatternRecord } from '../repositories/federation.repository';
 
@@ -173,6 +173,7 @@ export class RoundOrchestrator extends EventEmitter {
       // 4. Candidate proposal: itemsets only, no numbers.
       await this.status(roundId, 'proposing', `${joined.length} stores joined; asking for candidates`);
       this.broadcast(joined, { body: { $case: 'proposalRequest', value: { roundId, topM: settings.topM, maxPatternLength: settings.maxPatternLength, minSupport: 2 } } });
+      // Each store acknowledges that it holds its proposals (the itemsets stay on the node).
       const proposals = await mailbox.expect<string[][]>('proposal', joined, timeoutMs);
       participants = joined.filter((storeId) => proposals.has(storeId)).sort();
       for (const storeId of joined) {
@@ -187,7 +188,9 @@ export class RoundOrchestrator extends EventEmitter {
       } catch (error) {
         throw new RoundFailure(`the round's settings were refused: ${(error as Error).message}`);
       }
-      const selection = selectCandidates(participants.map((storeId) => ({ storeId, itemsets: proposals.get(storeId)! })), settings.kThreshold);
+      // The stores' lists never reach the hub: only the sums of the proposal sketch do.
+      if (settings.kThreshold < minimumK(participants.length)) throw new RoundFailure(`kThreshold ${settings.kThreshold} is below the k-anonymity floor min(5, stores) = ${minimumK(participants.length)} for ${participants.length} proposing stores`);
+      const selection = await this.sketchProposals(roundId, mailbox, participants, settings, threshold, timeoutMs);
       if (selection.itemsets.length === 0) {
         await this.repository.complete(roundId, []);
         await this.announce(roundId, `no itemset was proposed by ${settings.kThreshold} or more stores; nothing to measure`);
@@ -248,6 +251,26 @@ export class RoundOrchestrator extends EventEmitter {
   }
 
   /**
+   * The candidates of an itemset round from the proposal sketch: secure aggregations of hashed
+   * counts, purity checks and identities (libs/federated proposal-sketch.ts) until every
+   * itemset at least k stores proposed is recovered, with its number of proposers. A store that
+   * leaves during the sketch fails the round (the sums of one session must come from the same
+   * stores).
+   */
+  private async sketchProposals(roundId: string, mailbox: Mailbox, stores: string[], settings: RoundSettings, threshold: number, timeoutMs: number): Promise<CandidateSelection> {
+    const session = new ProposalSketchSession(roundId, settings.kThreshold, settings.maxPatternLength);
+    let step = 0;
+    for (let plan = session.next(); plan; plan = session.next(), step++) {
+      const phase = plan.kind === 'tessera.federated.proposal-counts/v1' ? 'proposal-counts' : plan.kind === 'tessera.federated.proposal-purity/v1' ? 'proposal-purity' : 'proposal-identities';
+      const result = await this.aggregate(roundId, mailbox, phase, JSON.stringify(plan), plan.length, stores, threshold, timeoutMs, `${phase}/${step}`);
+      if (result.contributors.length !== stores.length) throw new RoundFailure(`${stores.length - result.contributors.length} store(s) left while the candidates were aggregated; nothing was measured; start a new round`);
+      session.receive(Array.from(result.sum, fromWord));
+    }
+    if (session.unresolved) this.logger.warn({ roundId, unresolved: session.unresolved }, 'some hashed buckets stayed ambiguous; their itemsets are not candidates');
+    return session.selection();
+  }
+
+  /**
    * A demand-series or price-response round after the joins: one secure aggregation of the
    * stores' clipped, noisy measurements of a public plan (no proposals, no calibration: the
    * catalogue and the clip bounds were fixed before the round), then publication.
@@ -292,8 +315,8 @@ export class RoundOrchestrator extends EventEmitter {
    * mask, the hub relays the protocol's messages stage by stage (a stage closes when every
    * expected store has answered, left, or the deadline passed) and learns only the sum.
    */
-  private async aggregate(roundId: string, mailbox: Mailbox, phase: 'calibration' | 'measurement', planJson: string, vectorLength: number, stores: string[], threshold: number, timeoutMs: number): Promise<{ sum: Uint32Array; contributors: string[] }> {
-    const aggregationId = `${roundId}/${phase}`;
+  private async aggregate(roundId: string, mailbox: Mailbox, phase: string, planJson: string, vectorLength: number, stores: string[], threshold: number, timeoutMs: number, aggregationKey = phase): Promise<{ sum: Uint32Array; contributors: string[] }> {
+    const aggregationId = `${roundId}/${aggregationKey}`;
     const identityKeys = new Map<string, Uint8Array>();
     for (const storeId of stores) identityKeys.set(storeId, new Uint8Array((await this.repository.identityKey(storeId))!));
     const server = new SecAggServer({ roundId: aggregationId, identityKeys, participants: stores, threshold: Math.min(threshold, stores.length), vectorLength });

@@ -5,7 +5,8 @@ import type { Logger } from '@tessera/common';
 import { federationV1 } from '@tessera/proto';
 import type { BudgetService } from '../budget.service';
 import type { IdentityRepository, StoreIdentity } from '../repositories/identity.repository';
-import { acceptPlan, phaseRho, releasedDescription, type MiningContributionSource, type Phase } from './mining-contribution.source';
+import { acceptPlan, isProposalPhase, phaseRho, releasedDescription, type MiningContributionSource, type Phase } from './mining-contribution.source';
+import type { ProposalSketchPlan } from '@tessera/federated';
 
 export const HELLO_CONTEXT = 'tessera-federation/v1/hello';
 
@@ -25,6 +26,8 @@ interface RoundState {
   maxRho: number;
   /** itemsets, demand-series or price-response, as the invitation named it. */
   roundKind: string;
+  /** The store's top-m itemsets; they leave the node only inside the proposal sketch's secure aggregations. */
+  proposals?: string[][];
   aggregations: Map<string, Aggregation>;
 }
 
@@ -127,9 +130,12 @@ export class FederationNodeClient {
       }
       case 'proposalRequest': {
         const request = body.value;
-        if (!rounds.has(request.roundId)) return;
-        const itemsets = await this.source.proposals(storeId, request.topM, request.maxPatternLength, request.minSupport || 2);
-        this.send(call, { $case: 'proposal', value: { roundId: request.roundId, itemsets: itemsets.map((items) => ({ items })) } });
+        const state = rounds.get(request.roundId);
+        if (!state) return;
+        // Kept on the node: the hub receives an acknowledgement, and the itemsets only as the
+        // secure-aggregation sums of the proposal sketch (libs/federated proposal-sketch.ts).
+        state.proposals = await this.source.proposals(storeId, request.topM, request.maxPatternLength, request.minSupport || 2);
+        this.send(call, { $case: 'proposal', value: { roundId: request.roundId, itemsets: [] } });
         return;
       }
       case 'measurementRequest': {
@@ -146,8 +152,12 @@ export class FederationNodeClient {
           rounds.delete(request.roundId);
           return;
         }
-        if (this.measurementDelayMs > 0) await new Promise((r) => setTimeout(r, this.measurementDelayMs));
-        const input = await this.source.noisyContribution(storeId, plan, request.planJson, phase);
+        if (this.measurementDelayMs > 0 && !isProposalPhase(phase)) await new Promise((r) => setTimeout(r, this.measurementDelayMs));
+        if (isProposalPhase(phase) && !state.proposals) {
+          this.send(call, { $case: 'failure', value: { roundId: request.roundId, reason: 'asked for a proposal sketch before proposing' } });
+          return;
+        }
+        const input = isProposalPhase(phase) ? this.source.sketchContribution(state.proposals!, plan as ProposalSketchPlan) : await this.source.noisyContribution(storeId, plan as Exclude<typeof plan, ProposalSketchPlan>, request.planJson, phase);
         const identityKeys = new Map(request.participants.map((id, i) => [id, new Uint8Array(request.identityPublicKeys[i])]));
         const client = new SecAggClient({ roundId: request.aggregationId, identityKeys, participants: request.participants, threshold: request.threshold, vectorLength: request.vectorLength }, storeId, identity.privateKey, { input });
         state.aggregations.set(request.aggregationId, { phase, client, rho: phaseRho(plan), paid: false, released: releasedDescription(plan) });
@@ -159,7 +169,7 @@ export class FederationNodeClient {
         const aggregation = rounds.get(roundId)?.aggregations.get(aggregationId);
         if (!aggregation) return;
         const message = decodeMessage(body.value.message) as ServerMessage;
-        if (message.type === 'UnmaskRequest' && !aggregation.paid) {
+        if (message.type === 'UnmaskRequest' && !aggregation.paid && aggregation.rho > 0) {
           // The release happens when survivors unmask: pay for it now, atomically, or stay silent.
           const state = rounds.get(roundId)!;
           const spend = await this.budgets.spend({

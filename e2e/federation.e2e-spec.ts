@@ -156,7 +156,9 @@ describe('federated rounds end to end (hub + five store-node processes, real Pos
       nodes.push(node);
       await startNode(node);
       const part = lines.filter((_, n) => n % STORES.length === index);
-      if (index === 0) part.push(`${PLANTED_ITEM}:${PLANTED_UTILITY}:${PLANTED_UTILITY}`);
+      // Twice, so that it meets the minimum local support and is among this store's proposals:
+      // the hub must still never see it (proposals reach it only inside secure aggregation).
+      if (index === 0) part.push(`${PLANTED_ITEM}:${PLANTED_UTILITY}:${PLANTED_UTILITY}`, `${PLANTED_ITEM}:${PLANTED_UTILITY}:${PLANTED_UTILITY}`);
       // Every store: one basket of a common item with a distinctive utility, so each store's
       // exact utility of that itemset is an 8-digit number no ordinary value collides with.
       part.push(`${COMMON_ITEM}:${31_337_000 + index}:${31_337_000 + index}`);
@@ -242,6 +244,11 @@ describe('federated rounds end to end (hub + five store-node processes, real Pos
       for (const secret of secrets) assert.ok(!new RegExp(`(^|[^0-9.])${secret}(?![0-9])`).test(text), `${secret} (a store's exact number or planted data) appears in the ${where}`);
     }
     assert.ok(!patterns.some((p) => p.items.includes(PLANTED_ITEM)), 'an itemset held by one store is never published');
+    // The planted itemset was proposed by its store, so the scan above did search for a proposal.
+    const mining = new miningV1.MiningServiceClient(`127.0.0.1:${nodes[0].ports.miningGrpc}`, grpc.credentials.createInsecure());
+    const proposed = await call<miningV1.ProposeItemsetsRequest, miningV1.ProposeItemsetsResponse>(mining, mining.proposeItemsets, { storeId: nodes[0].storeId, topM: 1000, maxPatternLength: 3, minSupport: 2 });
+    mining.close();
+    assert.ok(proposed.itemsets.some((i) => i.items.includes(PLANTED_ITEM)), 'the planted itemset is among the first store proposals');
   });
 
   test('SIGKILL one of five nodes during measurement: the round still completes with four', async () => {

@@ -31,7 +31,7 @@ const STORES = 5;
 const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => l.trim());
 const storeLines = Array.from({ length: STORES }, (_, s) => {
   const part = lines.filter((_, n) => n % STORES === s);
-  if (s === 0) part.push('7654321:987654321:987654321');
+  if (s === 0) part.push('7654321:987654321:987654321', '7654321:987654321:987654321');
   part.push(`1373:${31_337_000 + s}:${31_337_000 + s}`);
   return part;
 });
@@ -39,6 +39,7 @@ const stores = storeLines.map((part) => huim.readSpmf(part.join('\n') + '\n', { 
 const exact = huim.mine(huim.readSpmf(file), { topK: 20, maxLength: 3 }).itemsets.map((p) => p.items.map(String).sort().join(' '));
 const config = federated.roundConfig({ minStores: 4, epsilon: 4, delta: 1e-5, k: 5, minUtilityFraction: 0, maxLength: 3, topM: 1000 });
 const proposals = stores.map((db, s) => ({ storeId: `s${s}`, itemsets: federated.proposeItemsets(db, { topM: 1000, maxLength: 3, minSupport: 2 }) }));
+// The candidate set of the proposal sketch (ProposalSketchSession) is selectCandidates' set.
 const selection = federated.selectCandidates(proposals, 5);
 const calibrationPlan = federated.planCalibration(config, { participants: STORES, candidates: selection });
 const precisions = [];

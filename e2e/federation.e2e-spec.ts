@@ -115,7 +115,7 @@ async function connectedStores(): Promise<string[]> {
 async function startRound(config: Partial<federationV1.RoundConfig>): Promise<string> {
   const { round } = await call<federationV1.StartRoundRequest, federationV1.StartRoundResponse>(coordinator, coordinator.startRound, {
     requestedBy: 'e2e',
-    config: { minStores: 3, epsilon: 4, delta: 1e-5, kThreshold: 5, minUtilityFraction: 0, maxPatternLength: 3, topM: 1000, stageTimeoutSeconds: 30, storeIds: STORES, ...config },
+    config: federationV1.RoundConfig.fromPartial({ minStores: 3, epsilon: 4, delta: 1e-5, kThreshold: 5, minUtilityFraction: 0, maxPatternLength: 3, topM: 1000, stageTimeoutSeconds: 30, storeIds: STORES, ...config }),
   });
   return round!.roundId;
 }
@@ -158,7 +158,9 @@ async function ledger(node: StoreNode): Promise<privacyV1.LedgerEntry[]> {
       nodes.push(node);
       await startNode(node);
       const part = lines.filter((_, n) => n % STORES.length === index);
-      if (index === 0) part.push(`${PLANTED_ITEM}:${PLANTED_UTILITY}:${PLANTED_UTILITY}`);
+      // Twice, so that it meets the minimum local support and is among this store's proposals:
+      // the hub must still never see it (proposals reach it only inside secure aggregation).
+      if (index === 0) part.push(`${PLANTED_ITEM}:${PLANTED_UTILITY}:${PLANTED_UTILITY}`, `${PLANTED_ITEM}:${PLANTED_UTILITY}:${PLANTED_UTILITY}`);
       // Every store: one basket of a common item with a distinctive utility, so each store's
       // exact utility of that itemset is an 8-digit number no ordinary value collides with.
       part.push(`${COMMON_ITEM}:${31_337_000 + index}:${31_337_000 + index}`);
@@ -195,11 +197,19 @@ async function ledger(node: StoreNode): Promise<privacyV1.LedgerEntry[]> {
     const exact = mine(readSpmf(foodmart), { topK: 20, maxLength: 3 }).itemsets.map((p) => p.items.map(String).sort().join(' '));
     const published = [...patterns].sort((a, b) => b.aggregatedUtilityCents - a.aggregatedUtilityCents).slice(0, 20).map((p) => [...p.items].sort().join(' '));
     const precision = published.filter((key) => exact.includes(key)).length / 20;
-    // The release is DP-noisy by design, so one draw is not a measurement (the 50-seed study in
-    // docs/privacy-utility.md is); it must still rank far better than chance among what was published.
+    // One DP draw is judged by a bar whose failure probability is known: the bar depends on the
+    // noise the round had (its private clip calibration sets the published utility σ; a round
+    // whose calibration overshot has more noise and ranks worse), and is the lowest precision
+    // 3000 simulated rounds at exactly this setting reached for that σ
+    // (scripts/study/e2e-precision-bar.mjs, docs/privacy-utility.md "The end-to-end test's bar"):
+    // no simulated round fails this rule, so it fails with probability < 1e-3 (95% upper bound).
+    // Re-derive the table if the round's maths or this test's data change.
+    const sigma = round.utilitySigmaCents;
+    const bar = sigma <= 3_539 ? 0.4 : sigma <= 7_078 ? 0.3 : 0.1;
     const chance = patterns.filter((p) => exact.includes([...p.items].sort().join(' '))).length / Math.max(1, patterns.length);
-    console.log(`# federated precision@20 against central EFIM on the union (epsilon 4): ${precision.toFixed(2)}; chance ${chance.toFixed(2)} (${patterns.length} published of ${round.candidateCount} candidates)`);
-    assert.ok(precision >= Math.max(0.25, 2 * chance), `precision@20 ${precision} is not clearly better than chance (${chance.toFixed(2)})`);
+    console.log(`# federated precision@20 against central EFIM on the union (epsilon 4): ${precision.toFixed(2)}; bar ${bar} for utility sigma ${sigma.toFixed(0)}; chance ${chance.toFixed(2)} (${patterns.length} published of ${round.candidateCount} candidates)`);
+    assert.ok(sigma > 0, 'the round publishes its noise scale');
+    assert.ok(precision >= bar, `precision@20 ${precision} is below ${bar}, which 3000 simulated rounds with utility sigma ${sigma.toFixed(0)} all reached`);
     for (const node of nodes) {
       const entries = (await ledger(node)).filter((e) => e.roundId === roundId);
       assert.deepEqual(entries.map((e) => e.releaseId).sort(), ['calibration', 'measurement'], `${node.storeId} is charged for both releases`);
@@ -236,6 +246,11 @@ async function ledger(node: StoreNode): Promise<privacyV1.LedgerEntry[]> {
       for (const secret of secrets) assert.ok(!new RegExp(`(^|[^0-9.])${secret}(?![0-9])`).test(text), `${secret} (a store's exact number or planted data) appears in the ${where}`);
     }
     assert.ok(!patterns.some((p) => p.items.includes(PLANTED_ITEM)), 'an itemset held by one store is never published');
+    // The planted itemset was proposed by its store, so the scan above did search for a proposal.
+    const mining = new miningV1.MiningServiceClient(`127.0.0.1:${nodes[0].ports.miningGrpc}`, grpc.credentials.createInsecure());
+    const proposed = await call<miningV1.ProposeItemsetsRequest, miningV1.ProposeItemsetsResponse>(mining, mining.proposeItemsets, { storeId: nodes[0].storeId, topM: 1000, maxPatternLength: 3, minSupport: 2 });
+    mining.close();
+    assert.ok(proposed.itemsets.some((i) => i.items.includes(PLANTED_ITEM)), 'the planted itemset is among the first store proposals');
   });
 
   test('SIGKILL one of five nodes during measurement: the round still completes with four', async () => {

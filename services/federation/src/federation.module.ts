@@ -6,6 +6,7 @@ import type { FederationConfig } from './federation.config';
 import { FederationRepository } from './repositories/federation.repository';
 import { NodeRegistry } from './rounds/node-registry';
 import { RoundOrchestrator } from './rounds/round-orchestrator';
+import { PublishedStatistics } from './rounds/published-statistics.service';
 import { FederationGrpcController, FederationNodeGrpcController } from './grpc/federation.grpc';
 
 /** The hub's federation: enrolment, rounds, global patterns (coordinator API) and the node stream endpoint. */
@@ -13,6 +14,7 @@ import { FederationGrpcController, FederationNodeGrpcController } from './grpc/f
   controllers: [FederationGrpcController, FederationNodeGrpcController],
   providers: [
     FederationRepository,
+    { provide: PublishedStatistics, inject: [FederationRepository], useFactory: (repository: FederationRepository) => new PublishedStatistics(repository) },
     {
       provide: NodeRegistry,
       inject: [FederationRepository, LOGGER],

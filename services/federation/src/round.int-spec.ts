@@ -5,7 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { Client } from 'pg';
 import { createInProcessBus } from '@tessera/bus';
 import { testDatabaseUrl, uniqueSchema } from '@tessera/db';
-import { federationV1, ingestionV1 } from '@tessera/proto';
+import { federationV1, ingestionV1, miningV1 } from '@tessera/proto';
 import type { RunningService } from '@tessera/common';
 import { startIngestionService } from '@tessera/ingestion-service';
 import { startMiningService } from '@tessera/mining-service';
@@ -24,6 +24,9 @@ const running: RunningService[] = [];
 let federation: FederationService;
 let privacy: PrivacyService;
 let coordinator: federationV1.FederationServiceClient;
+let miningPort: number;
+const sentToHub: string[] = [];
+const PLANTED_ITEM = '7654321';
 
 const base = { DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', CUSTOMER_HASH_KEY: 'test-key-0123456789abcdef0123456789' };
 
@@ -49,7 +52,15 @@ beforeAll(async () => {
   running.push(mining);
   const client = new ingestionV1.IngestionServiceClient(`127.0.0.1:${ingestion.grpcPort}`, grpc.credentials.createInsecure());
   const lines = readFileSync(foodmart, 'utf8').trim().split('\n');
-  for (const [i, storeId] of stores.entries()) await upload(client, storeId, lines.filter((_, n) => n % stores.length === i));
+  for (const [i, storeId] of stores.entries()) {
+    const part = lines.filter((_, n) => n % stores.length === i);
+    // An itemset only fm-1 holds, often enough (and valuable enough) to be among its proposals.
+    if (i === 0) for (let n = 0; n < 3; n++) part.push(`${PLANTED_ITEM} 1:2000100:2000000 100`);
+    await upload(client, storeId, part);
+  }
+  miningPort = mining.grpcPort!;
+  // Everything the store nodes send the hub, as the hub's registry receives it.
+  federation.registry.on('message', (_storeId: string, request: federationV1.ConnectRequest) => sentToHub.push(JSON.stringify(request, (_key, value) => (value instanceof Uint8Array || (value && value.type === 'Buffer') ? Buffer.from(value).toString('latin1') : value))));
   client.close();
   privacy = await startPrivacyService(
     { ...base, MINING_GRPC_URL: `127.0.0.1:${mining.grpcPort}`, FEDERATION_HUB_URL: `127.0.0.1:${federation.nodePort}`, FEDERATION_AUTO_ENROL_URL: `127.0.0.1:${federation.grpcPort}`, FEDERATION_STORE_IDS: stores.join(',') },
@@ -85,7 +96,7 @@ async function roundUntilDone(roundId: string, timeoutMs = 120_000): Promise<fed
   assert.equal(federation.registry.connected().length, 5, 'all five store streams are connected');
   const { round: started } = await unary<federationV1.StartRoundRequest, federationV1.StartRoundResponse>(coordinator.startRound, {
     requestedBy: 'test',
-    config: { minStores: 3, epsilon: 4, delta: 1e-5, kThreshold: 5, minUtilityFraction: 0, maxPatternLength: 3, topM: 1000, stageTimeoutSeconds: 60, storeIds: [] },
+    config: federationV1.RoundConfig.fromPartial({ minStores: 3, epsilon: 4, delta: 1e-5, kThreshold: 5, minUtilityFraction: 0, maxPatternLength: 3, topM: 1000, stageTimeoutSeconds: 60, storeIds: [] }),
   });
   const round = await roundUntilDone(started!.roundId);
   assert.equal(round.status, federationV1.RoundStatus.ROUND_STATUS_COMPLETED, round.failureReason);
@@ -104,4 +115,16 @@ async function roundUntilDone(roundId: string, timeoutMs = 120_000): Promise<fed
     const budget = await privacy.budgets.get(storeId);
     assert.ok(budget.spentEpsilon > 0 && budget.spentEpsilon <= 4 + 1e-9, `${storeId} spent ${budget.spentEpsilon}`);
   }
+}, 180_000);
+
+(skip ? test.skip : test)("the hub never receives a store's proposal list: an itemset only one store proposes is in no message to the hub", async () => {
+  const mining = new miningV1.MiningServiceClient(`127.0.0.1:${miningPort}`, grpc.credentials.createInsecure());
+  const proposed = await new Promise<miningV1.ProposeItemsetsResponse>((ok, fail) => mining.proposeItemsets({ storeId: 'fm-1', topM: 1000, maxPatternLength: 3, minSupport: 2 }, (error, response) => (error ? fail(error) : ok(response))));
+  mining.close();
+  assert.ok(proposed.itemsets.some((i) => i.items.includes(PLANTED_ITEM)), 'the planted itemset is among fm-1 proposals');
+  assert.ok(sentToHub.length > 20, `the stores' messages to the hub were captured (${sentToHub.length})`);
+  assert.ok(sentToHub.some((m) => m.includes('"proposal"')), 'the proposal acknowledgements are among them');
+  for (const message of sentToHub) assert.ok(!message.includes(PLANTED_ITEM), `a message to the hub names the planted item: ${message.slice(0, 200)}`);
+  const { patterns } = await unary<federationV1.ListGlobalPatternsRequest, federationV1.ListGlobalPatternsResponse>(coordinator.listGlobalPatterns, { roundId: '', limit: 1000, offset: 0 });
+  assert.ok(!patterns.some((p) => p.items.includes(PLANTED_ITEM)));
 }, 180_000);

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { measure, type UtilityDatabase } from '@tessera/huim';
-import { calibrationCounts, checkPlanDigest, clippedSum, proposeItemsets, type CalibrationPlan, type RoundPlan } from '@tessera/federated';
+import { calibrationCounts, checkPlanDigest, clippedSum, demandSeriesClippedSum, priceResponseClippedSum, proposeItemsets, type CalibrationPlan, type DemandSeriesPlan, type PriceResponsePlan, type RoundPlan, type SalesTransaction } from '@tessera/federated';
 import type { ingestionV1 } from '@tessera/proto';
 import { loadStoreDatabase } from './jobs/store-database';
 import { INGESTION_CLIENT, MEASURE_CACHE_MAX_AGE_MS } from './mining.tokens';
+import { loadStoreSales } from './jobs/store-sales';
 
 /**
  * Exact utility and support of given itemsets on a store's data (the federated rounds'
@@ -13,6 +14,7 @@ import { INGESTION_CLIENT, MEASURE_CACHE_MAX_AGE_MS } from './mining.tokens';
 @Injectable()
 export class MeasureService {
   private readonly cache = new Map<string, { loaded: Promise<UtilityDatabase>; at: number }>();
+  private readonly salesCache = new Map<string, { loaded: Promise<SalesTransaction[]>; at: number }>();
 
   constructor(
     @Inject(INGESTION_CLIENT) private readonly ingestion: ingestionV1.IngestionServiceClient,
@@ -21,6 +23,7 @@ export class MeasureService {
 
   invalidate(storeId: string) {
     this.cache.delete(storeId);
+    this.salesCache.delete(storeId);
   }
 
   async measure(storeId: string, itemsets: string[][]): Promise<{ transactions: number; measurements: { items: string[]; utilityCents: number; support: number }[] }> {
@@ -42,8 +45,14 @@ export class MeasureService {
    * node's privacy service asks for it; it adds the store's noise share before masking.
    */
   async clipped(storeId: string, planJson: string, phase: 'calibration' | 'measurement'): Promise<{ values: number[]; transactions: number; clippedTransactions: number }> {
-    const plan = JSON.parse(planJson) as CalibrationPlan | RoundPlan;
+    const plan = JSON.parse(planJson) as CalibrationPlan | RoundPlan | DemandSeriesPlan | PriceResponsePlan;
     checkPlanDigest(plan);
+    // The statistics round kinds measure dated sales lines, not the utility database.
+    if (plan.kind === 'tessera.federated.demand-series-plan/v1' || plan.kind === 'tessera.federated.price-response-plan/v1') {
+      if (phase !== 'measurement') throw new RangeError(`a ${plan.kind} is measured in the measurement phase`);
+      const sales = await this.sales(storeId);
+      return plan.kind === 'tessera.federated.demand-series-plan/v1' ? demandSeriesClippedSum(sales, plan) : priceResponseClippedSum(sales, plan);
+    }
     const database = await this.database(storeId);
     if (phase === 'calibration') {
       if (plan.kind !== 'tessera.federated.calibration-plan/v1') throw new Error('a calibration needs a calibration plan');
@@ -52,6 +61,15 @@ export class MeasureService {
     if (plan.kind !== 'tessera.federated.round-plan/v1') throw new Error('a measurement needs a round plan');
     const sum = clippedSum(database, plan);
     return { values: sum.values, transactions: sum.transactions, clippedTransactions: sum.clippedTransactions };
+  }
+
+  private sales(storeId: string): Promise<SalesTransaction[]> {
+    const cached = this.salesCache.get(storeId);
+    if (cached && Date.now() - cached.at < this.maxAgeMs) return cached.loaded;
+    const loaded = loadStoreSales(this.ingestion, storeId);
+    loaded.catch(() => this.salesCache.delete(storeId));
+    this.salesCache.set(storeId, { loaded, at: Date.now() });
+    return loaded;
   }
 
   private database(storeId: string): Promise<UtilityDatabase> {

@@ -8,12 +8,19 @@ import { detectFormat } from '@tessera/formats';
 import { federationV1, ingestionV1 } from '@tessera/proto';
 import type { CommandIo } from '../main';
 import { mergeSmallStores, runRound, splitDataset, STATUS_NAMES, uploadToIngestion, type InputFormat } from '../embedded-round';
+import { dataWindow, statisticsConfig, statisticsOutput, topItemsOf, type StatisticsKind } from '../statistics-round';
 
-const USAGE = `usage: tessera round --dataset FILE [--format spmf|seed-csv|seed-json|lineitem-csv] --stores N [--split round-robin|country]
+const USAGE = `usage: tessera round [--kind itemsets] --dataset FILE [--format spmf|seed-csv|seed-json|lineitem-csv] --stores N [--split round-robin|country]
                      --epsilon E --min-util P% [--k K] [--top N] [--max-length L] [--top-m M] [--json]
+       tessera round --kind demand-series|price-response --dataset FILE [--format ...] --stores N [--split ...]
+                     [--period day|week|month] [--items TOP_N] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+                     [--max-quantity Q] [--max-revenue CENTS] --epsilon E [--json]
 Runs one federated round on embedded defaults: splits FILE into N store nodes, runs the
-whole protocol (proposals with a k-store threshold, private clip calibration, distributed
-discrete Gaussian noise, secure aggregation) and prints the top global patterns.
+whole protocol (itemsets: proposals with a k-store threshold, private clip calibration;
+every kind: distributed discrete Gaussian noise, secure aggregation) and prints the top
+global patterns, the per-item, per-period demand series, or the per-item price elasticities.
+The statistics kinds' catalogue is the file's TOP_N items by revenue (default 20) and
+their window the stores' first to last day.
 `;
 
 function fail(io: CommandIo, message: string): number {
@@ -39,12 +46,27 @@ export async function roundCommand(argv: string[], io: CommandIo): Promise<numbe
         'max-length': { type: 'string', default: '3' },
         'top-m': { type: 'string', default: '600' },
         json: { type: 'boolean', default: false },
+        kind: { type: 'string', default: 'itemsets' },
+        period: { type: 'string', default: 'week' },
+        items: { type: 'string', default: '20' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        'max-quantity': { type: 'string' },
+        'max-revenue': { type: 'string' },
       },
     }));
   } catch (error) {
     return fail(io, (error as Error).message);
   }
   if (!values.dataset) return fail(io, '--dataset is required');
+  const kind = values.kind!;
+  if (kind !== 'itemsets' && kind !== 'demand-series' && kind !== 'price-response') return fail(io, '--kind must be itemsets, demand-series or price-response');
+  if (!['day', 'week', 'month'].includes(values.period!)) return fail(io, '--period must be day, week or month');
+  const items = Number(values.items);
+  if (!Number.isInteger(items) || items < 1 || items > 1000) return fail(io, '--items must be an integer from 1 to 1000');
+  const maxQuantity = values['max-quantity'] === undefined ? undefined : Number(values['max-quantity']);
+  const maxRevenueCents = values['max-revenue'] === undefined ? undefined : Number(values['max-revenue']);
+  if ((maxQuantity !== undefined && !(maxQuantity > 0)) || (maxRevenueCents !== undefined && !(maxRevenueCents > 0))) return fail(io, '--max-quantity and --max-revenue must be positive numbers');
   const stores = Number(values.stores);
   if (!Number.isInteger(stores) || stores < 2 || stores > 100) return fail(io, '--stores must be an integer from 2 to 100');
   if (values.split !== 'round-robin' && values.split !== 'country') return fail(io, '--split must be round-robin or country');
@@ -114,9 +136,26 @@ export async function roundCommand(argv: string[], io: CommandIo): Promise<numbe
     const coordinator = new federationV1.FederationServiceClient(`127.0.0.1:${federation.grpcPort}`, grpc.credentials.createInsecure());
     const minStores = Math.max(2, Math.ceil(storeIds.length * 0.7));
     const started = Date.now();
+    if (kind !== 'itemsets') {
+      const { skus, referencePricesCents } = await topItemsOf(text, format, items);
+      const windowClient = new ingestionV1.IngestionServiceClient(`127.0.0.1:${ingestion.grpcPort}`, grpc.credentials.createInsecure());
+      const window = await dataWindow(windowClient, storeIds).finally(() => windowClient.close());
+      const config = statisticsConfig(kind, { minStores, epsilon, storeIds, skus, referencePricesCents, period: values.period!, fromDate: values.from ?? window.fromDate, toDate: values.to ?? window.toDate, maxQuantity, maxRevenueCents });
+      const { round } = await runRound(coordinator, config, (r) => say(`round ${r.roundId.slice(0, 8)}: ${STATUS_NAMES[r.status]}`), 0);
+      if (round.status === federationV1.RoundStatus.ROUND_STATUS_FAILED) {
+        coordinator.close();
+        io.stderr.write(`the round failed: ${round.failureReason}\n`);
+        return 1;
+      }
+      const output = await statisticsOutput(coordinator, kind, round.roundId);
+      coordinator.close();
+      if (values.json) io.stdout.write(JSON.stringify(output) + '\n');
+      else printStatistics(say, kind, output, (Date.now() - started) / 1000, epsilon);
+      return 0;
+    }
     const summary = await runRound(
       coordinator,
-      { minStores, epsilon, delta: 1e-5, kThreshold: k, minUtilityFraction: Number(minUtil[1]) / 100, maxPatternLength: maxLength, topM, stageTimeoutSeconds: 120, storeIds },
+      federationV1.RoundConfig.fromPartial({ minStores, epsilon, delta: 1e-5, kThreshold: k, minUtilityFraction: Number(minUtil[1]) / 100, maxPatternLength: maxLength, topM, stageTimeoutSeconds: 120, storeIds }),
       (round) => say(`round ${round.roundId.slice(0, 8)}: ${STATUS_NAMES[round.status]}${round.candidateCount ? ` (${round.candidateCount} candidates)` : ''}`),
       top,
     );
@@ -151,5 +190,23 @@ export async function roundCommand(argv: string[], io: CommandIo): Promise<numbe
     for (const service of running.reverse()) await service.close().catch(() => undefined);
     await bus.close();
     await database.stop();
+  }
+}
+
+function printStatistics(say: (line: string) => void, kind: StatisticsKind, output: Record<string, unknown>, seconds: number, epsilon: number) {
+  say(`completed in ${seconds.toFixed(1)} s (epsilon ${epsilon} per store); 95% intervals from the known noise scale`);
+  say('');
+  if (kind === 'demand-series') {
+    say(`${'sku'.padEnd(12)}  ${'period'.padEnd(10)}  ${'quantity'.padStart(10)}  ${'interval'.padStart(22)}  ${'revenue'.padStart(12)}`);
+    for (const p of output.series as { sku: string; period: string; quantity: number; revenue: number; interval: { quantity: number[] } }[]) {
+      say(`${p.sku.padEnd(12)}  ${p.period.padEnd(10)}  ${p.quantity.toFixed(0).padStart(10)}  ${`[${p.interval.quantity[0].toFixed(0)}, ${p.interval.quantity[1].toFixed(0)}]`.padStart(22)}  ${p.revenue.toFixed(0).padStart(12)}`);
+    }
+    return;
+  }
+  say(`${'sku'.padEnd(12)}  ${'elasticity'.padStart(10)}  ${'95% interval'.padStart(20)}  ${'observations'.padStart(12)}`);
+  for (const e of output.elasticities as { sku: string; elasticity: number | null; interval: (number | null)[]; observations: number }[]) {
+    const value = e.elasticity === null ? 'no fit' : e.elasticity.toFixed(3);
+    const interval = e.interval[0] === null ? '' : `[${e.interval[0]!.toFixed(3)}, ${e.interval[1]!.toFixed(3)}]`;
+    say(`${e.sku.padEnd(12)}  ${value.padStart(10)}  ${interval.padStart(20)}  ${e.observations.toFixed(0).padStart(12)}`);
   }
 }

@@ -82,7 +82,7 @@ async function demoRound(running: RunningService[], stores: string[], port: stri
       say(`Running a federated round across the ${stores.length} demo stores (epsilon ${DEMO_ROUND.epsilon} each; nothing leaves a store unmasked)...`);
       const summary = await runRound(
         coordinator,
-        { minStores: Math.max(2, Math.ceil(stores.length * 0.7)), ...DEMO_ROUND, kThreshold: Math.min(5, stores.length), storeIds: stores },
+        federationV1.RoundConfig.fromPartial({ minStores: Math.max(2, Math.ceil(stores.length * 0.7)), ...DEMO_ROUND, kThreshold: Math.min(5, stores.length), storeIds: stores }),
         (round) => say(`  round ${round.roundId.slice(0, 8)}: ${STATUS_NAMES[round.status]}${round.failureReason ? ` (${round.failureReason})` : ''}`),
         1000,
       );

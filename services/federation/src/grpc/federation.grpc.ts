@@ -5,41 +5,18 @@ import { Observable } from 'rxjs';
 import { GrpcError } from '@tessera/common';
 import { SERVICE_CONFIG } from '@tessera/nest-core';
 import { federationV1 } from '@tessera/proto';
-import { FederationRepository, type GlobalPatternRow, type ParticipantRow, type RoundRow, type RoundSettings } from '../repositories/federation.repository';
+import { FederationRepository, type GlobalPatternRow, type ParticipantRow, type RoundKind, type RoundRow, type RoundSettings, type StatisticsSettings } from '../repositories/federation.repository';
 import { RoundConfigError, RoundOrchestrator } from '../rounds/round-orchestrator';
 import { NodeRegistry } from '../rounds/node-registry';
 import type { FederationConfig } from '../federation.config';
+import { DEFAULT_STATISTICS_BOUNDS } from '../rounds/statistics-settings';
+import { roundMessage } from './round-message';
+import { PublishedStatistics } from '../rounds/published-statistics.service';
+
+export { roundMessage } from './round-message';
 
 const STORE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const STATUS: Record<RoundRow['status'], federationV1.RoundStatus> = {
-  pending: federationV1.RoundStatus.ROUND_STATUS_PENDING,
-  proposing: federationV1.RoundStatus.ROUND_STATUS_PROPOSING,
-  key_setup: federationV1.RoundStatus.ROUND_STATUS_KEY_SETUP,
-  measuring: federationV1.RoundStatus.ROUND_STATUS_MEASURING,
-  unmasking: federationV1.RoundStatus.ROUND_STATUS_UNMASKING,
-  completed: federationV1.RoundStatus.ROUND_STATUS_COMPLETED,
-  failed: federationV1.RoundStatus.ROUND_STATUS_FAILED,
-};
-
-export function roundMessage(round: RoundRow, participants: ParticipantRow[]): federationV1.Round {
-  const c = round.config;
-  return {
-    roundId: round.round_id,
-    status: STATUS[round.status],
-    config: { minStores: c.minStores, epsilon: c.epsilon, delta: c.delta, kThreshold: c.kThreshold, minUtilityFraction: c.minUtilityFraction, maxPatternLength: c.maxPatternLength, topM: c.topM, stageTimeoutSeconds: c.stageTimeoutSeconds, storeIds: c.storeIds },
-    failureReason: round.failure_reason ?? '',
-    participants: participants.map((p) => ({ storeId: p.store_id, state: p.state, reason: p.reason ?? '' })),
-    candidateCount: round.candidate_count,
-    patternCount: round.pattern_count,
-    utilitySigmaCents: round.utility_sigma_cents ?? 0,
-    supportSigma: round.support_sigma ?? 0,
-    createdAt: new Date(round.created_at).toISOString(),
-    updatedAt: new Date(round.updated_at).toISOString(),
-    completedAt: round.completed_at ? new Date(round.completed_at).toISOString() : '',
-  };
-}
-
 function patternMessage(row: GlobalPatternRow): federationV1.GlobalPattern {
   return {
     items: row.items,
@@ -53,9 +30,19 @@ function patternMessage(row: GlobalPatternRow): federationV1.GlobalPattern {
   };
 }
 
+const KIND_OF: Partial<Record<federationV1.RoundKind, RoundKind>> = {
+  [federationV1.RoundKind.ROUND_KIND_UNSPECIFIED]: 'itemsets',
+  [federationV1.RoundKind.ROUND_KIND_ITEMSETS]: 'itemsets',
+  [federationV1.RoundKind.ROUND_KIND_DEMAND_SERIES]: 'demand-series',
+  [federationV1.RoundKind.ROUND_KIND_PRICE_RESPONSE]: 'price-response',
+};
+
 export function settingsFrom(config: federationV1.RoundConfig | undefined, defaultStageTimeout: number): RoundSettings {
   const c = config ?? ({} as federationV1.RoundConfig);
-  return {
+  const kind = KIND_OF[c.kind ?? federationV1.RoundKind.ROUND_KIND_UNSPECIFIED];
+  if (!kind) throw new GrpcError(grpc.status.INVALID_ARGUMENT, `config.kind ${String(c.kind)} is not a round kind`);
+  const common: RoundSettings = {
+    kind,
     minStores: c.minStores || 3,
     epsilon: c.epsilon || 1,
     delta: c.delta || 1e-5,
@@ -65,6 +52,28 @@ export function settingsFrom(config: federationV1.RoundConfig | undefined, defau
     topM: c.topM || 200,
     stageTimeoutSeconds: c.stageTimeoutSeconds || defaultStageTimeout,
     storeIds: c.storeIds ?? [],
+  };
+  if (kind === 'itemsets') return common;
+  return { ...common, ...statisticsSettings(c) };
+}
+
+/** The demand-series and price-response settings, with defaults filled in (validated by the orchestrator). */
+function statisticsSettings(c: federationV1.RoundConfig): StatisticsSettings {
+  return {
+    catalogue: { skus: c.catalogue?.skus ?? [], topItems: c.catalogue?.topItems || (c.catalogue?.skus?.length ? 0 : 20) },
+    period: (c.period || 'week') as StatisticsSettings['period'],
+    fromDate: c.fromDate ?? '',
+    toDate: c.toDate ?? '',
+    demandBounds: {
+      maxQuantityPerTransaction: c.demandBounds?.maxQuantityPerTransaction || DEFAULT_STATISTICS_BOUNDS.demand.maxQuantityPerTransaction,
+      maxRevenueCentsPerTransaction: c.demandBounds?.maxRevenueCentsPerTransaction || DEFAULT_STATISTICS_BOUNDS.demand.maxRevenueCentsPerTransaction,
+    },
+    priceBounds: {
+      minUnitPriceCents: c.priceBounds?.minUnitPriceCents || DEFAULT_STATISTICS_BOUNDS.price.minUnitPriceCents,
+      maxUnitPriceCents: c.priceBounds?.maxUnitPriceCents || DEFAULT_STATISTICS_BOUNDS.price.maxUnitPriceCents,
+      maxQuantity: c.priceBounds?.maxQuantity || DEFAULT_STATISTICS_BOUNDS.price.maxQuantity,
+      ...(c.priceBounds?.referenceUnitPricesCents?.length ? { referenceUnitPricesCents: c.priceBounds.referenceUnitPricesCents, priceBand: c.priceBounds.priceBand || 2 } : {}),
+    },
   };
 }
 
@@ -80,6 +89,7 @@ export class FederationGrpcController {
     private readonly repository: FederationRepository,
     private readonly orchestrator: RoundOrchestrator,
     private readonly registry: NodeRegistry,
+    private readonly statistics: PublishedStatistics,
     @Inject(SERVICE_CONFIG) private readonly config: FederationConfig,
   ) {}
 
@@ -135,6 +145,16 @@ export class FederationGrpcController {
     const { round, participants } = await this.found(roundId);
     const { patterns, total } = await this.repository.patterns(roundId, request.limit > 0 ? Math.min(request.limit, 5000) : 100, Math.max(0, request.offset));
     return { round: roundMessage(round, participants), patterns: patterns.map(patternMessage), total: String(total) };
+  }
+
+  @GrpcMethod('FederationService', 'ListDemandSeries')
+  listDemandSeries(request: federationV1.ListDemandSeriesRequest): Promise<federationV1.ListDemandSeriesResponse> {
+    return this.statistics.listDemandSeries(request);
+  }
+
+  @GrpcMethod('FederationService', 'ListPriceResponses')
+  listPriceResponses(request: federationV1.ListPriceResponsesRequest): Promise<federationV1.ListPriceResponsesResponse> {
+    return this.statistics.listPriceResponses(request);
   }
 
   /** Server stream of round changes; Nest stops listening (unsubscribes) when the caller cancels. */

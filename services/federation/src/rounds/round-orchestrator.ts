@@ -4,10 +4,12 @@ import { BelowThresholdError, SecAggServer, decodeMessage, encodeMessage, isSecA
 import type { Bus } from '@tessera/bus';
 import type { Logger, ServiceMetrics } from '@tessera/common';
 import type { federationV1 } from '@tessera/proto';
-import { FederationRepository, type RoundRow, type RoundSettings, type RoundStatus } from '../repositories/federation.repository';
+import { FederationRepository, kindOf, type RoundRow, type RoundSettings, type RoundStatus } from '../repositories/federation.repository';
+import { resolveStatisticsSettings, statisticsProblems } from './statistics-settings';
+import { planStatisticsRound, statisticsRelease, type StatisticsPlan } from './statistics-round';
 import { Mailbox } from './mailbox';
 import type { NodeRegistry } from './node-registry';
-import { decodeAggregate, decodeCalibration, planCalibration, planRound, roundConfig, selectCandidates } from '@tessera/federated';
+import { decodeAggregate, decodeCalibration, fromWord, minimumK, planCalibration, planRound, ProposalSketchSession, roundConfig, type CandidateSelection } from '@tessera/federated';
 import { epsilonToRho } from '@tessera/privacy';
 import type { GlobalPatternRecord } from '../repositories/federation.repository';
 
@@ -15,6 +17,8 @@ import type { GlobalPatternRecord } from '../repositories/federation.repository'
 export class RoundFailure extends Error {}
 export class RoundConfigError extends Error {}
 
+/** Largest release (JSON characters) carried inside a federation.rounds.v1 event. */
+const MAX_EVENT_RELEASE_BYTES = 800_000;
 const SECAGG_STATUS: Record<number, RoundStatus> = { 1: 'key_setup', 2: 'measuring', 3: 'measuring', 4: 'unmasking' };
 
 /** Fewest survivors a round accepts: its minimum, and at least 70% of its participants (30% dropout tolerated). */
@@ -32,6 +36,7 @@ export function validateRoundSettings(settings: RoundSettings): void {
   if (!Number.isInteger(settings.maxPatternLength) || settings.maxPatternLength < 1 || settings.maxPatternLength > 20) problems.push('maxPatternLength must be from 1 to 20');
   if (!Number.isInteger(settings.topM) || settings.topM < 1 || settings.topM > 10000) problems.push('topM must be from 1 to 10000');
   if (!Number.isInteger(settings.stageTimeoutSeconds) || settings.stageTimeoutSeconds < 1 || settings.stageTimeoutSeconds > 3600) problems.push('stageTimeoutSeconds must be from 1 to 3600');
+  problems.push(...statisticsProblems(settings));
   if (problems.length) throw new RoundConfigError(problems.join('; '));
 }
 
@@ -64,8 +69,14 @@ export class RoundOrchestrator extends EventEmitter {
     });
   }
 
-  async start(settings: RoundSettings, requestedBy: string): Promise<RoundRow> {
-    validateRoundSettings(settings);
+  async start(requested: RoundSettings, requestedBy: string): Promise<RoundRow> {
+    validateRoundSettings(requested);
+    const resolved = await resolveStatisticsSettings(requested, new Date(), async (n) => {
+      const latest = await this.repository.latestCompletedRoundId('itemsets');
+      return latest ? this.repository.topItems(latest, n) : undefined;
+    });
+    if (resolved.problems.length) throw new RoundConfigError(resolved.problems.join('; '));
+    const settings = resolved.settings;
     const round = await this.repository.createRound(randomUUID(), settings, requestedBy);
     this.mailboxes.set(round.round_id, new Mailbox());
     void this.run(round.round_id, settings);
@@ -106,12 +117,16 @@ export class RoundOrchestrator extends EventEmitter {
     await this.announce(roundId, message);
   }
 
-  private async announce(roundId: string, message: string) {
+  /**
+   * Progress to watchers and to federation.rounds.v1. A completed statistics round's event
+   * carries what it published (noisy aggregates only), so consumers need not call back.
+   */
+  private async announce(roundId: string, message: string, published?: Record<string, unknown>) {
     const found = await this.repository.findRound(roundId);
     if (!found) return;
     this.emit('round', found, message);
     if (this.bus) {
-      const event = Buffer.from(JSON.stringify({ roundId, status: found.round.status, message, at: new Date().toISOString() }));
+      const event = Buffer.from(JSON.stringify({ roundId, kind: kindOf(found.round.config), status: found.round.status, message, at: new Date().toISOString(), ...published }));
       await this.bus.publish(this.topic, [{ key: roundId, value: event, headers: { 'content-type': 'application/json', 'message-type': 'tessera.federation.v1.RoundProgressed' } }]).catch((error) => this.logger.warn({ err: error }, 'could not publish federation.rounds.v1 event'));
     }
   }
@@ -134,7 +149,7 @@ export class RoundOrchestrator extends EventEmitter {
 
       // 1-2. Invitations: each store's privacy service checks its own budget.
       const rho = epsilonToRho(settings.epsilon, settings.delta);
-      this.broadcast(invited, { body: { $case: 'invitation', value: { roundId, epsilon: settings.epsilon, delta: settings.delta, rho, kThreshold: settings.kThreshold, minStores: settings.minStores } } });
+      this.broadcast(invited, { body: { $case: 'invitation', value: { roundId, epsilon: settings.epsilon, delta: settings.delta, rho, kThreshold: settings.kThreshold, minStores: settings.minStores, roundKind: kindOf(settings) } } });
       const decisions = await mailbox.expect<federationV1.JoinDecision>('join', invited, timeoutMs);
       const joined: string[] = [];
       const declined: string[] = [];
@@ -149,9 +164,16 @@ export class RoundOrchestrator extends EventEmitter {
       for (const storeId of joined) await this.repository.setParticipant(roundId, storeId, 'joined');
       if (joined.length < settings.minStores) throw new RoundFailure(`only ${joined.length} store(s) joined; the round needs at least ${settings.minStores}${declined.length ? `; declined: ${declined.join(', ')}` : ''}`);
 
+      if (kindOf(settings) !== 'itemsets') {
+        participants = [...joined].sort();
+        await this.runStatistics(roundId, mailbox, settings, participants, timeoutMs);
+        return;
+      }
+
       // 4. Candidate proposal: itemsets only, no numbers.
       await this.status(roundId, 'proposing', `${joined.length} stores joined; asking for candidates`);
       this.broadcast(joined, { body: { $case: 'proposalRequest', value: { roundId, topM: settings.topM, maxPatternLength: settings.maxPatternLength, minSupport: 2 } } });
+      // Each store acknowledges that it holds its proposals (the itemsets stay on the node).
       const proposals = await mailbox.expect<string[][]>('proposal', joined, timeoutMs);
       participants = joined.filter((storeId) => proposals.has(storeId)).sort();
       for (const storeId of joined) {
@@ -166,7 +188,9 @@ export class RoundOrchestrator extends EventEmitter {
       } catch (error) {
         throw new RoundFailure(`the round's settings were refused: ${(error as Error).message}`);
       }
-      const selection = selectCandidates(participants.map((storeId) => ({ storeId, itemsets: proposals.get(storeId)! })), settings.kThreshold);
+      // The stores' lists never reach the hub: only the sums of the proposal sketch do.
+      if (settings.kThreshold < minimumK(participants.length)) throw new RoundFailure(`kThreshold ${settings.kThreshold} is below the k-anonymity floor min(5, stores) = ${minimumK(participants.length)} for ${participants.length} proposing stores`);
+      const selection = await this.sketchProposals(roundId, mailbox, participants, settings, threshold, timeoutMs);
       if (selection.itemsets.length === 0) {
         await this.repository.complete(roundId, []);
         await this.announce(roundId, `no itemset was proposed by ${settings.kThreshold} or more stores; nothing to measure`);
@@ -227,12 +251,72 @@ export class RoundOrchestrator extends EventEmitter {
   }
 
   /**
+   * The candidates of an itemset round from the proposal sketch: secure aggregations of hashed
+   * counts, purity checks and identities (libs/federated proposal-sketch.ts) until every
+   * itemset at least k stores proposed is recovered, with its number of proposers. A store that
+   * leaves during the sketch fails the round (the sums of one session must come from the same
+   * stores).
+   */
+  private async sketchProposals(roundId: string, mailbox: Mailbox, stores: string[], settings: RoundSettings, threshold: number, timeoutMs: number): Promise<CandidateSelection> {
+    const session = new ProposalSketchSession(roundId, settings.kThreshold, settings.maxPatternLength);
+    let step = 0;
+    for (let plan = session.next(); plan; plan = session.next(), step++) {
+      const phase = plan.kind === 'tessera.federated.proposal-counts/v1' ? 'proposal-counts' : plan.kind === 'tessera.federated.proposal-purity/v1' ? 'proposal-purity' : 'proposal-identities';
+      const result = await this.aggregate(roundId, mailbox, phase, JSON.stringify(plan), plan.length, stores, threshold, timeoutMs, `${phase}/${step}`);
+      if (result.contributors.length !== stores.length) throw new RoundFailure(`${stores.length - result.contributors.length} store(s) left while the candidates were aggregated; nothing was measured; start a new round`);
+      session.receive(Array.from(result.sum, fromWord));
+    }
+    if (session.unresolved) this.logger.warn({ roundId, unresolved: session.unresolved }, 'some hashed buckets stayed ambiguous; their itemsets are not candidates');
+    return session.selection();
+  }
+
+  /**
+   * A demand-series or price-response round after the joins: one secure aggregation of the
+   * stores' clipped, noisy measurements of a public plan (no proposals, no calibration: the
+   * catalogue and the clip bounds were fixed before the round), then publication.
+   */
+  private async runStatistics(roundId: string, mailbox: Mailbox, settings: RoundSettings, participants: string[], timeoutMs: number): Promise<void> {
+    const threshold = survivorThreshold(participants.length, settings.minStores);
+    let plan: StatisticsPlan;
+    try {
+      plan = planStatisticsRound(settings, roundId, participants.length, threshold);
+    } catch (error) {
+      throw new RoundFailure(`the round's settings were refused: ${(error as Error).message}`);
+    }
+    await this.status(roundId, 'measuring', `measuring ${kindOf(settings)} of ${settings.catalogue!.skus.length} items across ${participants.length} stores`, { candidateCount: settings.catalogue!.skus.length });
+    const measured = await this.aggregate(roundId, mailbox, 'measurement', JSON.stringify(plan), plan.length, participants, threshold, timeoutMs);
+    const contributors = new Set(measured.contributors);
+    for (const storeId of participants) {
+      if (contributors.has(storeId)) await this.repository.setParticipant(roundId, storeId, 'contributed');
+      else await this.repository.setParticipant(roundId, storeId, 'dropped', 'left during secure aggregation');
+    }
+    const release = statisticsRelease(measured.sum, plan, contributors.size);
+    let published: Record<string, unknown>;
+    let count: number;
+    if (release.kind === 'demand-series') {
+      await this.repository.completeDemandSeries(roundId, release.points);
+      published = { demandSeries: { period: release.period, points: release.points } };
+      count = release.points.length;
+    } else {
+      await this.repository.completePriceResponses(roundId, release.items);
+      published = { priceResponses: { items: release.items } };
+      count = release.items.length;
+    }
+    // Kafka's default message limit is 1 MB: a bigger release is announced without its values
+    // (consumers then read them with ListDemandSeries / ListPriceResponses).
+    if (JSON.stringify(published).length > MAX_EVENT_RELEASE_BYTES) published = { releaseOmitted: { reason: 'too large for the event; read it from the coordinator API', values: count } };
+    await this.announce(roundId, `completed with ${contributors.size} contributing stores: ${count} ${release.kind === 'demand-series' ? 'series points' : 'item elasticities'}`, published);
+    this.broadcast(participants, { body: { $case: 'outcome', value: { roundId, completed: true, reason: '', patternCount: count } } });
+    this.rounds.inc({ outcome: 'completed' });
+  }
+
+  /**
    * One secure aggregation of the given stores' vectors for a plan: the stores measure and
    * mask, the hub relays the protocol's messages stage by stage (a stage closes when every
    * expected store has answered, left, or the deadline passed) and learns only the sum.
    */
-  private async aggregate(roundId: string, mailbox: Mailbox, phase: 'calibration' | 'measurement', planJson: string, vectorLength: number, stores: string[], threshold: number, timeoutMs: number): Promise<{ sum: Uint32Array; contributors: string[] }> {
-    const aggregationId = `${roundId}/${phase}`;
+  private async aggregate(roundId: string, mailbox: Mailbox, phase: string, planJson: string, vectorLength: number, stores: string[], threshold: number, timeoutMs: number, aggregationKey = phase): Promise<{ sum: Uint32Array; contributors: string[] }> {
+    const aggregationId = `${roundId}/${aggregationKey}`;
     const identityKeys = new Map<string, Uint8Array>();
     for (const storeId of stores) identityKeys.set(storeId, new Uint8Array((await this.repository.identityKey(storeId))!));
     const server = new SecAggServer({ roundId: aggregationId, identityKeys, participants: stores, threshold: Math.min(threshold, stores.length), vectorLength });

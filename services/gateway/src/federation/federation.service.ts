@@ -52,7 +52,7 @@ export class FederationService {
     const { round } = await this.downstream.run('federation', () =>
       callUnary(this.federation.startRound.bind(this.federation), {
         requestedBy,
-        config: {
+        config: federationV1.RoundConfig.fromPartial({
           minStores: body.minClients,
           epsilon: body.privacyBudget,
           delta: 1e-5,
@@ -62,7 +62,7 @@ export class FederationService {
           topM: body.topM ?? 200,
           stageTimeoutSeconds: body.roundTimeout ?? 60,
           storeIds,
-        },
+        }),
       }, requestId),
     );
     return roundJson(round!);

@@ -5,7 +5,8 @@ import type { Logger } from '@tessera/common';
 import { federationV1 } from '@tessera/proto';
 import type { BudgetService } from '../budget.service';
 import type { IdentityRepository, StoreIdentity } from '../repositories/identity.repository';
-import { acceptPlan, phaseRho, type MiningContributionSource, type Phase } from './mining-contribution.source';
+import { acceptPlan, isProposalPhase, phaseRho, releasedDescription, type MiningContributionSource, type Phase } from './mining-contribution.source';
+import type { ProposalSketchPlan } from '@tessera/federated';
 
 export const HELLO_CONTEXT = 'tessera-federation/v1/hello';
 
@@ -14,6 +15,8 @@ interface Aggregation {
   client: SecAggClient;
   rho: number;
   paid: boolean;
+  /** What the release makes public, for the ledger. */
+  released: string;
 }
 
 interface RoundState {
@@ -21,6 +24,10 @@ interface RoundState {
   delta: number;
   /** The most this round may cost the store; plans asking more are refused. */
   maxRho: number;
+  /** itemsets, demand-series or price-response, as the invitation named it. */
+  roundKind: string;
+  /** The store's top-m itemsets; they leave the node only inside the proposal sketch's secure aggregations. */
+  proposals?: string[][];
   aggregations: Map<string, Aggregation>;
 }
 
@@ -116,16 +123,19 @@ export class FederationNodeClient {
         const budget = await this.budgets.get(storeId);
         const affordable = !budget.exhausted && budget.remainingRho >= maxRho;
         const reason = affordable ? '' : budget.exhausted ? `the store's privacy budget is spent (epsilon ${budget.spentEpsilon.toFixed(3)} of ${budget.epsilonCap})` : `the round costs up to rho ${maxRho.toPrecision(4)} but only ${budget.remainingRho.toPrecision(4)} remains (epsilon cap ${budget.epsilonCap})`;
-        if (affordable) rounds.set(invitation.roundId, { epsilon: invitation.epsilon, delta: invitation.delta, maxRho, aggregations: new Map() });
+        if (affordable) rounds.set(invitation.roundId, { epsilon: invitation.epsilon, delta: invitation.delta, maxRho, roundKind: invitation.roundKind || 'itemsets', aggregations: new Map() });
         this.send(call, { $case: 'join', value: { roundId: invitation.roundId, joined: affordable, reason } });
         this.logger.info({ storeId, roundId: invitation.roundId, joined: affordable, reason }, 'answered a round invitation');
         return;
       }
       case 'proposalRequest': {
         const request = body.value;
-        if (!rounds.has(request.roundId)) return;
-        const itemsets = await this.source.proposals(storeId, request.topM, request.maxPatternLength, request.minSupport || 2);
-        this.send(call, { $case: 'proposal', value: { roundId: request.roundId, itemsets: itemsets.map((items) => ({ items })) } });
+        const state = rounds.get(request.roundId);
+        if (!state) return;
+        // Kept on the node: the hub receives an acknowledgement, and the itemsets only as the
+        // secure-aggregation sums of the proposal sketch (libs/federated proposal-sketch.ts).
+        state.proposals = await this.source.proposals(storeId, request.topM, request.maxPatternLength, request.minSupport || 2);
+        this.send(call, { $case: 'proposal', value: { roundId: request.roundId, itemsets: [] } });
         return;
       }
       case 'measurementRequest': {
@@ -135,18 +145,22 @@ export class FederationNodeClient {
         const phase = request.phase as Phase;
         let plan;
         try {
-          plan = acceptPlan(request.planJson, { roundId: request.roundId, phase, maxRho: state.maxRho });
+          plan = acceptPlan(request.planJson, { roundId: request.roundId, phase, maxRho: state.maxRho, roundKind: state.roundKind });
         } catch (error) {
           this.logger.warn({ storeId, roundId: request.roundId, reason: (error as Error).message }, 'refusing a round plan');
           this.send(call, { $case: 'failure', value: { roundId: request.roundId, reason: `plan refused: ${(error as Error).message}` } });
           rounds.delete(request.roundId);
           return;
         }
-        if (this.measurementDelayMs > 0) await new Promise((r) => setTimeout(r, this.measurementDelayMs));
-        const input = await this.source.noisyContribution(storeId, plan, request.planJson, phase);
+        if (this.measurementDelayMs > 0 && !isProposalPhase(phase)) await new Promise((r) => setTimeout(r, this.measurementDelayMs));
+        if (isProposalPhase(phase) && !state.proposals) {
+          this.send(call, { $case: 'failure', value: { roundId: request.roundId, reason: 'asked for a proposal sketch before proposing' } });
+          return;
+        }
+        const input = isProposalPhase(phase) ? this.source.sketchContribution(state.proposals!, plan as ProposalSketchPlan) : await this.source.noisyContribution(storeId, plan as Exclude<typeof plan, ProposalSketchPlan>, request.planJson, phase);
         const identityKeys = new Map(request.participants.map((id, i) => [id, new Uint8Array(request.identityPublicKeys[i])]));
         const client = new SecAggClient({ roundId: request.aggregationId, identityKeys, participants: request.participants, threshold: request.threshold, vectorLength: request.vectorLength }, storeId, identity.privateKey, { input });
-        state.aggregations.set(request.aggregationId, { phase, client, rho: phaseRho(plan), paid: false });
+        state.aggregations.set(request.aggregationId, { phase, client, rho: phaseRho(plan), paid: false, released: releasedDescription(plan) });
         this.send(call, { $case: 'secagg', value: { roundId: request.roundId, aggregationId: request.aggregationId, message: Buffer.from(encodeMessage(client.advertiseKeys())) } });
         return;
       }
@@ -155,16 +169,17 @@ export class FederationNodeClient {
         const aggregation = rounds.get(roundId)?.aggregations.get(aggregationId);
         if (!aggregation) return;
         const message = decodeMessage(body.value.message) as ServerMessage;
-        if (message.type === 'UnmaskRequest' && !aggregation.paid) {
+        if (message.type === 'UnmaskRequest' && !aggregation.paid && aggregation.rho > 0) {
           // The release happens when survivors unmask: pay for it now, atomically, or stay silent.
           const state = rounds.get(roundId)!;
           const spend = await this.budgets.spend({
             storeId,
             roundId,
-            releaseId: aggregation.phase,
+            // Itemset rounds keep their phase names; the statistics kinds name the kind itself.
+            releaseId: state.roundKind === 'itemsets' ? aggregation.phase : state.roundKind,
             mechanism: 'discrete-gaussian',
             rho: aggregation.rho,
-            parameters: { epsilon: state.epsilon, delta: state.delta, kind: 'distributed discrete Gaussian under secure aggregation', phase: aggregation.phase },
+            parameters: { epsilon: state.epsilon, delta: state.delta, kind: 'distributed discrete Gaussian under secure aggregation', phase: aggregation.phase, roundKind: state.roundKind, released: aggregation.released },
           });
           if (!spend.granted) {
             this.logger.warn({ storeId, roundId, reason: spend.reason }, 'not unmasking: the release does not fit the budget');

@@ -64,6 +64,8 @@ export interface RoundInvitation {
   rho: number;
   kThreshold: number;
   minStores: number;
+  /** itemsets (also when empty), demand-series or price-response: which plans the store accepts. */
+  roundKind: string;
 }
 
 export interface JoinDecision {
@@ -746,7 +748,7 @@ export const HubWelcome: MessageFns<HubWelcome> = {
 };
 
 function createBaseRoundInvitation(): RoundInvitation {
-  return { roundId: "", epsilon: 0, delta: 0, rho: 0, kThreshold: 0, minStores: 0 };
+  return { roundId: "", epsilon: 0, delta: 0, rho: 0, kThreshold: 0, minStores: 0, roundKind: "" };
 }
 
 export const RoundInvitation: MessageFns<RoundInvitation> = {
@@ -768,6 +770,9 @@ export const RoundInvitation: MessageFns<RoundInvitation> = {
     }
     if (message.minStores !== 0) {
       writer.uint32(48).int32(message.minStores);
+    }
+    if (message.roundKind !== "") {
+      writer.uint32(58).string(message.roundKind);
     }
     return writer;
   },
@@ -833,6 +838,14 @@ export const RoundInvitation: MessageFns<RoundInvitation> = {
             message.minStores = reader.int32();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.roundKind = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -865,6 +878,11 @@ export const RoundInvitation: MessageFns<RoundInvitation> = {
         : isSet(object.min_stores)
         ? globalThis.Number(object.min_stores)
         : 0,
+      roundKind: isSet(object.roundKind)
+        ? globalThis.String(object.roundKind)
+        : isSet(object.round_kind)
+        ? globalThis.String(object.round_kind)
+        : "",
     };
   },
 
@@ -888,6 +906,9 @@ export const RoundInvitation: MessageFns<RoundInvitation> = {
     if (message.minStores !== 0) {
       obj.minStores = Math.round(message.minStores);
     }
+    if (message.roundKind !== "") {
+      obj.roundKind = message.roundKind;
+    }
     return obj;
   },
 
@@ -902,6 +923,7 @@ export const RoundInvitation: MessageFns<RoundInvitation> = {
     message.rho = object.rho ?? 0;
     message.kThreshold = object.kThreshold ?? 0;
     message.minStores = object.minStores ?? 0;
+    message.roundKind = object.roundKind ?? "";
     return message;
   },
 };

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { addWords } from './noise';
+import { decodeDemandSeries, demandSeriesClippedSum, encodeDemandSeries, exactDemandSeries, planDemandSeries, type SalesTransaction } from './demand-series';
+import { testRandom } from './testing/fixtures';
+
+function store(seed: string, count: number): SalesTransaction[] {
+  const random = testRandom(seed);
+  const skus = ['A', 'B', 'C', 'D'];
+  return Array.from({ length: count }, () => {
+    const day = 1 + (random.nextUint32() % 60);
+    const lines = skus.filter(() => random.nextUint32() % 2 === 0).map((sku) => ({ sku, quantity: 1 + (random.nextUint32() % 12), unitPriceCents: 50 + (random.nextUint32() % 500) }));
+    return { occurredAt: new Date(Date.UTC(2011, 0, day, 10)).toISOString(), lines };
+  });
+}
+
+const base = { skus: ['A', 'B', 'C'], period: 'week' as const, fromDate: '2011-01-03', toDate: '2011-02-27', epsilon: 4, delta: 1e-5, participants: 3, minSurvivors: 3, maxTransactionsPerStore: 10_000 };
+
+describe('demand series', () => {
+  it('without clipping, the noiseless sum is the exact per-item, per-week total (brute-force oracle)', () => {
+    const plan = planDemandSeries({ ...base, maxQuantityPerTransaction: 1e4, maxRevenueCentsPerTransaction: 1e7 });
+    const transactions = store('exact', 300);
+    const sum = demandSeriesClippedSum(transactions, plan);
+    const exact = exactDemandSeries(transactions, plan);
+    const [q, r] = plan.blocks;
+    const P = plan.periods.length;
+    plan.skus.forEach((sku, i) =>
+      plan.periods.forEach((week, p) => {
+        const cell = exact.get(`${sku}|${week}`) ?? { quantity: 0, revenueCents: 0 };
+        // Rounding to integer units moves each transaction by at most half a unit.
+        assert.ok(Math.abs(sum.values[q.offset + i * P + p] / q.scale - cell.quantity) <= (0.5 * 300) / q.scale, `${sku} ${week}`);
+        assert.ok(Math.abs(sum.values[r.offset + i * P + p] / r.scale - cell.revenueCents) <= (0.5 * 300) / r.scale + 1e-9, `${sku} ${week} revenue`);
+      }),
+    );
+    assert.equal(sum.clippedTransactions, 0);
+  });
+
+  it('bounds each transaction in L2 on the integers, exactly', () => {
+    const plan = planDemandSeries({ ...base, maxQuantityPerTransaction: 5, maxRevenueCentsPerTransaction: 300 });
+    for (const t of store('bounds', 200)) {
+      const { values } = demandSeriesClippedSum([t], plan);
+      for (const block of plan.blocks) {
+        let squared = 0;
+        for (let k = block.offset; k < block.offset + block.length; k++) squared += values[k] * values[k];
+        assert.ok(squared <= block.bound * block.bound, `${block.name}: ${squared} > ${block.bound}²`);
+      }
+    }
+  });
+
+  it('leaves out returns and transactions outside the window', () => {
+    const plan = planDemandSeries({ ...base, maxQuantityPerTransaction: 100, maxRevenueCentsPerTransaction: 1e5 });
+    const { values, transactions } = demandSeriesClippedSum(
+      [
+        { occurredAt: '2010-12-31T10:00:00Z', lines: [{ sku: 'A', quantity: 3, unitPriceCents: 100 }] },
+        { occurredAt: '2011-01-05T10:00:00Z', lines: [{ sku: 'A', quantity: -3, unitPriceCents: 100 }] },
+      ],
+      plan,
+    );
+    assert.equal(transactions, 0);
+    assert.ok(values.every((v) => v === 0));
+  });
+
+  it('decodes the masked-free sum of three stores near the exact series, with intervals from the known σ', () => {
+    const plan = planDemandSeries({ ...base, maxQuantityPerTransaction: 1e3, maxRevenueCentsPerTransaction: 1e6 });
+    const stores = ['s1', 's2', 's3'].map((s) => store(s, 400));
+    const random = testRandom('noise');
+    const sum = addWords(stores.map((t) => encodeDemandSeries(t, plan, { random })));
+    const points = decodeDemandSeries(sum, plan, 3);
+    const exact = exactDemandSeries(stores.flat(), plan);
+    assert.equal(points.length, plan.skus.length * plan.periods.length);
+    let inside = 0;
+    for (const point of points) {
+      const truth = exact.get(`${point.sku}|${point.periodStart}`)?.quantity ?? 0;
+      assert.ok(Math.abs(point.quantity - truth) < 6 * point.quantitySigma + 1, `${point.sku} ${point.periodStart}: ${point.quantity} vs ${truth}`);
+      if (point.quantityInterval.low <= truth && truth <= point.quantityInterval.high) inside++;
+      assert.ok(Math.abs(point.quantityInterval.high - point.quantityInterval.low - 2 * 1.959963984540054 * point.quantitySigma) < 1e-6);
+    }
+    assert.ok(inside / points.length > 0.8, `coverage ${inside}/${points.length}`);
+    assert.throws(() => decodeDemandSeries(sum, plan, 2), /survivor/i);
+  });
+
+  it('refuses a plan altered in transit', () => {
+    const plan = planDemandSeries({ ...base, maxQuantityPerTransaction: 10, maxRevenueCentsPerTransaction: 1000 });
+    assert.throws(() => demandSeriesClippedSum([], { ...plan, skus: ['A', 'B', 'Z'] }), /digest/);
+  });
+});

@@ -12,6 +12,7 @@ import { PosIngestService } from './pos-ingest.service';
 import { FileIngestService } from './file-ingest.service';
 import { TransactionQueryService } from './transaction-query.service';
 import { ingestionGrpcBinding } from './grpc/ingestion.grpc';
+import { IngestionErasureHandler } from './erasure/erasure.handler';
 
 export const INGESTION_SCHEMA = 'ingestion';
 
@@ -54,12 +55,14 @@ export async function startIngestionService(env: Record<string, string | undefin
     });
     logger.info({ topic: config.POS_TOPIC, group: config.POS_CONSUMER_GROUP }, 'consuming POS events');
   }
+  const erasure = await new IngestionErasureHandler(dataSource!, bus!, logger).subscribe();
 
   return {
     ...running,
     pos,
     async close() {
       await subscription?.close();
+      for (const s of erasure) await s.close();
       await running.close();
       await resources.close();
     },

@@ -11,6 +11,7 @@ import { JobRepository } from './repositories/job.repository';
 import { JobRunner } from './jobs/job-runner';
 import { MeasureService } from './measure.service';
 import { miningGrpcBinding } from './grpc/mining.grpc';
+import { MiningErasureHandler } from './erasure/erasure.handler';
 
 export const MINING_SCHEMA = 'mining';
 
@@ -40,6 +41,7 @@ export async function startMiningService(env: Record<string, string | undefined>
       for (const message of batch) if (message.key) measurements.invalidate(message.key);
     });
   }
+  const erasure = resources.bus ? await new MiningErasureHandler(resources.dataSource!, resources.bus, (storeId) => measurements.invalidate(storeId), logger).subscribe() : undefined;
   const running = await bootService({
     name: 'mining',
     module: { module: MiningHttpModule, imports: [ObservabilityModule.forService(metrics, resources.healthChecks)] },
@@ -52,6 +54,7 @@ export async function startMiningService(env: Record<string, string | undefined>
     runner,
     async close() {
       await batches?.close();
+      await erasure?.close();
       await runner.stop();
       await running.close();
       ingestion.close();

@@ -1,2 +1,5 @@
 export * from './main';
 export * from './scheduler.config';
+export { SchedulerTopics } from './scheduler.topics';
+export { customerHashOf } from './rules/customer-hash.util';
+export type { RunHandler } from './kinds/run-handler';

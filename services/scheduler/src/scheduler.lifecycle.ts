@@ -1,0 +1,62 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Bus, Subscription } from '@tessera/bus';
+import type { Logger } from '@tessera/common';
+import { BUS, CONFIG, LOGGER } from './scheduler.tokens';
+import { SchedulerTopics } from './scheduler.topics';
+import type { SchedulerConfig } from './scheduler.config';
+import { JobQueue } from './queue/job-queue';
+import { PlannerService } from './planner.service';
+import { RunExecutorService } from './run-executor.service';
+import { ErasureService } from './erasure/erasure.service';
+import { ScheduleService } from './schedule.service';
+
+/** Starts the queue, its workers, the confirmation consumer and the planning tick with the app, and stops them with it. */
+@Injectable()
+export class SchedulerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private ticking?: Promise<void>;
+  private confirmations?: Subscription;
+
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly planner: PlannerService,
+    private readonly executor: RunExecutorService,
+    private readonly erasures: ErasureService,
+    private readonly schedules: ScheduleService,
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(CONFIG) private readonly config: SchedulerConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.start();
+    for (const storeId of this.config.DEMO_SCHEDULES.split(',').map((s) => s.trim()).filter(Boolean)) await this.schedules.ensureNightlyMining(storeId);
+    await this.executor.start();
+    await this.erasures.start();
+    // One group for all replicas: each confirmation is recorded once (and recording is idempotent anyway).
+    this.confirmations = await this.bus.subscribe({ groupId: 'tessera-scheduler-erasure', topics: [SchedulerTopics.erasureConfirmations], fromBeginning: true }, (batch) => this.erasures.confirmed(batch));
+    this.timer = setInterval(() => this.tick(), this.config.TICK_SECONDS * 1000);
+    this.tick();
+  }
+
+  private tick(): void {
+    if (this.ticking) return;
+    this.ticking = (async () => {
+      try {
+        await this.planner.tick();
+        await this.erasures.checkDeadlines();
+      } catch (error) {
+        this.logger.error({ err: error }, 'planning tick failed; the next tick tries again');
+      } finally {
+        this.ticking = undefined;
+      }
+    })();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.ticking;
+    await this.confirmations?.close();
+    await this.queue.stop();
+  }
+}

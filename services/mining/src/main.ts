@@ -1,64 +1,24 @@
-import { randomUUID } from 'node:crypto';
-import { Module } from '@nestjs/common';
-import * as grpc from '@grpc/grpc-js';
-import { bootService, ObservabilityModule, type RunningService } from '@tessera/common';
-import { openServiceResources } from '@tessera/service-kit';
-import type { Bus, Subscription } from '@tessera/bus';
-import { ingestionV1 } from '@tessera/proto';
+import type { Bus } from '@tessera/bus';
+import { bootNestService, type NestService } from '@tessera/nest-core';
+import { miningV1 } from '@tessera/proto';
 import { miningConfig } from './mining.config';
 import { miningMigrations } from './migrations';
-import { JobRepository } from './repositories/job.repository';
 import { JobRunner } from './jobs/job-runner';
-import { MeasureService } from './measure.service';
-import { miningGrpcBinding } from './grpc/mining.grpc';
-import { MiningErasureHandler } from './erasure/erasure.handler';
+import { MiningModule } from './mining.module';
 
 export const MINING_SCHEMA = 'mining';
 
-@Module({})
-class MiningHttpModule {}
-
-export interface MiningService extends RunningService {
+export interface MiningService extends NestService {
   runner: JobRunner;
 }
 
 /** Boots the mining service (store node): jobs over gRPC, patterns in its own schema. */
 export async function startMiningService(env: Record<string, string | undefined> = process.env, deps: { bus?: Bus; schema?: string } = {}): Promise<MiningService> {
   const config = miningConfig.load(env);
-  const resources = await openServiceResources({ name: 'mining', config, database: { schema: deps.schema ?? config.DATABASE_SCHEMA ?? MINING_SCHEMA, migrations: miningMigrations }, useBus: true, bus: deps.bus });
-  const { logger, metrics } = resources;
-  const ingestion = new ingestionV1.IngestionServiceClient(config.INGESTION_GRPC_URL, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
-  const jobs = new JobRepository(resources.dataSource!);
-  const interrupted = await jobs.failInterrupted();
-  if (interrupted) logger.warn({ interrupted }, 'jobs interrupted by the previous stop were marked failed');
-  const runner = new JobRunner(jobs, ingestion, resources.bus, logger, metrics, { threads: config.MINING_THREADS, maxConcurrent: config.MAX_CONCURRENT_JOBS, maxPatterns: config.MAX_PATTERNS_STORED, topic: config.JOBS_TOPIC });
-  const measurements = new MeasureService(ingestion);
-  // New data for a store makes its cached database stale.
-  let batches: Subscription | undefined;
-  if (resources.bus) {
-    // A group of its own per instance: every instance must hear of every store's new data.
-    batches = await resources.bus.subscribe({ groupId: `tessera-mining-cache-${randomUUID()}`, topics: [config.BATCHES_TOPIC] }, async (batch) => {
-      for (const message of batch) if (message.key) measurements.invalidate(message.key);
-    });
-  }
-  const erasure = resources.bus ? await new MiningErasureHandler(resources.dataSource!, resources.bus, (storeId) => measurements.invalidate(storeId), logger).subscribe() : undefined;
-  const running = await bootService({
-    name: 'mining',
-    module: { module: MiningHttpModule, imports: [ObservabilityModule.forService(metrics, resources.healthChecks)] },
-    logger,
-    http: { host: config.HTTP_HOST, port: config.HTTP_PORT },
-    grpc: { host: config.HTTP_HOST, port: config.GRPC_PORT, bindings: () => [miningGrpcBinding(runner, jobs, measurements)] },
+  const running = await bootNestService({
+    core: { name: 'mining', config, database: { schema: deps.schema ?? config.DATABASE_SCHEMA ?? MINING_SCHEMA, migrations: miningMigrations }, useBus: true, bus: deps.bus },
+    module: MiningModule,
+    grpc: [{ host: config.HTTP_HOST, port: config.GRPC_PORT, services: [miningV1.MiningServiceService] }],
   });
-  return {
-    ...running,
-    runner,
-    async close() {
-      await batches?.close();
-      await erasure?.close();
-      await runner.stop();
-      await running.close();
-      ingestion.close();
-      await resources.close();
-    },
-  };
+  return { ...running, runner: running.app.get(JobRunner) };
 }

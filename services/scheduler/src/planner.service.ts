@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { Logger } from '@tessera/common';
-import { DATA_SOURCE, LOGGER } from './scheduler.tokens';
+import { LOGGER } from './scheduler.tokens';
 import { JobQueue, QUEUES } from './queue/job-queue';
 import { ScheduleRepository, type ScheduleRow } from './repositories/schedule.repository';
 import { RunRepository } from './repositories/run.repository';
@@ -21,7 +21,7 @@ export function planningStart(schedule: Pick<ScheduleRow, 'last_due_at' | 'plann
 @Injectable()
 export class PlannerService {
   constructor(
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly schedules: ScheduleRepository,
     private readonly runs: RunRepository,
     private readonly queue: JobQueue,

@@ -1,8 +1,6 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Bus, Subscription } from '@tessera/bus';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from '@tessera/common';
-import { BUS, CONFIG, LOGGER } from './scheduler.tokens';
-import { SchedulerTopics } from './scheduler.topics';
+import { CONFIG, LOGGER } from './scheduler.tokens';
 import type { SchedulerConfig } from './scheduler.config';
 import { JobQueue } from './queue/job-queue';
 import { PlannerService } from './planner.service';
@@ -10,12 +8,11 @@ import { RunExecutorService } from './run-executor.service';
 import { ErasureService } from './erasure/erasure.service';
 import { ScheduleService } from './schedule.service';
 
-/** Starts the queue, its workers, the confirmation consumer and the planning tick with the app, and stops them with it. */
+/** Starts the queue, its workers and the planning tick with the app (before the servers), and stops them before the database closes. */
 @Injectable()
-export class SchedulerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SchedulerLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
-  private confirmations?: Subscription;
 
   constructor(
     private readonly queue: JobQueue,
@@ -23,7 +20,6 @@ export class SchedulerLifecycle implements OnApplicationBootstrap, OnApplication
     private readonly executor: RunExecutorService,
     private readonly erasures: ErasureService,
     private readonly schedules: ScheduleService,
-    @Inject(BUS) private readonly bus: Bus,
     @Inject(CONFIG) private readonly config: SchedulerConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -33,8 +29,6 @@ export class SchedulerLifecycle implements OnApplicationBootstrap, OnApplication
     for (const storeId of this.config.DEMO_SCHEDULES.split(',').map((s) => s.trim()).filter(Boolean)) await this.schedules.ensureNightlyMining(storeId);
     await this.executor.start();
     await this.erasures.start();
-    // One group for all replicas: each confirmation is recorded once (and recording is idempotent anyway).
-    this.confirmations = await this.bus.subscribe({ groupId: 'tessera-scheduler-erasure', topics: [SchedulerTopics.erasureConfirmations], fromBeginning: true }, (batch) => this.erasures.confirmed(batch));
     this.timer = setInterval(() => this.tick(), this.config.TICK_SECONDS * 1000);
     this.tick();
   }
@@ -53,10 +47,9 @@ export class SchedulerLifecycle implements OnApplicationBootstrap, OnApplication
     })();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
     await this.ticking;
-    await this.confirmations?.close();
     await this.queue.stop();
   }
 }

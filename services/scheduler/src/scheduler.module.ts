@@ -1,10 +1,9 @@
+import * as grpc from '@grpc/grpc-js';
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
-import type * as grpc from '@grpc/grpc-js';
-import { ObservabilityModule, type HealthCheck, type Logger, type ServiceMetrics } from '@tessera/common';
-import type { Bus } from '@tessera/bus';
-import type { authV1, federationV1, miningV1 } from '@tessera/proto';
-import { AUTH_CLIENT, BUS, CONFIG, DATA_SOURCE, FEDERATION_CLIENT, LOGGER, MINING_CLIENT, RUN_HANDLER_OVERRIDES } from './scheduler.tokens';
+import { ServiceMetrics, type Logger } from '@tessera/common';
+import { LOGGER, SERVICE_CONFIG, grpcClientProvider } from '@tessera/nest-core';
+import { authV1, federationV1, miningV1 } from '@tessera/proto';
+import { AUTH_CLIENT, FEDERATION_CLIENT, MINING_CLIENT, RUN_HANDLER_OVERRIDES } from './scheduler.tokens';
 import type { SchedulerConfig } from './scheduler.config';
 import { JobQueue } from './queue/job-queue';
 import { ScheduleRepository } from './repositories/schedule.repository';
@@ -16,48 +15,39 @@ import { RunExecutorService } from './run-executor.service';
 import { ScheduleService } from './schedule.service';
 import { ErasureService } from './erasure/erasure.service';
 import { AuditClient } from './erasure/audit.client';
+import { ErasureConfirmationsController } from './erasure/erasure-confirmations.controller';
 import { MiningRunHandler } from './kinds/mining.handler';
 import { RoundRunHandler } from './kinds/round.handler';
 import { InsightsRefreshRunHandler } from './kinds/insights-refresh.handler';
 import { RetentionRunHandler } from './kinds/retention.handler';
+import { SchedulerGrpcController } from './grpc/scheduler.grpc';
 import { SchedulerLifecycle } from './scheduler.lifecycle';
 import type { RunHandler } from './kinds/run-handler';
 import type { ScheduleKind } from './rules/schedule-input.util';
 
-export interface SchedulerDependencies {
-  config: SchedulerConfig;
-  dataSource: DataSource;
-  bus: Bus;
-  logger: Logger;
-  metrics: ServiceMetrics;
-  healthChecks: HealthCheck[];
-  mining: miningV1.MiningServiceClient;
-  federation: federationV1.FederationServiceClient;
-  auth: authV1.AuthServiceClient;
-  handlers?: Partial<Record<ScheduleKind, RunHandler>>;
-}
+const insecure = () => grpc.credentials.createInsecure();
 
-/** The scheduler: schedules and runs on a Postgres job queue, erasure requests, and their lifecycle. */
+/**
+ * The scheduler's own providers and controllers: schedules and runs on a Postgres job queue,
+ * the kinds of run, erasure requests and their confirmations. The core (config, logger,
+ * metrics, DataSource, bus, health) is global and comes from CoreModule.forService in main.ts.
+ */
 @Module({})
 export class SchedulerModule {
-  static register(deps: SchedulerDependencies): DynamicModule {
-    const config = deps.config;
+  static register(options: { handlers?: Partial<Record<ScheduleKind, RunHandler>> } = {}): DynamicModule {
     return {
       module: SchedulerModule,
-      imports: [ObservabilityModule.forService(deps.metrics, deps.healthChecks)],
+      controllers: [SchedulerGrpcController, ErasureConfirmationsController],
       providers: [
-        { provide: CONFIG, useValue: config },
-        { provide: DATA_SOURCE, useValue: deps.dataSource },
-        { provide: BUS, useValue: deps.bus },
-        { provide: LOGGER, useValue: deps.logger },
-        { provide: MINING_CLIENT, useValue: deps.mining as grpc.Client },
-        { provide: FEDERATION_CLIENT, useValue: deps.federation as grpc.Client },
-        { provide: AUTH_CLIENT, useValue: deps.auth as grpc.Client },
-        { provide: RUN_HANDLER_OVERRIDES, useValue: deps.handlers ?? {} },
-        { provide: SchedulerMetrics, useValue: new SchedulerMetrics(deps.metrics) },
+        grpcClientProvider(MINING_CLIENT, (config: SchedulerConfig) => new miningV1.MiningServiceClient(config.MINING_GRPC_URL, insecure())),
+        grpcClientProvider(FEDERATION_CLIENT, (config: SchedulerConfig) => new federationV1.FederationServiceClient(config.FEDERATION_GRPC_URL, insecure())),
+        grpcClientProvider(AUTH_CLIENT, (config: SchedulerConfig) => new authV1.AuthServiceClient(config.AUTH_GRPC_URL, insecure())),
+        { provide: RUN_HANDLER_OVERRIDES, useValue: options.handlers ?? {} },
+        { provide: SchedulerMetrics, inject: [ServiceMetrics], useFactory: (metrics: ServiceMetrics) => new SchedulerMetrics(metrics) },
         {
           provide: JobQueue,
-          useFactory: () =>
+          inject: [SERVICE_CONFIG, LOGGER],
+          useFactory: (config: SchedulerConfig, logger: Logger) =>
             new JobQueue(
               {
                 connectionString: config.DATABASE_URL!,
@@ -68,12 +58,12 @@ export class SchedulerModule {
                 maintenanceSeconds: config.MAINTENANCE_SECONDS,
                 pollingSeconds: config.POLLING_SECONDS,
               },
-              deps.logger,
+              logger,
             ),
         },
-        { provide: ScheduleRepository, useFactory: (dataSource: DataSource) => new ScheduleRepository(dataSource), inject: [DATA_SOURCE] },
-        { provide: RunRepository, useFactory: (dataSource: DataSource) => new RunRepository(dataSource), inject: [DATA_SOURCE] },
-        { provide: ErasureRepository, useFactory: (dataSource: DataSource) => new ErasureRepository(dataSource), inject: [DATA_SOURCE] },
+        ScheduleRepository,
+        RunRepository,
+        ErasureRepository,
         MiningRunHandler,
         RoundRunHandler,
         InsightsRefreshRunHandler,

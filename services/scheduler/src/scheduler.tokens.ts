@@ -1,8 +1,5 @@
-/** Injection tokens for what the scheduler's module receives from its boot (resources opened before Nest starts). */
-export const DATA_SOURCE = Symbol('scheduler.dataSource');
-export const BUS = Symbol('scheduler.bus');
-export const LOGGER = Symbol('scheduler.logger');
-export const CONFIG = Symbol('scheduler.config');
+/** The core's tokens (config, logger, bus come from @tessera/nest-core's CoreModule) and the scheduler's own. */
+export { BUS, LOGGER, SERVICE_CONFIG as CONFIG } from '@tessera/nest-core';
 export const MINING_CLIENT = Symbol('scheduler.miningClient');
 export const FEDERATION_CLIENT = Symbol('scheduler.federationClient');
 export const AUTH_CLIENT = Symbol('scheduler.authClient');

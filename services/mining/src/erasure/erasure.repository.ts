@@ -1,7 +1,9 @@
-import type { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { tableIn } from '@tessera/db';
 
 /** Deletes mining results derived from erased data; every statement names the store. */
+@Injectable()
 export class MiningErasureRepository {
   private readonly t: Record<'jobs' | 'patterns', string>;
 

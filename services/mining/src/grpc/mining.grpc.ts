@@ -1,9 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
-import { GrpcError, unary, type GrpcBinding } from '@tessera/common';
+import { Controller } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import { GrpcError } from '@tessera/common';
 import { miningV1 } from '@tessera/proto';
 import { JobRunner, JobRuleError } from '../jobs/job-runner';
-import type { JobRepository, JobRow, PatternQuery } from '../repositories/job.repository';
-import type { MeasureService } from '../measure.service';
+import { JobRepository, type JobRow, type PatternQuery } from '../repositories/job.repository';
+import { MeasureService } from '../measure.service';
 
 const STORE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -51,28 +53,37 @@ export function jobMessage(row: JobRow): miningV1.Job {
   };
 }
 
-function rules<Req, Res>(handler: (request: Req) => Promise<Res>) {
-  return unary<Req, Res>(async (request) => {
-    try {
-      return await handler(request);
-    } catch (error) {
-      if (error instanceof JobRuleError) throw new GrpcError(grpc.status.INVALID_ARGUMENT, error.message);
-      throw error;
-    }
-  });
+/** A broken job rule is the caller's mistake: INVALID_ARGUMENT with the rule's message. */
+async function rules<Res>(handler: () => Promise<Res>): Promise<Res> {
+  try {
+    return await handler();
+  } catch (error) {
+    if (error instanceof JobRuleError) throw new GrpcError(grpc.status.INVALID_ARGUMENT, error.message);
+    throw error;
+  }
 }
 
-export function miningGrpcBinding(runner: JobRunner, jobs: JobRepository, measurements: MeasureService): GrpcBinding {
-  const found = async (storeId: string, jobId: string) => {
-    const job = await jobs.find(store(storeId), jobIdOf(jobId));
+/** The MiningService gRPC API (proto/tessera/mining/v1/mining_service.proto). */
+@Controller()
+export class MiningGrpcController {
+  constructor(
+    private readonly runner: JobRunner,
+    private readonly jobs: JobRepository,
+    private readonly measurements: MeasureService,
+  ) {}
+
+  private async found(storeId: string, jobId: string) {
+    const job = await this.jobs.find(store(storeId), jobIdOf(jobId));
     if (!job) throw new GrpcError(grpc.status.NOT_FOUND, `no mining job ${jobId} for store ${storeId}`);
     return job;
-  };
-  const implementation: miningV1.MiningServiceServer = {
-    startJob: rules(async (request) => {
+  }
+
+  @GrpcMethod('MiningService', 'StartJob')
+  startJob(request: miningV1.StartJobRequest): Promise<miningV1.StartJobResponse> {
+    return rules(async () => {
       const o = request.options ?? { minUtility: '', topK: 0, minSupport: 0, maxPatternLength: 0, merging: '', threads: 0 };
       if (o.merging && !['auto', 'on', 'off'].includes(o.merging)) throw new JobRuleError('merging must be auto, on or off');
-      const job = await runner.start(store(request.storeId), {
+      const job = await this.runner.start(store(request.storeId), {
         minUtility: o.minUtility || undefined,
         topK: o.topK || undefined,
         minSupport: o.minSupport || undefined,
@@ -81,19 +92,31 @@ export function miningGrpcBinding(runner: JobRunner, jobs: JobRepository, measur
         threads: o.threads || undefined,
       });
       return { job: jobMessage(job) };
-    }),
-    getJob: rules(async (request) => ({ job: jobMessage(await found(request.storeId, request.jobId)) })),
-    cancelJob: rules(async (request) => {
-      await found(request.storeId, request.jobId);
-      return { job: jobMessage((await runner.cancel(request.storeId, request.jobId))!) };
-    }),
-    listPatterns: rules(async (request) => {
-      const job = await found(request.storeId, request.jobId);
+    });
+  }
+
+  @GrpcMethod('MiningService', 'GetJob')
+  getJob(request: miningV1.GetJobRequest): Promise<miningV1.GetJobResponse> {
+    return rules(async () => ({ job: jobMessage(await this.found(request.storeId, request.jobId)) }));
+  }
+
+  @GrpcMethod('MiningService', 'CancelJob')
+  cancelJob(request: miningV1.CancelJobRequest): Promise<miningV1.CancelJobResponse> {
+    return rules(async () => {
+      await this.found(request.storeId, request.jobId);
+      return { job: jobMessage((await this.runner.cancel(request.storeId, request.jobId))!) };
+    });
+  }
+
+  @GrpcMethod('MiningService', 'ListPatterns')
+  listPatterns(request: miningV1.ListPatternsRequest): Promise<miningV1.ListPatternsResponse> {
+    return rules(async () => {
+      const job = await this.found(request.storeId, request.jobId);
       const sortBy = (request.sortBy || 'utility') as PatternQuery['sortBy'];
       if (!['utility', 'support', 'confidence', 'length'].includes(sortBy)) throw new JobRuleError('sortBy must be utility, support, confidence or length');
       const order = (request.order || 'desc') as PatternQuery['order'];
       if (!['asc', 'desc'].includes(order)) throw new JobRuleError('order must be asc or desc');
-      const { rows, total } = await jobs.patterns(request.storeId, request.jobId, {
+      const { rows, total } = await this.jobs.patterns(request.storeId, request.jobId, {
         sortBy,
         order,
         minUtilityCents: Number(request.minUtilityCents) || undefined,
@@ -109,32 +132,43 @@ export function miningGrpcBinding(runner: JobRunner, jobs: JobRepository, measur
         total: String(total),
         patterns: rows.map((r) => ({ items: r.items, utilityCents: r.utility_cents, support: String(r.support), supportRatio: r.support_ratio, confidence: r.confidence, rank: r.rank })),
       };
-    }),
-    proposeItemsets: rules(async (request) => {
+    });
+  }
+
+  @GrpcMethod('MiningService', 'ProposeItemsets')
+  proposeItemsets(request: miningV1.ProposeItemsetsRequest): Promise<miningV1.ProposeItemsetsResponse> {
+    return rules(async () => {
       if (!(request.topM >= 1 && request.topM <= 10000)) throw new JobRuleError('topM must be from 1 to 10000');
       if (!(request.maxPatternLength >= 1 && request.maxPatternLength <= 20)) throw new JobRuleError('maxPatternLength must be from 1 to 20');
-      const itemsets = await measurements.propose(store(request.storeId), { topM: request.topM, maxLength: request.maxPatternLength, minSupport: request.minSupport || undefined });
+      const itemsets = await this.measurements.propose(store(request.storeId), { topM: request.topM, maxLength: request.maxPatternLength, minSupport: request.minSupport || undefined });
       return { itemsets: itemsets.map((items) => ({ items })) };
-    }),
-    clippedMeasurement: rules(async (request) => {
+    });
+  }
+
+  @GrpcMethod('MiningService', 'ClippedMeasurement')
+  clippedMeasurement(request: miningV1.ClippedMeasurementRequest): Promise<miningV1.ClippedMeasurementResponse> {
+    return rules(async () => {
       if (request.phase !== 'calibration' && request.phase !== 'measurement') throw new JobRuleError('phase must be calibration or measurement');
       let result;
       try {
-        result = await measurements.clipped(store(request.storeId), request.planJson, request.phase);
+        result = await this.measurements.clipped(store(request.storeId), request.planJson, request.phase);
       } catch (error) {
         if (error instanceof SyntaxError || error instanceof RangeError) throw new JobRuleError(`the plan was refused: ${error.message}`);
         throw error;
       }
       return { values: result.values, transactions: String(result.transactions), clippedTransactions: String(result.clippedTransactions) };
-    }),
-    measureItemsets: rules(async (request) => {
+    });
+  }
+
+  @GrpcMethod('MiningService', 'MeasureItemsets')
+  measureItemsets(request: miningV1.MeasureItemsetsRequest): Promise<miningV1.MeasureItemsetsResponse> {
+    return rules(async () => {
       if (request.itemsets.length > 100000) throw new JobRuleError('measure at most 100000 itemsets per call');
-      const result = await measurements.measure(
+      const result = await this.measurements.measure(
         store(request.storeId),
         request.itemsets.map((i) => i.items),
       );
       return { transactions: String(result.transactions), measurements: result.measurements.map((m) => ({ items: m.items, utilityCents: String(m.utilityCents), support: String(m.support) })) };
-    }),
-  };
-  return { definition: miningV1.MiningServiceService, implementation };
+    });
+  }
 }

@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { tableIn } from '@tessera/db';
 
 export type JobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
@@ -75,6 +76,7 @@ export interface PatternQuery {
 const SORT_COLUMNS = { utility: 'p.utility_cents', support: 'p.support', confidence: 'p.confidence', length: 'p.length' } as const;
 
 /** Jobs and their patterns; every read names the store. */
+@Injectable()
 export class JobRepository {
   private readonly t: Record<'jobs' | 'patterns', string>;
 

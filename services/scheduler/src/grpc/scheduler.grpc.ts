@@ -1,9 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
-import { GrpcError, unary, type GrpcBinding } from '@tessera/common';
+import { Controller } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import { GrpcError } from '@tessera/common';
 import { schedulerV1 } from '@tessera/proto';
-import type { ScheduleService, ScheduleView } from '../schedule.service';
-import { ScheduleNotFoundError } from '../schedule.service';
-import { ErasureNotFoundError, ErasureUnavailableError, type ErasureService, type ErasureView } from '../erasure/erasure.service';
+import { ScheduleNotFoundError, ScheduleService, type ScheduleView } from '../schedule.service';
+import { ErasureNotFoundError, ErasureService, ErasureUnavailableError, type ErasureView } from '../erasure/erasure.service';
 import { ScheduleInputError } from '../rules/schedule-input.util';
 import type { RunRow } from '../repositories/run.repository';
 import type { ScheduleScope } from '../repositories/schedule.repository';
@@ -62,30 +63,67 @@ export function erasureMessage(view: ErasureView): schedulerV1.ErasureRequest {
 const scopeOf = (request: { storeIds: string[]; includeHubWide: boolean }): ScheduleScope => (request.storeIds.length ? { storeIds: request.storeIds, includeHubWide: request.includeHubWide } : { storeIds: 'all', includeHubWide: true });
 
 /** Maps the scheduler's errors to gRPC statuses: bad input names its field. */
-function rules<Req, Res>(handler: (request: Req) => Promise<Res>) {
-  return unary<Req, Res>(async (request) => {
-    try {
-      return await handler(request);
-    } catch (error) {
-      if (error instanceof ScheduleInputError) throw new GrpcError(grpc.status.INVALID_ARGUMENT, error.message);
-      if (error instanceof ScheduleNotFoundError || error instanceof ErasureNotFoundError) throw new GrpcError(grpc.status.NOT_FOUND, error.message);
-      if (error instanceof ErasureUnavailableError) throw new GrpcError(grpc.status.FAILED_PRECONDITION, error.message);
-      throw error;
-    }
-  });
+async function rules<Res>(handler: () => Promise<Res>): Promise<Res> {
+  try {
+    return await handler();
+  } catch (error) {
+    if (error instanceof ScheduleInputError) throw new GrpcError(grpc.status.INVALID_ARGUMENT, error.message);
+    if (error instanceof ScheduleNotFoundError || error instanceof ErasureNotFoundError) throw new GrpcError(grpc.status.NOT_FOUND, error.message);
+    if (error instanceof ErasureUnavailableError) throw new GrpcError(grpc.status.FAILED_PRECONDITION, error.message);
+    throw error;
+  }
 }
 
-export function schedulerGrpcBinding(schedules: ScheduleService, erasures: ErasureService): GrpcBinding {
-  const implementation: schedulerV1.SchedulerServiceServer = {
-    createSchedule: rules(async (r) => ({ schedule: scheduleMessage(await schedules.create(r)) })),
-    listSchedules: rules(async (r) => ({ schedules: (await schedules.list(scopeOf(r))).map(scheduleMessage) })),
-    getSchedule: rules(async (r) => ({ schedule: scheduleMessage(await schedules.get(r.id)) })),
-    pauseSchedule: rules(async (r) => ({ schedule: scheduleMessage(await schedules.setPaused(r.id, true)) })),
-    resumeSchedule: rules(async (r) => ({ schedule: scheduleMessage(await schedules.setPaused(r.id, false)) })),
-    deleteSchedule: rules(async (r) => (await schedules.delete(r.id), {})),
-    listJobs: rules(async (r) => ({ jobs: (await schedules.jobs({ scheduleId: r.scheduleId, failedOnly: r.failedOnly, limit: r.limit, scope: scopeOf(r) })).map(jobMessage) })),
-    createErasureRequest: rules(async (r) => ({ request: erasureMessage(await erasures.create(r)) })),
-    getErasureRequest: rules(async (r) => ({ request: erasureMessage(await erasures.get(r.id)) })),
-  };
-  return { definition: schedulerV1.SchedulerServiceService, implementation };
+/** The SchedulerService gRPC API (proto/tessera/scheduler/v1/scheduler_service.proto); the gateway has checked role and scope. */
+@Controller()
+export class SchedulerGrpcController {
+  constructor(
+    private readonly schedules: ScheduleService,
+    private readonly erasures: ErasureService,
+  ) {}
+
+  @GrpcMethod('SchedulerService', 'CreateSchedule')
+  createSchedule(r: schedulerV1.CreateScheduleRequest): Promise<schedulerV1.CreateScheduleResponse> {
+    return rules(async () => ({ schedule: scheduleMessage(await this.schedules.create(r)) }));
+  }
+
+  @GrpcMethod('SchedulerService', 'ListSchedules')
+  listSchedules(r: schedulerV1.ListSchedulesRequest): Promise<schedulerV1.ListSchedulesResponse> {
+    return rules(async () => ({ schedules: (await this.schedules.list(scopeOf(r))).map(scheduleMessage) }));
+  }
+
+  @GrpcMethod('SchedulerService', 'GetSchedule')
+  getSchedule(r: schedulerV1.GetScheduleRequest): Promise<schedulerV1.GetScheduleResponse> {
+    return rules(async () => ({ schedule: scheduleMessage(await this.schedules.get(r.id)) }));
+  }
+
+  @GrpcMethod('SchedulerService', 'PauseSchedule')
+  pauseSchedule(r: schedulerV1.PauseScheduleRequest): Promise<schedulerV1.PauseScheduleResponse> {
+    return rules(async () => ({ schedule: scheduleMessage(await this.schedules.setPaused(r.id, true)) }));
+  }
+
+  @GrpcMethod('SchedulerService', 'ResumeSchedule')
+  resumeSchedule(r: schedulerV1.ResumeScheduleRequest): Promise<schedulerV1.ResumeScheduleResponse> {
+    return rules(async () => ({ schedule: scheduleMessage(await this.schedules.setPaused(r.id, false)) }));
+  }
+
+  @GrpcMethod('SchedulerService', 'DeleteSchedule')
+  deleteSchedule(r: schedulerV1.DeleteScheduleRequest): Promise<schedulerV1.DeleteScheduleResponse> {
+    return rules(async () => (await this.schedules.delete(r.id), {}));
+  }
+
+  @GrpcMethod('SchedulerService', 'ListJobs')
+  listJobs(r: schedulerV1.ListJobsRequest): Promise<schedulerV1.ListJobsResponse> {
+    return rules(async () => ({ jobs: (await this.schedules.jobs({ scheduleId: r.scheduleId, failedOnly: r.failedOnly, limit: r.limit, scope: scopeOf(r) })).map(jobMessage) }));
+  }
+
+  @GrpcMethod('SchedulerService', 'CreateErasureRequest')
+  createErasureRequest(r: schedulerV1.CreateErasureRequestRequest): Promise<schedulerV1.CreateErasureRequestResponse> {
+    return rules(async () => ({ request: erasureMessage(await this.erasures.create(r)) }));
+  }
+
+  @GrpcMethod('SchedulerService', 'GetErasureRequest')
+  getErasureRequest(r: schedulerV1.GetErasureRequestRequest): Promise<schedulerV1.GetErasureRequestResponse> {
+    return rules(async () => ({ request: erasureMessage(await this.erasures.get(r.id)) }));
+  }
 }

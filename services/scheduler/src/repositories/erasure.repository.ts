@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { tableIn } from '@tessera/db';
 
 export interface ErasureRequestRow {
@@ -22,6 +23,7 @@ export interface ConfirmationRow {
   confirmed_at: Date;
 }
 
+@Injectable()
 export class ErasureRepository {
   private readonly t: Record<'requests' | 'confirmations', string>;
 

@@ -1,4 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
 import { tableIn } from '@tessera/db';
 import type { ScheduleScope } from './schedule.repository';
 
@@ -18,6 +19,7 @@ export interface RunRow {
   result: Record<string, unknown> | null;
 }
 
+@Injectable()
 export class RunRepository {
   private readonly t: Record<'runs', string>;
 

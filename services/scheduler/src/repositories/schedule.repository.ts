@@ -1,4 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
 import { tableIn } from '@tessera/db';
 import type { ScheduleKind, ValidSchedule } from '../rules/schedule-input.util';
 
@@ -23,6 +24,7 @@ export interface ScheduleScope {
   includeHubWide: boolean;
 }
 
+@Injectable()
 export class ScheduleRepository {
   private readonly t: Record<'schedules', string>;
 

@@ -1,7 +1,9 @@
-import type { DataSource } from 'typeorm';
-import type { Bus, BusMessage, Subscription } from '@tessera/bus';
+import { Controller, Inject } from '@nestjs/common';
+import type { Bus, BusMessage } from '@tessera/bus';
 import type { Logger } from '@tessera/common';
+import { BUS, LOGGER, OnBusBatch } from '@tessera/nest-core';
 import { schedulerV1 } from '@tessera/proto';
+import { MeasureService } from '../measure.service';
 import { MiningErasureRepository } from './erasure.repository';
 
 const TOPICS = { requests: 'erasure.requests.v1', confirmations: 'erasure.confirmations.v1' } as const;
@@ -11,22 +13,17 @@ const TOPICS = { requests: 'erasure.requests.v1', confirmations: 'erasure.confir
  * erased transactions, drops the store's cached measurement database (rebuilt from
  * ingestion on next use, without the erased rows), and confirms with counts.
  */
-export class MiningErasureHandler {
-  private readonly repository: MiningErasureRepository;
-
+@Controller()
+export class MiningErasureController {
   constructor(
-    dataSource: DataSource,
-    private readonly bus: Bus,
-    private readonly invalidateCache: (storeId: string) => void,
-    private readonly logger: Logger,
-  ) {
-    this.repository = new MiningErasureRepository(dataSource);
-  }
+    private readonly repository: MiningErasureRepository,
+    private readonly measurements: MeasureService,
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
-  async subscribe(): Promise<Subscription> {
-    return this.bus.subscribe({ groupId: 'tessera-mining-erasure', topics: [TOPICS.requests], fromBeginning: true }, (batch) => this.onRequests(batch));
-  }
-
+  // One group for all replicas: each request is applied once per node (and applying it again deletes nothing more).
+  @OnBusBatch('erasure-requests', () => ({ groupId: 'tessera-mining-erasure', topics: [TOPICS.requests], fromBeginning: true }))
   async onRequests(batch: BusMessage[]): Promise<void> {
     for (const message of batch) {
       const request = schedulerV1.ErasureRequested.decode(message.value);
@@ -34,7 +31,7 @@ export class MiningErasureHandler {
       if (Number.isNaN(readBefore.getTime())) continue;
       // Jobs that start after the request read ingestion once it has deleted; a job that started just before is caught by created_at.
       const counts = await this.repository.eraseJobsReadBefore(request.storeId, new Date(Math.max(readBefore.getTime(), Date.now())));
-      this.invalidateCache(request.storeId);
+      this.measurements.invalidate(request.storeId);
       this.logger.info({ requestId: request.requestId, storeId: request.storeId, ...counts }, 'erasure request applied to mining results');
       const confirmation: schedulerV1.ErasureConfirmed = {
         requestId: request.requestId,

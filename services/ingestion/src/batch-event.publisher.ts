@@ -1,14 +1,18 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type { Bus } from '@tessera/bus';
 import type { Logger } from '@tessera/common';
 import { ingestionV1 } from '@tessera/proto';
 import type { TransactionRecord } from './transaction.model';
+import { BUS, LOGGER } from '@tessera/nest-core';
+import { BATCHES_TOPIC } from './ingestion.tokens';
 
 /** Announces committed batches on ingestion.batches.v1 (protobuf), one event per store. */
+@Injectable()
 export class BatchEventPublisher {
   constructor(
-    private readonly bus: Bus,
-    private readonly logger: Logger,
-    private readonly topic: string,
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(BATCHES_TOPIC) private readonly topic: string,
   ) {}
 
   /** One event per store that the batch touched, with that store's exact counts. */

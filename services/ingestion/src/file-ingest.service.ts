@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { detectFormat, parseTransactions, type FileFormat, type ParsedTransaction, type RowError } from '@tessera/formats';
-import type { Logger, ServiceMetrics } from '@tessera/common';
+import { ServiceMetrics, type Logger } from '@tessera/common';
+import { LOGGER } from '@tessera/nest-core';
+import { FILE_INGEST_OPTIONS } from './ingestion.tokens';
 import { TransactionRepository } from './repositories/transaction.repository';
 import { FileRepository, type FileRow } from './repositories/file.repository';
 import { BatchEventPublisher, countByStore } from './batch-event.publisher';
@@ -54,6 +57,7 @@ async function peekFirstLine(chunks: AsyncIterable<Buffer>): Promise<{ firstLine
  * batch (its transactions, counts and row errors) in one database transaction, so a
  * crash leaves every committed batch and the file marked failed with what to do.
  */
+@Injectable()
 export class FileIngestService {
   private readonly uploads;
 
@@ -62,9 +66,9 @@ export class FileIngestService {
     private readonly transactions: TransactionRepository,
     private readonly files: FileRepository,
     private readonly batchEvents: BatchEventPublisher,
-    private readonly logger: Logger,
+    @Inject(LOGGER) private readonly logger: Logger,
     metrics: ServiceMetrics,
-    private readonly options: { customerHashKey: string; maxUploadBytes: number; batchSize: number },
+    @Inject(FILE_INGEST_OPTIONS) private readonly options: { customerHashKey: string; maxUploadBytes: number; batchSize: number },
   ) {
     this.uploads = metrics.counter('ingestion_file_rows_total', 'Rows of uploaded files, by outcome', ['outcome'] as const);
   }

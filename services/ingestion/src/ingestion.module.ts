@@ -1,5 +1,53 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import type { Logger } from '@tessera/common';
+import { LOGGER, SERVICE_CONFIG } from '@tessera/nest-core';
+import type { IngestionConfig } from './ingestion.config';
+import { BATCHES_TOPIC, CUSTOMER_HASH_KEY, FILE_INGEST_OPTIONS, POS_DLQ_TOPIC } from './ingestion.tokens';
+import { TransactionRepository } from './repositories/transaction.repository';
+import { FileRepository } from './repositories/file.repository';
+import { RejectedEventRepository } from './repositories/rejected-event.repository';
+import { BatchEventPublisher } from './batch-event.publisher';
+import { PosIngestService } from './pos-ingest.service';
+import { FileIngestService } from './file-ingest.service';
+import { TransactionQueryService } from './transaction-query.service';
+import { IngestionGrpcController } from './grpc/ingestion.grpc';
+import { PosEventsHandler } from './grpc/pos-events.handler';
+import { IngestionErasureHandler } from './erasure/erasure.handler';
+import { IngestionErasureRepository } from './erasure/erasure.repository';
 
-/** The ingestion service's HTTP surface is health and metrics; its API is gRPC and Kafka. */
-@Module({})
-export class IngestionHttpModule {}
+const fromConfig = <T>(provide: symbol, pick: (config: IngestionConfig) => T) => ({ provide, inject: [SERVICE_CONFIG], useFactory: pick });
+
+/** The store node's ingestion: file uploads and queries over gRPC, POS events from the bus. Its HTTP surface is health and metrics. */
+@Module({
+  controllers: [IngestionGrpcController, PosEventsHandler, IngestionErasureHandler],
+  providers: [
+    fromConfig(CUSTOMER_HASH_KEY, (config) => config.CUSTOMER_HASH_KEY),
+    fromConfig(POS_DLQ_TOPIC, (config) => config.POS_DLQ_TOPIC),
+    fromConfig(BATCHES_TOPIC, (config) => config.BATCHES_TOPIC),
+    fromConfig(FILE_INGEST_OPTIONS, (config) => ({ customerHashKey: config.CUSTOMER_HASH_KEY, maxUploadBytes: config.MAX_UPLOAD_BYTES, batchSize: config.FILE_BATCH_SIZE })),
+    TransactionRepository,
+    FileRepository,
+    RejectedEventRepository,
+    BatchEventPublisher,
+    PosIngestService,
+    FileIngestService,
+    TransactionQueryService,
+    IngestionErasureRepository,
+  ],
+})
+export class IngestionModule implements OnModuleInit, OnApplicationBootstrap {
+  constructor(
+    private readonly files: FileRepository,
+    @Inject(SERVICE_CONFIG) private readonly config: IngestionConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onModuleInit() {
+    const interrupted = await this.files.failInterrupted();
+    if (interrupted) this.logger.warn({ interrupted }, 'uploads interrupted by the previous stop were marked failed');
+  }
+
+  onApplicationBootstrap() {
+    if (this.config.POS_CONSUMER_ENABLED) this.logger.info({ topic: this.config.POS_TOPIC, group: this.config.POS_CONSUMER_GROUP }, 'consuming POS events');
+  }
+}

@@ -1,6 +1,9 @@
-import type { DataSource } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { Bus, BusMessage } from '@tessera/bus';
-import type { Logger, ServiceMetrics } from '@tessera/common';
+import { ServiceMetrics, type Logger } from '@tessera/common';
+import { BUS, LOGGER } from '@tessera/nest-core';
+import { CUSTOMER_HASH_KEY, POS_DLQ_TOPIC } from './ingestion.tokens';
 import { PosEventValidator } from './pos-event.validator';
 import { TransactionRepository } from './repositories/transaction.repository';
 import { RejectedEventRepository, type RejectedEvent } from './repositories/rejected-event.repository';
@@ -14,6 +17,7 @@ import type { TransactionRecord } from './transaction.model';
  * crash at any point redelivers rather than loses (DLQ consumers dedupe on the source
  * topic/partition/offset headers; the database dedupes transactions).
  */
+@Injectable()
 export class PosIngestService {
   private readonly validator: PosEventValidator;
   private readonly counters;
@@ -22,12 +26,12 @@ export class PosIngestService {
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRepository,
     private readonly rejections: RejectedEventRepository,
-    private readonly bus: Bus,
+    @Inject(BUS) private readonly bus: Bus,
     private readonly batchEvents: BatchEventPublisher,
-    private readonly logger: Logger,
+    @Inject(LOGGER) private readonly logger: Logger,
     metrics: ServiceMetrics,
-    customerHashKey: string,
-    private readonly dlqTopic: string,
+    @Inject(CUSTOMER_HASH_KEY) customerHashKey: string,
+    @Inject(POS_DLQ_TOPIC) private readonly dlqTopic: string,
   ) {
     this.validator = new PosEventValidator(customerHashKey);
     this.counters = {

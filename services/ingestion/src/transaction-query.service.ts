@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { Injectable } from '@nestjs/common';
 import { GrpcError } from '@tessera/common';
 import type { ingestionV1 } from '@tessera/proto';
 import { TransactionRepository, type StoredTransactionRow } from './repositories/transaction.repository';
@@ -38,6 +39,7 @@ function isoOrUndefined(value: string, field: string): string | undefined {
 }
 
 /** Reads of stored transactions, always for one named store. */
+@Injectable()
 export class TransactionQueryService {
   constructor(
     private readonly transactions: TransactionRepository,

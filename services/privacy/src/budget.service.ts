@@ -1,6 +1,9 @@
 import { canSpend, nextUp, remainingRho, spentEpsilon, epsilonAfter, gaussianRhoFromSigma, pureDpToRho } from '@tessera/privacy';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Bus } from '@tessera/bus';
-import type { Logger, ServiceMetrics } from '@tessera/common';
+import { ServiceMetrics, type Logger } from '@tessera/common';
+import { BUS, LOGGER } from '@tessera/nest-core';
+import { LEDGER_TOPIC } from './privacy.tokens';
 import { privacyV1 } from '@tessera/proto';
 import { BudgetRepository, type BudgetRow, type LedgerRow, type MechanismName } from './repositories/budget.repository';
 import { previewImpact } from './impact-preview.util';
@@ -63,14 +66,15 @@ export function budgetView(row: BudgetRow): BudgetView {
  * holds the budget row's lock, so concurrent rounds can never take the store past its
  * cap; a (round, release) already paid for is answered from the ledger, not paid twice.
  */
+@Injectable()
 export class BudgetService {
   private readonly spends;
 
   constructor(
     private readonly budgets: BudgetRepository,
-    private readonly bus: Bus | undefined,
-    private readonly ledgerTopic: string,
-    private readonly logger: Logger,
+    @Optional() @Inject(BUS) private readonly bus: Bus | undefined,
+    @Inject(LEDGER_TOPIC) private readonly ledgerTopic: string,
+    @Inject(LOGGER) private readonly logger: Logger,
     metrics: ServiceMetrics,
   ) {
     this.spends = metrics.counter('privacy_spend_requests_total', 'Budget spend requests, by outcome', ['outcome'] as const);

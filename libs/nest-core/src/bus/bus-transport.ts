@@ -9,8 +9,11 @@ import { connectMicroserviceWithFilter } from '../grpc/connect-microservice';
 export const BUS_TRANSPORT = Symbol('tessera-bus');
 const SUBSCRIPTION_EXTRA = 'tesseraBusSubscription';
 
-/** Decides a handler's subscription from the service's config at boot (topics and groups are configurable). */
-export type SubscriptionOf<C = any> = (config: C) => SubscribeOptions;
+/**
+ * Decides a handler's subscription from the service's config at boot (topics and groups are
+ * configurable); `undefined` leaves the handler unsubscribed (a consumer switched off by config).
+ */
+export type SubscriptionOf<C = any> = (config: C) => SubscribeOptions | undefined;
 
 /**
  * Marks a method as a batch handler of the bus (libs/bus semantics, unchanged): it receives one
@@ -64,6 +67,7 @@ export class BusTransport extends Server implements CustomTransportStrategy {
         if (handler.next) throw new Error(`two bus handlers are named "${name}": give each its own name`);
         if (!this.bus) throw new Error(`bus handler "${name}" needs the bus: pass useBus: true to CoreModule.forService`);
         const options = subscriptionOf(this.config);
+        if (!options) continue;
         this.subscriptions.push(await this.bus.subscribe(options, (batch) => this.deliver(handler, batch, options)));
         this.log.debug({ handler: name, groupId: options.groupId, topics: options.topics }, 'bus handler subscribed');
       }

@@ -18,6 +18,8 @@ export interface GrpcServerOptions {
   maxReceiveMessageLength?: number;
   /** true (default): wait for in-flight calls on close; false: cancel them (long-lived streams). */
   gracefulShutdown?: boolean;
+  /** Further grpc-js server options (keepalive for long-lived streams). */
+  channelOptions?: grpc.ChannelOptions;
 }
 
 /** `/tessera.mining.v1.MiningService/StartJob` -> ['tessera.mining.v1', 'MiningService', 'StartJob']. */
@@ -57,7 +59,7 @@ export class TesseraGrpcServer extends ServerGrpc {
   }
 
   override async createClient(): Promise<grpc.Server> {
-    const server = new grpc.Server({ 'grpc.max_receive_message_length': this.grpcOptions.maxReceiveMessageLength ?? 16 * 1024 * 1024 });
+    const server = new grpc.Server({ ...this.grpcOptions.channelOptions, 'grpc.max_receive_message_length': this.grpcOptions.maxReceiveMessageLength ?? 16 * 1024 * 1024 });
     this.boundPort = await new Promise<number>((resolve, reject) =>
       server.bindAsync(this.grpcOptions.url!, grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
     );
@@ -85,6 +87,7 @@ export function connectGrpcServer(app: INestApplication, options: GrpcServerOpti
     packageDefinition,
     maxReceiveMessageLength: options.maxReceiveMessageLength,
     gracefulShutdown: options.gracefulShutdown ?? true,
+    channelOptions: options.channelOptions,
   } as GrpcOptions['options']);
   connectMicroserviceWithFilter(app, strategy, new GrpcErrorFilter());
   return strategy;

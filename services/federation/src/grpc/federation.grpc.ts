@@ -1,9 +1,14 @@
 import * as grpc from '@grpc/grpc-js';
-import { GrpcError, unary, type GrpcBinding } from '@tessera/common';
+import { Controller, Inject } from '@nestjs/common';
+import { GrpcMethod, GrpcStreamCall } from '@nestjs/microservices';
+import { Observable } from 'rxjs';
+import { GrpcError } from '@tessera/common';
+import { SERVICE_CONFIG } from '@tessera/nest-core';
 import { federationV1 } from '@tessera/proto';
-import type { FederationRepository, GlobalPatternRow, ParticipantRow, RoundRow, RoundSettings } from '../repositories/federation.repository';
-import { RoundConfigError, type RoundOrchestrator } from '../rounds/round-orchestrator';
-import type { NodeRegistry } from '../rounds/node-registry';
+import { FederationRepository, type GlobalPatternRow, type ParticipantRow, type RoundRow, type RoundSettings } from '../repositories/federation.repository';
+import { RoundConfigError, RoundOrchestrator } from '../rounds/round-orchestrator';
+import { NodeRegistry } from '../rounds/node-registry';
+import type { FederationConfig } from '../federation.config';
 
 const STORE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -68,64 +73,92 @@ function roundIdOf(roundId: string) {
   return roundId;
 }
 
-export function federationGrpcBindings(repository: FederationRepository, orchestrator: RoundOrchestrator, registry: NodeRegistry, defaultStageTimeout: number): { coordinator: GrpcBinding; nodes: GrpcBinding } {
-  const found = async (roundId: string) => {
-    const round = await repository.findRound(roundIdOf(roundId));
+/** The coordinator API (FederationService), reached only by the gateway. */
+@Controller()
+export class FederationGrpcController {
+  constructor(
+    private readonly repository: FederationRepository,
+    private readonly orchestrator: RoundOrchestrator,
+    private readonly registry: NodeRegistry,
+    @Inject(SERVICE_CONFIG) private readonly config: FederationConfig,
+  ) {}
+
+  private async found(roundId: string) {
+    const round = await this.repository.findRound(roundIdOf(roundId));
     if (!round) throw new GrpcError(grpc.status.NOT_FOUND, `no round ${roundId}`);
     return round;
-  };
-  const coordinator: federationV1.FederationServiceServer = {
-    enrolStore: unary(async (request) => {
-      if (!STORE_ID.test(request.storeId)) throw new GrpcError(grpc.status.INVALID_ARGUMENT, `storeId ${JSON.stringify(request.storeId)} is not a valid store id`);
-      if (request.identityPublicKey.length !== 32) throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'identityPublicKey must be a raw 32-byte Ed25519 public key');
-      const row = await repository.enrol(request.storeId, Buffer.from(request.identityPublicKey));
-      return { store: { storeId: row.store_id, identityPublicKey: row.identity_public_key, connected: registry.isConnected(row.store_id), enrolledAt: new Date(row.enrolled_at).toISOString() } };
-    }),
-    listStores: unary(async () => ({
-      stores: (await repository.stores()).map((row) => ({ storeId: row.store_id, identityPublicKey: row.identity_public_key, connected: registry.isConnected(row.store_id), enrolledAt: new Date(row.enrolled_at).toISOString() })),
-    })),
-    startRound: unary(async (request) => {
-      try {
-        const round = await orchestrator.start(settingsFrom(request.config, defaultStageTimeout), request.requestedBy || 'unknown');
-        return { round: roundMessage(round, []) };
-      } catch (error) {
-        if (error instanceof RoundConfigError) throw new GrpcError(grpc.status.INVALID_ARGUMENT, error.message);
-        throw error;
-      }
-    }),
-    getRound: unary(async (request) => {
-      const { round, participants } = await found(request.roundId);
-      return { round: roundMessage(round, participants) };
-    }),
-    listRounds: unary(async (request) => {
-      const { rounds, total } = await repository.listRounds(request.limit > 0 ? Math.min(request.limit, 200) : 50, Math.max(0, request.offset));
-      const participants = await repository.participants(rounds.map((r) => r.round_id));
-      return { rounds: rounds.map((r) => roundMessage(r, participants.get(r.round_id) ?? [])), total: String(total) };
-    }),
-    listGlobalPatterns: unary(async (request) => {
-      const roundId = request.roundId || (await repository.latestCompletedRoundId());
-      if (!roundId) return { round: undefined, patterns: [], total: '0' };
-      const { round, participants } = await found(roundId);
-      const { patterns, total } = await repository.patterns(roundId, request.limit > 0 ? Math.min(request.limit, 5000) : 100, Math.max(0, request.offset));
-      return { round: roundMessage(round, participants), patterns: patterns.map(patternMessage), total: String(total) };
-    }),
-    watchRounds: (call) => {
+  }
+
+  @GrpcMethod('FederationService', 'EnrolStore')
+  async enrolStore(request: federationV1.EnrolStoreRequest): Promise<federationV1.EnrolStoreResponse> {
+    if (!STORE_ID.test(request.storeId)) throw new GrpcError(grpc.status.INVALID_ARGUMENT, `storeId ${JSON.stringify(request.storeId)} is not a valid store id`);
+    if (request.identityPublicKey.length !== 32) throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'identityPublicKey must be a raw 32-byte Ed25519 public key');
+    const row = await this.repository.enrol(request.storeId, Buffer.from(request.identityPublicKey));
+    return { store: { storeId: row.store_id, identityPublicKey: row.identity_public_key, connected: this.registry.isConnected(row.store_id), enrolledAt: new Date(row.enrolled_at).toISOString() } };
+  }
+
+  @GrpcMethod('FederationService', 'ListStores')
+  async listStores(): Promise<federationV1.ListStoresResponse> {
+    return {
+      stores: (await this.repository.stores()).map((row) => ({ storeId: row.store_id, identityPublicKey: row.identity_public_key, connected: this.registry.isConnected(row.store_id), enrolledAt: new Date(row.enrolled_at).toISOString() })),
+    };
+  }
+
+  @GrpcMethod('FederationService', 'StartRound')
+  async startRound(request: federationV1.StartRoundRequest): Promise<federationV1.StartRoundResponse> {
+    try {
+      const round = await this.orchestrator.start(settingsFrom(request.config, this.config.DEFAULT_STAGE_TIMEOUT_SECONDS), request.requestedBy || 'unknown');
+      return { round: roundMessage(round, []) };
+    } catch (error) {
+      if (error instanceof RoundConfigError) throw new GrpcError(grpc.status.INVALID_ARGUMENT, error.message);
+      throw error;
+    }
+  }
+
+  @GrpcMethod('FederationService', 'GetRound')
+  async getRound(request: federationV1.GetRoundRequest): Promise<federationV1.GetRoundResponse> {
+    const { round, participants } = await this.found(request.roundId);
+    return { round: roundMessage(round, participants) };
+  }
+
+  @GrpcMethod('FederationService', 'ListRounds')
+  async listRounds(request: federationV1.ListRoundsRequest): Promise<federationV1.ListRoundsResponse> {
+    const { rounds, total } = await this.repository.listRounds(request.limit > 0 ? Math.min(request.limit, 200) : 50, Math.max(0, request.offset));
+    const participants = await this.repository.participants(rounds.map((r) => r.round_id));
+    return { rounds: rounds.map((r) => roundMessage(r, participants.get(r.round_id) ?? [])), total: String(total) };
+  }
+
+  @GrpcMethod('FederationService', 'ListGlobalPatterns')
+  async listGlobalPatterns(request: federationV1.ListGlobalPatternsRequest): Promise<federationV1.ListGlobalPatternsResponse> {
+    const roundId = request.roundId || (await this.repository.latestCompletedRoundId());
+    if (!roundId) return { round: undefined, patterns: [], total: '0' };
+    const { round, participants } = await this.found(roundId);
+    const { patterns, total } = await this.repository.patterns(roundId, request.limit > 0 ? Math.min(request.limit, 5000) : 100, Math.max(0, request.offset));
+    return { round: roundMessage(round, participants), patterns: patterns.map(patternMessage), total: String(total) };
+  }
+
+  /** Server stream of round changes; Nest stops listening (unsubscribes) when the caller cancels. */
+  @GrpcMethod('FederationService', 'WatchRounds')
+  watchRounds(request: federationV1.WatchRoundsRequest): Observable<federationV1.WatchRoundsResponse> {
+    return new Observable<federationV1.WatchRoundsResponse>((subscriber) => {
       const listener = (found: { round: RoundRow; participants: ParticipantRow[] }, message: string) => {
-        if (call.request.roundId && call.request.roundId !== found.round.round_id) return;
-        call.write({ round: roundMessage(found.round, found.participants), message });
+        if (request.roundId && request.roundId !== found.round.round_id) return;
+        subscriber.next({ round: roundMessage(found.round, found.participants), message });
       };
-      orchestrator.on('round', listener);
-      const stop = () => orchestrator.off('round', listener);
-      call.on('cancelled', stop);
-      call.on('close', stop);
-      call.on('error', stop);
-    },
-  };
-  const nodes: federationV1.FederationNodeServiceServer = {
-    connect: (call) => registry.attach(call),
-  };
-  return {
-    coordinator: { definition: federationV1.FederationServiceService, implementation: coordinator },
-    nodes: { definition: federationV1.FederationNodeServiceService, implementation: nodes },
-  };
+      this.orchestrator.on('round', listener);
+      return () => this.orchestrator.off('round', listener);
+    });
+  }
+}
+
+/** The endpoint store nodes dial into (FederationNodeService), on a port of its own. */
+@Controller()
+export class FederationNodeGrpcController {
+  constructor(private readonly registry: NodeRegistry) {}
+
+  /** Bidirectional: the registry authenticates the node and keeps the stream for rounds. */
+  @GrpcStreamCall('FederationNodeService', 'Connect')
+  connect(call: grpc.ServerDuplexStream<federationV1.ConnectRequest, federationV1.ConnectResponse>): void {
+    this.registry.attach(call);
+  }
 }

@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { tableIn } from '@tessera/db';
 
 export type RoundStatus = 'pending' | 'proposing' | 'key_setup' | 'measuring' | 'unmasking' | 'completed' | 'failed';
@@ -58,6 +59,7 @@ export interface GlobalPatternRow {
 }
 
 /** Stores, rounds, participation and published patterns of the hub. */
+@Injectable()
 export class FederationRepository {
   private readonly t: Record<'stores' | 'rounds' | 'round_participants' | 'global_patterns', string>;
 

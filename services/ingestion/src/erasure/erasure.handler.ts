@@ -1,6 +1,7 @@
-import type { DataSource } from 'typeorm';
-import type { Bus, BusMessage, Subscription } from '@tessera/bus';
+import { Controller, Inject } from '@nestjs/common';
+import type { Bus, BusMessage } from '@tessera/bus';
 import type { Logger } from '@tessera/common';
+import { BUS, LOGGER, OnBusBatch } from '@tessera/nest-core';
 import { schedulerV1 } from '@tessera/proto';
 import { IngestionErasureRepository } from './erasure.repository';
 
@@ -12,25 +13,16 @@ const OBJECT_STORAGE_NOTE = 'original uploaded files are not kept (no object sto
  * Ingestion's part of erasure and retention: deletes the rows a request covers and confirms
  * with counts. Idempotent: a redelivered request deletes nothing more and confirms again.
  */
+@Controller()
 export class IngestionErasureHandler {
-  private readonly repository: IngestionErasureRepository;
-
   constructor(
-    dataSource: DataSource,
-    private readonly bus: Bus,
-    private readonly logger: Logger,
-  ) {
-    this.repository = new IngestionErasureRepository(dataSource);
-  }
+    private readonly repository: IngestionErasureRepository,
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
-  /** Subscribes both topics; one group for all replicas, so each request is handled once per node. */
-  async subscribe(): Promise<Subscription[]> {
-    return [
-      await this.bus.subscribe({ groupId: 'tessera-ingestion-erasure', topics: [ERASURE_TOPICS.requests], fromBeginning: true }, (batch) => this.onRequests(batch)),
-      await this.bus.subscribe({ groupId: 'tessera-ingestion-retention', topics: [ERASURE_TOPICS.sweeps], fromBeginning: true }, (batch) => this.onSweeps(batch)),
-    ];
-  }
-
+  // One group for all replicas of the node: each request is applied once (and again deletes nothing more).
+  @OnBusBatch('erasure-requests', () => ({ groupId: 'tessera-ingestion-erasure', topics: [ERASURE_TOPICS.requests], fromBeginning: true }))
   async onRequests(batch: BusMessage[]): Promise<void> {
     for (const message of batch) {
       const request = schedulerV1.ErasureRequested.decode(message.value);
@@ -48,6 +40,7 @@ export class IngestionErasureHandler {
     }
   }
 
+  @OnBusBatch('retention-sweeps', () => ({ groupId: 'tessera-ingestion-retention', topics: [ERASURE_TOPICS.sweeps], fromBeginning: true }))
   async onSweeps(batch: BusMessage[]): Promise<void> {
     for (const message of batch) {
       const sweep = schedulerV1.RetentionSweepRequested.decode(message.value);

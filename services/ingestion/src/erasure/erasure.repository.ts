@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { tableIn } from '@tessera/db';
 
 export interface ErasedCounts {
@@ -12,6 +13,7 @@ export interface ErasedCounts {
 const affected = (result: unknown) => (result as [unknown[], number])[1];
 
 /** Deletes for erasure requests and retention sweeps; every statement names the store (or the cutoff). */
+@Injectable()
 export class IngestionErasureRepository {
   private readonly t: Record<'transactions' | 'files' | 'file_errors' | 'rejected_events', string>;
 

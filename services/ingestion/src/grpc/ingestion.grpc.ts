@@ -1,10 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
-import { GrpcError, toServiceError, unary, type GrpcBinding } from '@tessera/common';
+import { Controller } from '@nestjs/common';
+import { GrpcMethod, GrpcStreamCall } from '@nestjs/microservices';
+import { Observable } from 'rxjs';
+import { GrpcError, toServiceError } from '@tessera/common';
 import { ingestionV1 } from '@tessera/proto';
 import type { FileFormat } from '@tessera/formats';
 import { FileIngestService, STORE_ID_PATTERN, UploadError, type FileReport, type UploadHeader } from '../file-ingest.service';
-import type { PosIngestService } from '../pos-ingest.service';
-import type { TransactionQueryService } from '../transaction-query.service';
+import { PosIngestService } from '../pos-ingest.service';
+import { TransactionQueryService } from '../transaction-query.service';
 
 const { FileFormat: Format, FileStatus: Status } = ingestionV1;
 
@@ -56,58 +59,87 @@ export function toFileSummary(report: FileReport): ingestionV1.FileSummary {
   };
 }
 
-/** gRPC handlers: each maps the request to one service call. */
-export function ingestionGrpcBinding(files: FileIngestService, queries: TransactionQueryService, pos: PosIngestService): GrpcBinding {
-  const implementation: ingestionV1.IngestionServiceServer = {
-    uploadFile: (call, callback) => {
-      readUpload(call)
-        .then(({ header, chunks }) => files.ingest(header, chunks))
-        .then(
-          (report) => callback(null, { file: toFileSummary(report) }),
-          (error) => callback(toServiceError(toGrpcError(error))),
-        );
-    },
-    previewFile: (call, callback) => {
-      readUpload(call)
-        .then(({ header, chunks }) => files.preview(header, chunks))
-        .then(
-          (preview) =>
-            callback(null, {
-              format: FORMAT_CODES[preview.format],
-              transactions: preview.transactions.map((t) => ({
-                line: String(t.line),
-                transactionId: t.transactionId,
-                occurredAt: t.occurredAt ?? '',
-                lines: t.lines.map((l) => ({ sku: l.sku, name: l.name ?? '', quantity: String(l.quantity), unitPriceCents: String(l.unitPriceCents ?? 0), unitProfitCents: String(l.unitProfitCents ?? 0), hasUnitProfit: l.unitProfitCents !== undefined, utilityCents: String(l.utilityCents) })),
-              })),
-              errors: preview.errors.map((e) => ({ line: String(e.line), field: e.field, reason: e.reason })),
-            }),
-          (error) => callback(toServiceError(toGrpcError(error))),
-        );
-    },
-    getFile: unary(async (request) => {
-      const report = await files.report(request.storeId, request.fileId, request.errorLimit || 100, request.errorOffset || 0);
-      if (!report) throw new GrpcError(grpc.status.NOT_FOUND, `no file ${request.fileId} for store ${request.storeId}`);
-      return { file: toFileSummary(report) };
-    }),
-    listTransactions: unary((request) => queries.list(request)),
-    streamTransactions: (call) => {
-      queries.stream(call.request.storeId, call.request.batchSize || 1000, (batch) => new Promise<void>((resolve) => (call.write({ transactions: batch }) ? resolve() : call.once('drain', () => resolve())))).then(
-        () => call.end(),
-        (error) => call.destroy(error as Error),
+/** gRPC handlers of IngestionService: each maps the request to one service call. */
+@Controller()
+export class IngestionGrpcController {
+  constructor(
+    private readonly files: FileIngestService,
+    private readonly queries: TransactionQueryService,
+    private readonly pos: PosIngestService,
+  ) {}
+
+  /** Client stream: the header, then the file's bytes; answered once the file is stored. */
+  @GrpcStreamCall('IngestionService', 'UploadFile')
+  uploadFile(call: grpc.ServerReadableStream<ingestionV1.UploadFileRequest, ingestionV1.UploadFileResponse>, callback: grpc.sendUnaryData<ingestionV1.UploadFileResponse>) {
+    readUpload(call)
+      .then(({ header, chunks }) => this.files.ingest(header, chunks))
+      .then(
+        (report) => callback(null, { file: toFileSummary(report) }),
+        (error) => callback(toServiceError(toGrpcError(error))),
       );
-    },
-    listStoreSummaries: unary((request) => queries.summaries(request.storeIds)),
-    ingestEvents: unary(async (request) => {
-      if (!STORE_ID_PATTERN.test(request.storeId)) throw new GrpcError(grpc.status.INVALID_ARGUMENT, `storeId ${JSON.stringify(request.storeId)} is not a valid store id`);
-      if (request.events.length === 0 || request.events.length > 5000) throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'send between 1 and 5000 events per request');
-      const result = await pos.ingestDirect(request.storeId, request.events);
-      return {
-        stored: String(result.stored),
-        duplicates: String(result.duplicates),
-        rejected: result.rejected.map((r) => ({ index: r.index, transactionId: r.transactionId ?? '', fieldPath: r.fieldPath, reason: r.reason })),
-      };
-    }),
-  };
-  return { definition: ingestionV1.IngestionServiceService, implementation };
+  }
+
+  @GrpcStreamCall('IngestionService', 'PreviewFile')
+  previewFile(call: grpc.ServerReadableStream<ingestionV1.PreviewFileRequest, ingestionV1.PreviewFileResponse>, callback: grpc.sendUnaryData<ingestionV1.PreviewFileResponse>) {
+    readUpload(call)
+      .then(({ header, chunks }) => this.files.preview(header, chunks))
+      .then(
+        (preview) =>
+          callback(null, {
+            format: FORMAT_CODES[preview.format],
+            transactions: preview.transactions.map((t) => ({
+              line: String(t.line),
+              transactionId: t.transactionId,
+              occurredAt: t.occurredAt ?? '',
+              lines: t.lines.map((l) => ({ sku: l.sku, name: l.name ?? '', quantity: String(l.quantity), unitPriceCents: String(l.unitPriceCents ?? 0), unitProfitCents: String(l.unitProfitCents ?? 0), hasUnitProfit: l.unitProfitCents !== undefined, utilityCents: String(l.utilityCents) })),
+            })),
+            errors: preview.errors.map((e) => ({ line: String(e.line), field: e.field, reason: e.reason })),
+          }),
+        (error) => callback(toServiceError(toGrpcError(error))),
+      );
+  }
+
+  @GrpcMethod('IngestionService', 'GetFile')
+  async getFile(request: ingestionV1.GetFileRequest): Promise<ingestionV1.GetFileResponse> {
+    const report = await this.files.report(request.storeId, request.fileId, request.errorLimit || 100, request.errorOffset || 0);
+    if (!report) throw new GrpcError(grpc.status.NOT_FOUND, `no file ${request.fileId} for store ${request.storeId}`);
+    return { file: toFileSummary(report) };
+  }
+
+  @GrpcMethod('IngestionService', 'ListTransactions')
+  listTransactions(request: ingestionV1.ListTransactionsRequest): Promise<ingestionV1.ListTransactionsResponse> {
+    return this.queries.list(request);
+  }
+
+  /**
+   * Server stream of a store's transactions. Written to the call here, with backpressure, rather
+   * than emitted: Nest's writer buffers emitted values without pausing the source, and a store's
+   * transactions need not fit in memory. The observable completes (Nest ends the call) or fails.
+   */
+  @GrpcMethod('IngestionService', 'StreamTransactions')
+  streamTransactions(request: ingestionV1.StreamTransactionsRequest, _metadata: grpc.Metadata, call: grpc.ServerWritableStream<ingestionV1.StreamTransactionsRequest, ingestionV1.StreamTransactionsResponse>): Observable<never> {
+    return new Observable<never>((subscriber) => {
+      this.queries.stream(request.storeId, request.batchSize || 1000, (batch) => new Promise<void>((resolve) => (call.write({ transactions: batch }) ? resolve() : call.once('drain', () => resolve())))).then(
+        () => subscriber.complete(),
+        (error) => subscriber.error(error),
+      );
+    });
+  }
+
+  @GrpcMethod('IngestionService', 'ListStoreSummaries')
+  listStoreSummaries(request: ingestionV1.ListStoreSummariesRequest): Promise<ingestionV1.ListStoreSummariesResponse> {
+    return this.queries.summaries(request.storeIds);
+  }
+
+  @GrpcMethod('IngestionService', 'IngestEvents')
+  async ingestEvents(request: ingestionV1.IngestEventsRequest): Promise<ingestionV1.IngestEventsResponse> {
+    if (!STORE_ID_PATTERN.test(request.storeId)) throw new GrpcError(grpc.status.INVALID_ARGUMENT, `storeId ${JSON.stringify(request.storeId)} is not a valid store id`);
+    if (request.events.length === 0 || request.events.length > 5000) throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'send between 1 and 5000 events per request');
+    const result = await this.pos.ingestDirect(request.storeId, request.events);
+    return {
+      stored: String(result.stored),
+      duplicates: String(result.duplicates),
+      rejected: result.rejected.map((r) => ({ index: r.index, transactionId: r.transactionId ?? '', fieldPath: r.fieldPath, reason: r.reason })),
+    };
+  }
 }

@@ -1,4 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
 import { tableIn } from '@tessera/db';
 
 export interface FileRow {
@@ -23,6 +24,7 @@ export interface FileCounts {
   rejected: number;
 }
 
+@Injectable()
 export class FileRepository {
   private readonly t: Record<'files' | 'file_errors', string>;
 

@@ -1,4 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
 import { tableIn } from '@tessera/db';
 
 export interface RejectedEvent {
@@ -11,6 +12,7 @@ export interface RejectedEvent {
   fieldPath: string;
 }
 
+@Injectable()
 export class RejectedEventRepository {
   private readonly t: Record<'rejected_events', string>;
 

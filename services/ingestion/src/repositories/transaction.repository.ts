@@ -1,4 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
 import { tableIn } from '@tessera/db';
 import { totalUtilityCents, type TransactionRecord } from '../transaction.model';
 
@@ -21,6 +22,7 @@ export interface TransactionQuery {
 }
 
 /** Queries on stored transactions; every read names the store it reads. */
+@Injectable()
 export class TransactionRepository {
   private readonly t: Record<'transactions', string>;
 

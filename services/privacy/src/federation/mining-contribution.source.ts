@@ -1,7 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
+import { Inject, Injectable } from '@nestjs/common';
 import { checkPlanDigest, sampleNoiseShare, toWord, type CalibrationPlan, type RoundPlan } from '@tessera/federated';
 import { epsilonToRho } from '@tessera/privacy';
 import { miningV1 } from '@tessera/proto';
+import { MINING_CLIENT } from '../privacy.tokens';
 
 export type Phase = 'calibration' | 'measurement';
 
@@ -32,8 +34,9 @@ export function phaseRho(plan: CalibrationPlan | RoundPlan): number {
  * distributed discrete Gaussian noise from the CSPRNG and encodes mod 2^32, so nothing
  * leaves the node without its noise.
  */
+@Injectable()
 export class MiningContributionSource {
-  constructor(private readonly mining: miningV1.MiningServiceClient) {}
+  constructor(@Inject(MINING_CLIENT) private readonly mining: miningV1.MiningServiceClient) {}
 
   async proposals(storeId: string, topM: number, maxPatternLength: number, minSupport: number): Promise<string[][]> {
     const response = await call<miningV1.ProposeItemsetsRequest, miningV1.ProposeItemsetsResponse>(this.mining, this.mining.proposeItemsets, { storeId, topM, maxPatternLength, minSupport });

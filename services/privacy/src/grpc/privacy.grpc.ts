@@ -1,5 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
-import { GrpcError, unary, type GrpcBinding } from '@tessera/common';
+import { Controller } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import { GrpcError } from '@tessera/common';
 import { privacyV1 } from '@tessera/proto';
 import { BudgetService, PrivacyRuleError, type BudgetView } from '../budget.service';
 import type { LedgerRow, MechanismName } from '../repositories/budget.repository';
@@ -36,30 +38,41 @@ function store(storeId: string): string {
 }
 
 /** Rule violations become INVALID_ARGUMENT with the rule's own message. */
-function rules<Req, Res>(handler: (request: Req) => Promise<Res>) {
-  return unary<Req, Res>(async (request) => {
-    try {
-      return await handler(request);
-    } catch (error) {
-      if (error instanceof PrivacyRuleError) throw new GrpcError(grpc.status.INVALID_ARGUMENT, error.message);
-      throw error;
-    }
-  });
+async function rules<Res>(handler: () => Promise<Res>): Promise<Res> {
+  try {
+    return await handler();
+  } catch (error) {
+    if (error instanceof PrivacyRuleError) throw new GrpcError(grpc.status.INVALID_ARGUMENT, error.message);
+    throw error;
+  }
 }
 
-export function privacyGrpcBinding(budgets: BudgetService): GrpcBinding {
-  const implementation: privacyV1.PrivacyServiceServer = {
-    getBudget: rules(async (request) => ({ budget: budgetMessage(await budgets.get(store(request.storeId))) })),
-    updateConfig: rules(async (request) => ({
+/** The PrivacyService gRPC API (proto/tessera/privacy/v1/privacy_service.proto). */
+@Controller()
+export class PrivacyGrpcController {
+  constructor(private readonly budgets: BudgetService) {}
+
+  @GrpcMethod('PrivacyService', 'GetBudget')
+  getBudget(request: privacyV1.GetBudgetRequest): Promise<privacyV1.GetBudgetResponse> {
+    return rules(async () => ({ budget: budgetMessage(await this.budgets.get(store(request.storeId))) }));
+  }
+
+  @GrpcMethod('PrivacyService', 'UpdateConfig')
+  updateConfig(request: privacyV1.UpdateConfigRequest): Promise<privacyV1.UpdateConfigResponse> {
+    return rules(async () => ({
       budget: budgetMessage(
-        await budgets.updateConfig(
+        await this.budgets.updateConfig(
           store(request.storeId),
           { epsilonCap: request.epsilonCap, defaultRoundEpsilon: request.defaultRoundEpsilon, mechanism: mechanismName(request.mechanism), hashPatterns: request.hashPatterns },
           request.changedBy,
         ),
       ),
-    })),
-    spend: rules(async (request) => {
+    }));
+  }
+
+  @GrpcMethod('PrivacyService', 'Spend')
+  spend(request: privacyV1.SpendRequest): Promise<privacyV1.SpendResponse> {
+    return rules(async () => {
       const mechanism = mechanismName(request.mechanism);
       if (!mechanism) throw new PrivacyRuleError('mechanism is required');
       let parameters: unknown = {};
@@ -68,15 +81,23 @@ export function privacyGrpcBinding(budgets: BudgetService): GrpcBinding {
       } catch {
         throw new PrivacyRuleError('parametersJson must be JSON');
       }
-      const result = await budgets.spend({ storeId: store(request.storeId), roundId: request.roundId, releaseId: request.releaseId, mechanism, rho: request.rho, parameters });
+      const result = await this.budgets.spend({ storeId: store(request.storeId), roundId: request.roundId, releaseId: request.releaseId, mechanism, rho: request.rho, parameters });
       return { granted: result.granted, reason: result.reason ?? '', replayed: result.replayed, entry: result.entry ? entryMessage(result.entry) : undefined, budget: budgetMessage(result.budget) };
-    }),
-    listLedger: rules(async (request) => {
-      const { entries, total } = await budgets.ledger(store(request.storeId), request.limit, request.offset);
+    });
+  }
+
+  @GrpcMethod('PrivacyService', 'ListLedger')
+  listLedger(request: privacyV1.ListLedgerRequest): Promise<privacyV1.ListLedgerResponse> {
+    return rules(async () => {
+      const { entries, total } = await this.budgets.ledger(store(request.storeId), request.limit, request.offset);
       return { entries: entries.map(entryMessage), total: String(total) };
-    }),
-    previewImpact: rules(async (request) => {
-      const preview = await budgets.preview(store(request.storeId), {
+    });
+  }
+
+  @GrpcMethod('PrivacyService', 'PreviewImpact')
+  previewImpact(request: privacyV1.PreviewImpactRequest): Promise<privacyV1.PreviewImpactResponse> {
+    return rules(async () => {
+      const preview = await this.budgets.preview(store(request.storeId), {
         epsilon: request.epsilon,
         delta: request.delta,
         clipBoundCents: Number(request.clipBoundCents),
@@ -89,7 +110,6 @@ export function privacyGrpcBinding(budgets: BudgetService): GrpcBinding {
         fitsBudget: preview.fitsBudget,
         patterns: preview.patterns.map((p) => ({ ...p, utilityCents: String(p.utilityCents) })),
       };
-    }),
-  };
-  return { definition: privacyV1.PrivacyServiceService, implementation };
+    });
+  }
 }

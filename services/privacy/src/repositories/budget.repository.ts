@@ -1,5 +1,7 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
 import { tableIn } from '@tessera/db';
+import { BUDGET_DEFAULTS } from '../privacy.tokens';
 
 export type MechanismName = 'discrete-gaussian' | 'discrete-laplace';
 
@@ -38,12 +40,13 @@ const BUDGET_COLUMNS = 'store_id, epsilon_cap, delta, default_round_epsilon, mec
 const LEDGER_COLUMNS = 'entry_id::text, store_id, round_id, release_id, mechanism, rho::text, parameters, total_rho_after::text, epsilon_after, created_at';
 
 /** Budgets and the append-only ledger; every method names the store it touches. */
+@Injectable()
 export class BudgetRepository {
   private readonly t: Record<'budgets' | 'ledger' | 'config_changes', string>;
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly defaults: BudgetDefaults,
+    @Inject(BUDGET_DEFAULTS) private readonly defaults: BudgetDefaults,
   ) {
     this.t = { budgets: tableIn(dataSource, 'budgets'), ledger: tableIn(dataSource, 'ledger'), config_changes: tableIn(dataSource, 'config_changes') };
   }

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { tableIn } from '@tessera/db';
 
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -16,6 +17,7 @@ export interface StoreIdentity {
  * kept in this service's schema; production deployments should encrypt the volume or
  * supply seeds from a secret store (see docs/federation.md).
  */
+@Injectable()
 export class IdentityRepository {
   private readonly table: string;
 

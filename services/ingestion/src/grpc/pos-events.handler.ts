@@ -1,0 +1,18 @@
+import { Controller } from '@nestjs/common';
+import type { BusMessage } from '@tessera/bus';
+import { OnBusBatch } from '@tessera/nest-core';
+import { PosIngestService } from '../pos-ingest.service';
+import type { IngestionConfig } from '../ingestion.config';
+
+/** POS events from the bus: a batch is committed (offsets) only after its rows are (database). */
+@Controller()
+export class PosEventsHandler {
+  constructor(private readonly pos: PosIngestService) {}
+
+  @OnBusBatch('pos-events', (config: IngestionConfig) =>
+    config.POS_CONSUMER_ENABLED ? { groupId: config.POS_CONSUMER_GROUP, topics: [config.POS_TOPIC], fromBeginning: true, maxBatchSize: config.POS_BATCH_SIZE } : undefined,
+  )
+  async ingest(batch: BusMessage[]): Promise<void> {
+    await this.pos.ingestBatch(batch);
+  }
+}

@@ -2,7 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { HealthController, MetricsController, ObservabilityModule, type HealthCheck, type Logger, type ServiceMetrics } from '@tessera/common';
-import type { federationV1, ingestionV1, miningV1, privacyV1 } from '@tessera/proto';
+import type { federationV1, ingestionV1, miningV1, privacyV1, schedulerV1 } from '@tessera/proto';
 import { INGESTION_CLIENT } from './clients/ingestion.client';
 import { AUTH_CLIENT, type AuthClient } from './clients/auth.client';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
@@ -38,10 +38,12 @@ import { MiningController } from './mining/mining.controller';
 import { MiningService } from './mining/mining.service';
 import { PrivacyController } from './privacy/privacy.controller';
 import { PrivacyService } from './privacy/privacy.service';
+import { SchedulesModule } from './schedules/schedules.module';
+import { SchedulesController } from './schedules/schedules.controller';
 
 /** The gateway's own controllers; with health and metrics, every route it serves. */
 export const GATEWAY_CONTROLLERS: Type<unknown>[] = [AuthController, ApiKeysController, UsersController, RegionsController, StoresController, AuditController, TransactionsController, MiningController, PrivacyController, FederationController];
-export const ALL_GATEWAY_CONTROLLERS: Type<unknown>[] = [HealthController, MetricsController, ...GATEWAY_CONTROLLERS];
+export const ALL_GATEWAY_CONTROLLERS: Type<unknown>[] = [HealthController, MetricsController, ...GATEWAY_CONTROLLERS, SchedulesController];
 
 export interface GatewayDependencies {
   metrics: ServiceMetrics;
@@ -51,6 +53,7 @@ export interface GatewayDependencies {
   mining: miningV1.MiningServiceClient;
   privacy: privacyV1.PrivacyServiceClient;
   federation: federationV1.FederationServiceClient;
+  scheduler: schedulerV1.SchedulerServiceClient;
   auth: AuthClient;
   breakers: CircuitBreakers;
   rateLimiter: RateLimiter;
@@ -63,7 +66,7 @@ export class GatewayModule {
     declareObservabilityAccess();
     return {
       module: GatewayModule,
-      imports: [ObservabilityModule.forService(deps.metrics, deps.healthChecks), PassportModule],
+      imports: [ObservabilityModule.forService(deps.metrics, deps.healthChecks), PassportModule, SchedulesModule.register({ scheduler: deps.scheduler, breakers: deps.breakers })],
       controllers: GATEWAY_CONTROLLERS,
       providers: [
         { provide: INGESTION_CLIENT, useValue: deps.ingestion },

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Module, Optional, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { DataSource, type MixedList } from 'typeorm';
-import { createLogger, MetricsController, ServiceMetrics, startTelemetry, type Logger } from '@tessera/common';
+import { createLogger, ServiceMetrics, startTelemetry, type Logger } from '@tessera/common';
+import { MetricsController } from './metrics/metrics.controller';
 import { openDatabase, pingDatabase } from '@tessera/db';
 import { createKafkaBus, type Bus } from '@tessera/bus';
 import { HealthController } from './health/health.controller';

@@ -9,6 +9,7 @@ export * from './core.module';
 export * from './boot-nest-service';
 export * from './health/readiness-checks';
 export * from './health/health.controller';
+export * from './metrics/metrics.controller';
 export * from './grpc/grpc-server';
 export * from './bus/bus-transport';
 export * from './grpc/grpc-client.provider';

@@ -1,5 +1,6 @@
-import type { DataSource } from 'typeorm';
-import { openDatabase } from '@tessera/db';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CoreModule } from '@tessera/nest-core';
 import { authMigrations } from './migrations';
 import { AuthDatabase } from './repositories';
 import { AuditService } from './audit/audit.service';
@@ -7,6 +8,7 @@ import { UserService } from './services/user.service';
 import { DirectoryService } from './services/directory.service';
 import { hashPassword } from './passwords/password-hash';
 import { DEFAULT_PASSWORD_POLICY, generatePassword } from './passwords/password-policy.util';
+import { USER_OPTIONS } from './auth.tokens';
 import { SYSTEM_CONTEXT, type RegionRecord, type Role, type StoreRecord, type UserRecord } from './auth.model';
 
 export interface DemoAccount {
@@ -32,13 +34,29 @@ export interface AuthAdmin {
   close(): Promise<void>;
 }
 
+/** The part of the auth service an operator needs: accounts and the directory, on the auth schema, audited. */
+@Module({})
+class AuthAdminModule {
+  static withScrypt(scrypt: { logN: number; r: number; p: number }): DynamicModule {
+    return {
+      module: AuthAdminModule,
+      providers: [{ provide: USER_OPTIONS, useValue: { passwordPolicy: DEFAULT_PASSWORD_POLICY, scrypt } }, AuthDatabase, AuditService, UserService, DirectoryService],
+    };
+  }
+}
+
 export async function openAuthAdmin(options: { databaseUrl: string; schema?: string; scryptCost?: number }): Promise<AuthAdmin> {
-  const dataSource: DataSource = await openDatabase({ url: options.databaseUrl, schema: options.schema ?? 'auth', migrations: authMigrations, poolSize: 2, applicationName: 'tessera-auth-admin' });
-  const database = new AuthDatabase(dataSource);
-  const audit = new AuditService(database);
   const scrypt = { logN: options.scryptCost ?? 15, r: 8, p: 1 };
-  const users = new UserService(database, audit, { passwordPolicy: DEFAULT_PASSWORD_POLICY, scrypt });
-  const directory = new DirectoryService(database, audit);
+  const config = { LOG_LEVEL: 'silent', OTEL_EXPORTER: 'none' as const, OTEL_EXPORTER_OTLP_ENDPOINT: '', DATABASE_URL: options.databaseUrl, DATABASE_POOL_SIZE: 2 };
+  @Module({
+    imports: [CoreModule.forService({ name: 'auth-admin', config, database: { schema: options.schema ?? 'auth', migrations: authMigrations } }), AuthAdminModule.withScrypt(scrypt)],
+  })
+  class AuthAdminRootModule {}
+  const app = await NestFactory.createApplicationContext(AuthAdminRootModule, { logger: false, abortOnError: false });
+  const database = app.get(AuthDatabase);
+  const audit = app.get(AuditService);
+  const users = app.get(UserService);
+  const directory = app.get(DirectoryService);
 
   async function resetPassword(user: UserRecord): Promise<string> {
     const password = generatePassword();
@@ -84,7 +102,7 @@ export async function openAuthAdmin(options: { databaseUrl: string; schema?: str
       return accounts;
     },
     async close() {
-      await dataSource.destroy();
+      await app.close();
     },
   };
 }

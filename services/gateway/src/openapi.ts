@@ -3,7 +3,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { createLogger, ServiceMetrics } from '@tessera/common';
+import { createLogger } from '@tessera/common';
+import { CoreModule } from '@tessera/nest-core';
 import { gatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 
@@ -43,17 +44,14 @@ function documentAccessAnswers(document: OpenAPIObject): void {
 export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
   const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const config = gatewayConfig.load({ JWT_VERIFY_KEYS: JSON.stringify([{ ...publicKey.export({ format: 'jwk' }), kid: 'openapi' }]), RATE_LIMIT_DRIVER: 'memory', LOG_LEVEL: 'silent' });
-  const { createGatewayDependencies } = await import('./main');
-  const deps = createGatewayDependencies(config, createLogger('gateway-openapi', 'silent'), new ServiceMetrics('gateway-openapi'));
-  const app = await NestFactory.create(GatewayModule.register(deps), { logger: false, abortOnError: false });
+  const app = await NestFactory.create(
+    { module: class OpenApiModule {}, imports: [CoreModule.forService({ name: 'gateway-openapi', config, logger: createLogger('gateway-openapi', 'silent') }), GatewayModule] },
+    { logger: false, abortOnError: false },
+  );
   try {
     return buildOpenApi(app);
   } finally {
     await app.close();
-    deps.ingestion.close();
-    deps.auth.close();
-    deps.breakers.shutdown();
-    await deps.rateLimiter.close();
   }
 }
 

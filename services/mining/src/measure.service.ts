@@ -1,19 +1,22 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { measure, type UtilityDatabase } from '@tessera/huim';
 import { calibrationCounts, checkPlanDigest, clippedSum, proposeItemsets, type CalibrationPlan, type RoundPlan } from '@tessera/federated';
 import type { ingestionV1 } from '@tessera/proto';
 import { loadStoreDatabase } from './jobs/store-database';
+import { INGESTION_CLIENT, MEASURE_CACHE_MAX_AGE_MS } from './mining.tokens';
 
 /**
  * Exact utility and support of given itemsets on a store's data (the federated rounds'
  * measurement step). The store's database is loaded once and kept until ingestion says
  * the store has new data, or for `maxAgeMs` at most.
  */
+@Injectable()
 export class MeasureService {
   private readonly cache = new Map<string, { loaded: Promise<UtilityDatabase>; at: number }>();
 
   constructor(
-    private readonly ingestion: ingestionV1.IngestionServiceClient,
-    private readonly maxAgeMs = 10 * 60_000,
+    @Inject(INGESTION_CLIENT) private readonly ingestion: ingestionV1.IngestionServiceClient,
+    @Optional() @Inject(MEASURE_CACHE_MAX_AGE_MS) private readonly maxAgeMs = 10 * 60_000,
   ) {}
 
   invalidate(storeId: string) {

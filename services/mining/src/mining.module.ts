@@ -12,9 +12,9 @@ import { MiningGrpcController } from './grpc/mining.grpc';
 import { StoreDataEventsController } from './grpc/store-data.events';
 import { MiningErasureController } from './erasure/erasure.controller';
 import { MiningErasureRepository } from './erasure/erasure.repository';
+import { INGESTION_CLIENT } from './mining.tokens';
 
-/** The store's ingestion service, where transactions are read from. */
-export const INGESTION_CLIENT = Symbol('INGESTION_CLIENT');
+export { INGESTION_CLIENT } from './mining.tokens';
 
 /** Mining (store node): jobs over gRPC, patterns in its own schema, measurements for federated rounds. */
 @Module({
@@ -29,7 +29,7 @@ export const INGESTION_CLIENT = Symbol('INGESTION_CLIENT');
       useFactory: (jobs: JobRepository, ingestion: ingestionV1.IngestionServiceClient, bus: Bus | undefined, logger: Logger, metrics: ServiceMetrics, config: MiningConfig) =>
         new JobRunner(jobs, ingestion, bus, logger, metrics, { threads: config.MINING_THREADS, maxConcurrent: config.MAX_CONCURRENT_JOBS, maxPatterns: config.MAX_PATTERNS_STORED, topic: config.JOBS_TOPIC }),
     },
-    { provide: MeasureService, inject: [INGESTION_CLIENT], useFactory: (ingestion: ingestionV1.IngestionServiceClient) => new MeasureService(ingestion) },
+    MeasureService,
   ],
 })
 export class MiningModule implements OnModuleInit, OnModuleDestroy {

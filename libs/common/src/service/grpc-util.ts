@@ -5,25 +5,22 @@ export class GrpcError extends Error {
   constructor(
     readonly code: grpc.status,
     message: string,
+    /** Sent as trailers (e.g. retry-after on a lockout). */
+    readonly trailers: Record<string, string> = {},
   ) {
     super(message);
   }
 }
 
+/** The one mapping from a handler's failure to what grpc-js answers: a GrpcError's status, INTERNAL for anything else. */
 export function toServiceError(error: unknown): grpc.ServiceError {
-  if (error instanceof GrpcError) return Object.assign(new Error(error.message), { code: error.code, details: error.message, metadata: new grpc.Metadata() });
+  if (error instanceof GrpcError) {
+    const metadata = new grpc.Metadata();
+    for (const [key, value] of Object.entries(error.trailers)) metadata.set(key, value);
+    return Object.assign(new Error(error.message), { code: error.code, details: error.message, metadata });
+  }
   const message = error instanceof Error ? error.message : String(error);
   return Object.assign(new Error(message), { code: grpc.status.INTERNAL, details: message, metadata: new grpc.Metadata() });
-}
-
-/** Wraps a promise-returning unary handler into grpc-js's callback style. */
-export function unary<Req, Res>(handler: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
-  return (call, callback) => {
-    handler(call.request, call).then(
-      (response) => callback(null, response),
-      (error) => callback(toServiceError(error)),
-    );
-  };
 }
 
 export const REQUEST_ID_METADATA = 'x-request-id';

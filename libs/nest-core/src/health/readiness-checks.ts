@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { HealthCheck } from '@tessera/common';
+/** One dependency a service needs before it takes traffic. */
+export interface ReadinessCheck {
+  /** The terminus indicator's key in /health/ready ('postgres', 'kafka', 'auth'). */
+  name: string;
+  /** Resolves when the dependency is usable; rejects with the reason otherwise. */
+  check(): Promise<void>;
+}
 
 /**
  * The dependencies a service needs before it takes traffic. The core module adds postgres
@@ -9,14 +15,14 @@ import type { HealthCheck } from '@tessera/common';
  */
 @Injectable()
 export class ReadinessChecks {
-  private readonly checks: HealthCheck[] = [];
+  private readonly checks: ReadinessCheck[] = [];
 
-  add(check: HealthCheck): void {
+  add(check: ReadinessCheck): void {
     if (this.checks.some((existing) => existing.name === check.name)) throw new Error(`readiness check "${check.name}" is registered twice`);
     this.checks.push(check);
   }
 
-  list(): readonly HealthCheck[] {
+  list(): readonly ReadinessCheck[] {
     return this.checks;
   }
 }

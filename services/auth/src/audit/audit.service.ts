@@ -1,6 +1,7 @@
 import type { AuditEntry, AuditFilter, AuditRecord, RequestContext } from '../auth.model';
 import { AuthError } from '../auth.model';
-import type { AuthDatabase, AuthRepositories } from '../repositories';
+import { Injectable } from '@nestjs/common';
+import { AuthDatabase, type AuthRepositories } from '../repositories';
 import { isValidAction, sanitizeAuditDetails } from './audit-details.util';
 
 /**
@@ -8,6 +9,7 @@ import { isValidAction, sanitizeAuditDetails } from './audit-details.util';
  * outcome. Writes of this service record their row inside the write's own transaction
  * (`recordIn`), so a write is logged exactly when it commits.
  */
+@Injectable()
 export class AuditService {
   constructor(private readonly database: AuthDatabase) {}
 

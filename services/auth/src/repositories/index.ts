@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { authTables, type AuthTables, type Db } from './db';
 import { UserRepository } from './user.repository';
 import { StoreRepository } from './store.repository';
@@ -31,6 +32,7 @@ function repositoriesOn(db: Db, tables: AuthTables): AuthRepositories {
  * The auth schema's repositories, outside a transaction (`read`) or bound to one
  * (`transaction`), so a write and its audit row commit together or not at all.
  */
+@Injectable()
 export class AuthDatabase {
   readonly read: AuthRepositories;
   private readonly tables: AuthTables;

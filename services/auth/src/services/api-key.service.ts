@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AuthError, type ApiKeyRecord, type RequestContext } from '../auth.model';
-import type { AuthDatabase } from '../repositories';
-import type { AuditService } from '../audit/audit.service';
+import { Injectable } from '@nestjs/common';
+import { AuthDatabase } from '../repositories';
+import { AuditService } from '../audit/audit.service';
 import { denialReason, mayManageStoreKeys } from '../access/actor-rules.util';
 import { hashOpaqueToken } from '../tokens/refresh-rotation.util';
 
@@ -11,6 +12,7 @@ const KEY_PREFIX = 'tsk_';
  * API keys for store systems (a POS posting events, a back office uploading files): one
  * store, ingestion only. The key is shown once at creation and stored as its SHA-256.
  */
+@Injectable()
 export class ApiKeyService {
   constructor(
     private readonly database: AuthDatabase,

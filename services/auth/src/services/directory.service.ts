@@ -1,12 +1,14 @@
 import { AuthError, type RegionRecord, type RequestContext, type StoreRecord } from '../auth.model';
-import { isUniqueViolation, type AuthDatabase } from '../repositories';
-import type { AuditService } from '../audit/audit.service';
+import { Injectable } from '@nestjs/common';
+import { isUniqueViolation, AuthDatabase } from '../repositories';
+import { AuditService } from '../audit/audit.service';
 import { denialReason, isAdministrator } from '../access/actor-rules.util';
 
 export const STORE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export const REGION_ID = STORE_ID;
 
 /** Stores and regions: which stores a coordinator's region holds. */
+@Injectable()
 export class DirectoryService {
   constructor(
     private readonly database: AuthDatabase,

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger, ServiceMetrics } from '@tessera/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { ServiceMetrics, type Logger } from '@tessera/common';
+import { LOGGER } from '@tessera/nest-core';
+import { CLOCK, SESSION_OPTIONS } from '../auth.tokens';
 import { AuthError, type RequestContext, type StoreRecord, type UserRecord } from '../auth.model';
-import type { AuthDatabase, AuthRepositories } from '../repositories';
-import type { AuditService } from '../audit/audit.service';
-import type { AccessTokenIssuer } from '../tokens/access-token';
+import { AuthDatabase, type AuthRepositories } from '../repositories';
+import { AuditService } from '../audit/audit.service';
+import { AccessTokenIssuer } from '../tokens/access-token';
 import { childExpiry, decideRefresh, type RefreshDecision, hashOpaqueToken, looksLikeRefreshToken, newRefreshToken } from '../tokens/refresh-rotation.util';
 import { afterFailure, afterSuccess, lockedForSeconds, type LockoutPolicy } from '../access/lockout.util';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword, type ScryptParameters } from '../passwords/password-hash';
@@ -29,6 +32,7 @@ export interface IssuedSession {
 const INVALID_CREDENTIALS = 'email or password is incorrect';
 
 /** Sign-in, token refresh with rotation and reuse detection, sign-out, password change. */
+@Injectable()
 export class SessionService {
   private readonly signIns?: ReturnType<ServiceMetrics['counter']>;
   private readonly refreshes?: ReturnType<ServiceMetrics['counter']>;
@@ -37,10 +41,10 @@ export class SessionService {
     private readonly database: AuthDatabase,
     private readonly audit: AuditService,
     private readonly tokens: AccessTokenIssuer,
-    private readonly options: SessionOptions,
-    private readonly logger: Logger,
-    private readonly clock: () => Date = () => new Date(),
-    metrics?: ServiceMetrics,
+    @Inject(SESSION_OPTIONS) private readonly options: SessionOptions,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(CLOCK) private readonly clock: () => Date = () => new Date(),
+    @Optional() metrics?: ServiceMetrics,
   ) {
     this.signIns = metrics?.counter('auth_sign_ins_total', 'Sign-in attempts by outcome (success, failure, locked)', ['outcome']);
     this.refreshes = metrics?.counter('auth_refreshes_total', 'Refresh-token exchanges by outcome (success, reuse, refused)', ['outcome']);

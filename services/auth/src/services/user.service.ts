@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { AuthError, ROLES, type RequestContext, type Role, type StoreRecord, type UserRecord } from '../auth.model';
-import { isUniqueViolation, type AuthDatabase } from '../repositories';
-import type { AuditService } from '../audit/audit.service';
+import { Inject, Injectable } from '@nestjs/common';
+import { isUniqueViolation, AuthDatabase } from '../repositories';
+import { AuditService } from '../audit/audit.service';
+import { USER_OPTIONS } from '../auth.tokens';
 import { denialReason, isAdministrator } from '../access/actor-rules.util';
 import { hashPassword, type ScryptParameters } from '../passwords/password-hash';
 import { checkPassword, generatePassword, type PasswordPolicy } from '../passwords/password-policy.util';
@@ -29,11 +31,12 @@ export interface Principal extends UserView {
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,}$/;
 
 /** Accounts: created by an administrator (or the operator's CLI), deleted softly. */
+@Injectable()
 export class UserService {
   constructor(
     private readonly database: AuthDatabase,
     private readonly audit: AuditService,
-    private readonly options: { passwordPolicy: PasswordPolicy; scrypt: ScryptParameters },
+    @Inject(USER_OPTIONS) private readonly options: { passwordPolicy: PasswordPolicy; scrypt: ScryptParameters },
   ) {}
 
   async create(input: NewUser, context: RequestContext): Promise<{ view: UserView; generatedPassword?: string }> {

@@ -8,7 +8,7 @@ import { RetryAfterException } from '../http/retry-after';
 import { RATE_LIMITER } from '../rate-limit/rate-limit.tokens';
 import { rateLimitMessage, type RateLimiter } from '../rate-limit/rate-limiter';
 import { setRateHeaders } from '../rate-limit/rate-limit.middleware';
-import { AuditRecorder } from '../audit/audit-recorder';
+import { AuditRecorder, auditedCallerOf } from '../audit/audit-recorder';
 import { ACCESS_POLICY } from './access.decorator';
 import type { AccessPolicy, Principal } from './access-policy';
 import { evaluateAccess } from './access-policy.util';
@@ -88,7 +88,7 @@ export class AccessGuard implements CanActivate {
     }
     if (policy.audit && decision.status === 403) {
       accessOf(request).attemptedStoreId = namedStore(policy, request);
-      await this.audit.denied(request, policy.audit.action, decision.message);
+      await this.audit.denied(auditedCallerOf(request), policy.audit.action, decision.message);
     }
     if (decision.status === 400) throw new BadRequestException(decision.message);
     throw decision.status === 401 ? new UnauthorizedException(decision.message) : new ForbiddenException(decision.message);

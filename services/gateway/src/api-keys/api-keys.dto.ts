@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
-import { STORE_ID_REGEX } from '../transactions/transaction.dto';
+import { IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsStoreId } from '../http/store-id';
 
 export class CreateApiKeyBody {
   @ApiProperty({ description: 'Store the key may send ingestion data for' })
-  @Matches(STORE_ID_REGEX, { message: 'storeId must be letters, digits, _ . - (at most 64)' })
+  @IsStoreId()
   storeId!: string;
 
   @ApiProperty({ description: 'What the key is for, e.g. the POS it is installed on', example: 'till 3' })
@@ -16,7 +16,7 @@ export class CreateApiKeyBody {
 
 export class ListApiKeysQuery {
   @ApiProperty()
-  @Matches(STORE_ID_REGEX, { message: 'storeId must be letters, digits, _ . - (at most 64)' })
+  @IsStoreId()
   storeId!: string;
 }
 

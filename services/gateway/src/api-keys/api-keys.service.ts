@@ -1,26 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Caller } from '../http/caller';
 import { AUTH_CLIENT, type AuthClient } from '../clients/auth.client';
 import { requestContext } from '../access/request-principal';
-import { requestIdOf } from '../http/request-id';
 import { apiKeyJson } from '../auth/auth.json';
 
 @Injectable()
 export class ApiKeysService {
   constructor(@Inject(AUTH_CLIENT) private readonly auth: AuthClient) {}
 
-  async create(storeId: string, name: string, request: Request) {
-    const created = await this.auth.call((c) => c.createApiKey, { storeId, name, context: requestContext(request) }, requestIdOf(request));
+  async create(storeId: string, name: string, caller: Caller) {
+    const created = await this.auth.call((c) => c.createApiKey, { storeId, name, context: caller.context }, caller.requestId);
     return { apiKey: apiKeyJson(created.apiKey!), key: created.key, note: 'store this key now: it is shown only once' };
   }
 
-  async list(storeId: string, request: Request) {
-    const { apiKeys } = await this.auth.call((c) => c.listApiKeys, { storeId, context: requestContext(request) }, requestIdOf(request));
+  async list(storeId: string, caller: Caller) {
+    const { apiKeys } = await this.auth.call((c) => c.listApiKeys, { storeId, context: caller.context }, caller.requestId);
     return { apiKeys: apiKeys.map(apiKeyJson) };
   }
 
-  async revoke(apiKeyId: string, request: Request) {
-    const { apiKey } = await this.auth.call((c) => c.revokeApiKey, { apiKeyId, context: requestContext(request) }, requestIdOf(request));
+  async revoke(apiKeyId: string, caller: Caller) {
+    const { apiKey } = await this.auth.call((c) => c.revokeApiKey, { apiKeyId, context: caller.context }, caller.requestId);
     return { apiKey: apiKeyJson(apiKey!) };
   }
 }

@@ -2,11 +2,22 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { authV1 } from '@tessera/proto';
 import type { Logger } from '@tessera/common';
+import { LOGGER } from '@tessera/nest-core';
 import { AUTH_CLIENT, type AuthClient } from '../clients/auth.client';
-import { accessOf, requestContext } from '../access/request-principal';
-import { requestIdOf } from '../http/request-id';
+import { accessOf } from '../access/request-principal';
+import { callerOf, type Caller } from '../http/caller';
 
-export const GATEWAY_LOGGER = Symbol('GATEWAY_LOGGER');
+/** The caller of an audited request, with the store it was authorized for (or refused). */
+export interface AuditedCaller extends Caller {
+  readonly storeId?: string;
+  readonly attemptedStoreId?: string;
+}
+
+/** Read when the row is written: the handler may have named the store meanwhile (a multipart field). */
+export function auditedCallerOf(request: Request): AuditedCaller {
+  const access = accessOf(request);
+  return { ...callerOf(request), storeId: access.storeId, attemptedStoreId: access.attemptedStoreId };
+}
 
 const OUTCOME = { success: authV1.AuditOutcome.AUDIT_OUTCOME_SUCCESS, failure: authV1.AuditOutcome.AUDIT_OUTCOME_FAILURE, denied: authV1.AuditOutcome.AUDIT_OUTCOME_DENIED } as const;
 
@@ -20,18 +31,17 @@ const OUTCOME = { success: authV1.AuditOutcome.AUDIT_OUTCOME_SUCCESS, failure: a
 export class AuditRecorder {
   constructor(
     @Inject(AUTH_CLIENT) private readonly auth: AuthClient,
-    @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  denied(request: Request, action: string, reason: string): Promise<void> {
-    return this.record(request, action, 'denied', { reason });
+  denied(caller: AuditedCaller, action: string, reason: string): Promise<void> {
+    return this.record(caller, action, 'denied', { reason });
   }
 
-  async record(request: Request, action: string, outcome: keyof typeof OUTCOME, fields: { storeId?: string; reason?: string; details?: Record<string, unknown> } = {}): Promise<void> {
-    const access = accessOf(request);
-    const storeId = fields.storeId ?? access.storeId ?? access.attemptedStoreId ?? '';
+  async record(caller: AuditedCaller, action: string, outcome: keyof typeof OUTCOME, fields: { storeId?: string; reason?: string; details?: Record<string, unknown> } = {}): Promise<void> {
+    const storeId = fields.storeId ?? caller.storeId ?? caller.attemptedStoreId ?? '';
     const event: authV1.RecordAuditEventRequest = {
-      context: requestContext(request),
+      context: caller.context,
       action,
       targetType: storeId ? 'store' : '',
       targetId: storeId,
@@ -41,7 +51,7 @@ export class AuditRecorder {
       detailsJson: JSON.stringify(fields.details ?? {}),
     };
     try {
-      await this.auth.call((c) => c.recordAuditEvent, event, requestIdOf(request));
+      await this.auth.call((c) => c.recordAuditEvent, event, caller.requestId);
     } catch (error) {
       this.logger.error({ err: (error as Error).message, audit: { ...event, context: { ...event.context } } }, 'could not write an audit row; recorded here instead');
     }

@@ -1,6 +1,6 @@
-import { Controller, Get, Query, Req } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { CurrentCaller, type Caller } from '../http/caller';
 import { Access } from '../access/access.decorator';
 import { ListAuditQuery } from './audit.dto';
 import { AuditQueryService } from './audit.service';
@@ -13,7 +13,7 @@ export class AuditController {
   @Get()
   @Access({ roles: ['admin'], store: 'none' })
   @ApiOperation({ summary: 'The append-only audit log, newest first: every write and sign-in with who, what, when, from where and the outcome' })
-  list(@Query() query: ListAuditQuery, @Req() request: Request) {
-    return this.audit.list(query, request);
+  list(@Query() query: ListAuditQuery, @CurrentCaller() caller: Caller) {
+    return this.audit.list(query, caller);
   }
 }

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { catchError, from, mergeMap, throwError, type Observable } from 'rxjs';
 import { ACCESS_POLICY } from '../access/access.decorator';
 import type { AccessPolicy } from '../access/access-policy';
-import { AuditRecorder } from './audit-recorder';
+import { AuditRecorder, auditedCallerOf } from './audit-recorder';
 
 const SUMMARY_FIELDS = ['fileId', 'status', 'transactionCount', 'accepted', 'rejected', 'duplicates', 'stored', 'errorCount'];
 
@@ -37,12 +37,12 @@ export class AuditInterceptor implements NestInterceptor {
     const { action } = policy.audit;
     const request = context.switchToHttp().getRequest<Request>();
     return next.handle().pipe(
-      mergeMap((result) => from(this.recorder.record(request, action, 'success', { storeId: (result as { storeId?: string })?.storeId, details: auditSummary(result) }).then(() => result))),
+      mergeMap((result) => from(this.recorder.record(auditedCallerOf(request), action, 'success', { storeId: (result as { storeId?: string })?.storeId, details: auditSummary(result) }).then(() => result))),
       catchError((error: unknown) => {
         const status = error instanceof HttpException ? error.getStatus() : 500;
         const response = error instanceof HttpException ? error.getResponse() : undefined;
         const message = typeof response === 'object' && response && 'message' in response ? String((response as { message: unknown }).message) : (error as Error).message;
-        return from(this.recorder.record(request, action, status === 403 ? 'denied' : 'failure', { reason: `${status}: ${message}`.slice(0, 500) })).pipe(mergeMap(() => throwError(() => error)));
+        return from(this.recorder.record(auditedCallerOf(request), action, status === 403 ? 'denied' : 'failure', { reason: `${status}: ${message}`.slice(0, 500) })).pipe(mergeMap(() => throwError(() => error)));
       }),
     );
   }

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Caller } from '../http/caller';
 import { authV1 } from '@tessera/proto';
 import { AUTH_CLIENT, type AuthClient } from '../clients/auth.client';
-import { requestIdOf } from '../http/request-id';
 import { auditJson } from '../auth/auth.json';
 import type { ListAuditQuery } from './audit.dto';
 
@@ -12,7 +11,7 @@ const OUTCOME = { success: authV1.AuditOutcome.AUDIT_OUTCOME_SUCCESS, failure: a
 export class AuditQueryService {
   constructor(@Inject(AUTH_CLIENT) private readonly auth: AuthClient) {}
 
-  async list(query: ListAuditQuery, request: Request) {
+  async list(query: ListAuditQuery, caller: Caller) {
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
     const response = await this.auth.call(
@@ -28,7 +27,7 @@ export class AuditQueryService {
         limit,
         offset,
       },
-      requestIdOf(request),
+      caller.requestId,
     );
     return { events: response.events.map(auditJson), total: Number(response.total), limit, offset };
   }

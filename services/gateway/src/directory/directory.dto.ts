@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { STORE_ID_REGEX } from '../transactions/transaction.dto';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsStoreId } from '../http/store-id';
 
 export class CreateRegionBody {
   @ApiProperty({ example: 'benelux' })
-  @Matches(STORE_ID_REGEX, { message: 'id must be letters, digits, _ . - (at most 64)' })
+  @IsStoreId('id')
   id!: string;
 
   @ApiProperty({ example: 'Benelux' })
@@ -15,7 +15,7 @@ export class CreateRegionBody {
 
 export class CreateStoreBody {
   @ApiProperty({ example: 'store-utrecht' })
-  @Matches(STORE_ID_REGEX, { message: 'id must be letters, digits, _ . - (at most 64)' })
+  @IsStoreId('id')
   id!: string;
 
   @ApiProperty({ example: 'Utrecht Centraal' })
@@ -25,6 +25,6 @@ export class CreateStoreBody {
 
   @ApiPropertyOptional({ description: 'Region whose coordinator reaches this store' })
   @IsOptional()
-  @Matches(STORE_ID_REGEX, { message: 'regionId must be letters, digits, _ . - (at most 64)' })
+  @IsStoreId('regionId')
   regionId?: string;
 }

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { CurrentCaller, type Caller } from '../http/caller';
 import { Access } from '../access/access.decorator';
 import { CreateRegionBody } from './directory.dto';
 import { DirectoryService } from './directory.service';
@@ -13,14 +13,14 @@ export class RegionsController {
   @Get()
   @Access({ roles: ['admin'], store: 'none' })
   @ApiOperation({ summary: 'Regions and the stores each holds' })
-  list(@Req() request: Request) {
-    return this.directory.regions(request);
+  list(@CurrentCaller() caller: Caller) {
+    return this.directory.regions(caller);
   }
 
   @Post()
   @Access({ roles: ['admin'], store: 'none', audit: { action: 'region.create', by: 'auth' } })
   @ApiOperation({ summary: 'Create a region (a coordinator reaches the stores of their region)' })
-  create(@Body() body: CreateRegionBody, @Req() request: Request) {
-    return this.directory.createRegion(body.id, body.name, request);
+  create(@Body() body: CreateRegionBody, @CurrentCaller() caller: Caller) {
+    return this.directory.createRegion(body.id, body.name, caller);
   }
 }

@@ -1,9 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { Access } from '../access/access.decorator';
-import { requestIdOf } from '../http/request-id';
-import { principalOf, visibleStores } from '../access/request-principal';
+import { CurrentCaller, type Caller } from '../http/caller';
 import { EnrolStoreBody, GlobalPatternsQuery, PageQuery, RoundParams, StartRoundBody } from './federation.dto';
 import { FederationService } from './federation.service';
 
@@ -17,22 +16,22 @@ export class FederationController {
   @HttpCode(202)
   @Access({ roles: ['regional_coordinator', 'admin'], store: 'scope', audit: { action: 'round.start', by: 'gateway' } })
   @ApiOperation({ summary: "Start a federated round across the caller's connected stores; follow it on /rounds/:id or /rounds/events" })
-  start(@Body() body: StartRoundBody, @Req() request: Request) {
-    return this.federation.start(body, visibleStores(request), principalOf(request)?.id ?? 'unknown', requestIdOf(request));
+  start(@Body() body: StartRoundBody, @CurrentCaller() caller: Caller) {
+    return this.federation.start(body, caller.visibleStores, caller.principal?.id ?? 'unknown', caller.requestId);
   }
 
   @Get('rounds')
   @Access({ roles: ['store_manager', 'regional_coordinator', 'admin'], store: 'none' })
   @ApiOperation({ summary: 'Rounds, newest first, with participants and status' })
-  list(@Query() query: PageQuery, @Req() request: Request) {
-    return this.federation.list(query, requestIdOf(request));
+  list(@Query() query: PageQuery, @CurrentCaller() caller: Caller) {
+    return this.federation.list(query, caller.requestId);
   }
 
   @Get('rounds/events')
   @Access({ roles: ['store_manager', 'regional_coordinator', 'admin'], store: 'none' })
   @ApiOperation({ summary: 'Round progress as server-sent events (text/event-stream)' })
   @ApiProduces('text/event-stream')
-  events(@Req() request: Request, @Res() response: Response) {
+  events(@Res() response: Response) {
     response.setHeader('Content-Type', 'text/event-stream');
     response.setHeader('Cache-Control', 'no-cache');
     response.setHeader('Connection', 'keep-alive');
@@ -47,7 +46,7 @@ export class FederationController {
         response.end();
       },
     );
-    request.on('close', () => {
+    response.on('close', () => {
       clearInterval(heartbeat);
       stop();
     });
@@ -56,29 +55,29 @@ export class FederationController {
   @Get('rounds/:id')
   @Access({ roles: ['store_manager', 'regional_coordinator', 'admin'], store: 'none' })
   @ApiOperation({ summary: 'One round: status, participants, noise scale, failure reason' })
-  get(@Param() params: RoundParams, @Req() request: Request) {
-    return this.federation.get(params.id, requestIdOf(request));
+  get(@Param() params: RoundParams, @CurrentCaller() caller: Caller) {
+    return this.federation.get(params.id, caller.requestId);
   }
 
   @Get('global-patterns')
   @Access({ roles: ['store_manager', 'regional_coordinator', 'admin'], store: 'none' })
   @ApiOperation({ summary: 'Global high-utility itemsets of a round (default: the latest completed), with noisy utility, support, coverage and 95% interval' })
-  globalPatterns(@Query() query: GlobalPatternsQuery, @Req() request: Request) {
-    return this.federation.globalPatterns(query, requestIdOf(request));
+  globalPatterns(@Query() query: GlobalPatternsQuery, @CurrentCaller() caller: Caller) {
+    return this.federation.globalPatterns(query, caller.requestId);
   }
 
   @Post('stores')
   @HttpCode(201)
   @Access({ roles: ['regional_coordinator', 'admin'], store: 'body.storeId', audit: { action: 'federation.enrol', by: 'gateway' } })
   @ApiOperation({ summary: "Enrol a store for federation with its node's identity public key" })
-  enrol(@Body() body: EnrolStoreBody, @Req() request: Request) {
-    return this.federation.enrol(body, requestIdOf(request));
+  enrol(@Body() body: EnrolStoreBody, @CurrentCaller() caller: Caller) {
+    return this.federation.enrol(body, caller.requestId);
   }
 
   @Get('stores')
   @Access({ roles: ['regional_coordinator', 'admin'], store: 'scope' })
   @ApiOperation({ summary: "Enrolled stores the caller reaches, and whether their node is connected" })
-  stores(@Req() request: Request) {
-    return this.federation.stores(visibleStores(request), requestIdOf(request));
+  stores(@CurrentCaller() caller: Caller) {
+    return this.federation.stores(caller.visibleStores, caller.requestId);
   }
 }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBase64, IsInt, IsNumber, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
-import { STORE_ID_REGEX } from '../transactions/transaction.dto';
+
+import { ArrayMaxSize, IsArray, IsBase64, IsInt, IsNumber, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { PageLimit, PageOffset } from '../http/paging';
+import { IsStoreId } from '../http/store-id';
 
 export class StartRoundBody {
   @ApiProperty({ description: 'Fewest stores that must join; also the fewest that must survive (at least 70% of those who start)', minimum: 2 })
@@ -54,7 +55,7 @@ export class StartRoundBody {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)
-  @Matches(STORE_ID_REGEX, { each: true, message: 'each store id must be letters, digits, _ . - (at most 64)' })
+  @IsStoreId('each store id', { each: true })
   storeIds?: string[];
 }
 
@@ -64,22 +65,8 @@ export class RoundParams {
   id!: string;
 }
 
-export class PageQuery {
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
-}
+/** Rounds are paged with the default bounds. */
+export { PageQuery } from '../http/paging';
 
 export class GlobalPatternsQuery {
   @ApiPropertyOptional({ description: 'Round to read; default the latest completed round' })
@@ -87,25 +74,16 @@ export class GlobalPatternsQuery {
   @IsUUID('4', { message: 'roundId must be a round id (UUID)' })
   roundId?: string;
 
-  @ApiPropertyOptional({ default: 100, maximum: 5000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(5000)
+  @PageLimit(100, 5000)
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @PageOffset()
   offset?: number;
 }
 
 export class EnrolStoreBody {
   @ApiProperty()
-  @Matches(STORE_ID_REGEX, { message: 'storeId must be letters, digits, _ . - (at most 64)' })
+  @IsStoreId()
   storeId!: string;
 
   @ApiProperty({ description: "The store node's Ed25519 identity public key (32 bytes), base64" })

@@ -2,8 +2,7 @@ import { BadRequestException, ForbiddenException, Inject, Injectable } from '@ne
 import { federationV1 } from '@tessera/proto';
 import { callUnary } from '../clients/ingestion.client';
 import { FEDERATION_CLIENT } from '../clients/store-node.clients';
-import { httpErrorFromGrpc } from '../http/grpc-errors';
-import { CircuitBreakers } from '../resilience/circuit-breakers';
+import { Downstream } from '../clients/downstream';
 import type { EnrolStoreBody, GlobalPatternsQuery, PageQuery, StartRoundBody } from './federation.dto';
 
 const STATUS: Record<number, string> = {
@@ -38,12 +37,8 @@ export function roundJson(round: federationV1.Round) {
 export class FederationService {
   constructor(
     @Inject(FEDERATION_CLIENT) private readonly federation: federationV1.FederationServiceClient,
-    private readonly breakers: CircuitBreakers,
+    private readonly downstream: Downstream,
   ) {}
-
-  private call<Res>(call: () => Promise<Res>): Promise<Res> {
-    return this.breakers.run('federation', call).catch((error) => Promise.reject(httpErrorFromGrpc(error, 'federation')));
-  }
 
   /** `reachable` is undefined for callers who reach every store (admins). */
   async start(body: StartRoundBody, reachable: string[] | undefined, requestedBy: string, requestId?: string) {
@@ -54,7 +49,7 @@ export class FederationService {
       if (storeIds.length === 0) storeIds = reachable;
       if (storeIds.length === 0) throw new BadRequestException('your region has no stores');
     }
-    const { round } = await this.call(() =>
+    const { round } = await this.downstream.run('federation', () =>
       callUnary(this.federation.startRound.bind(this.federation), {
         requestedBy,
         config: {
@@ -74,18 +69,18 @@ export class FederationService {
   }
 
   async list(query: PageQuery, requestId?: string) {
-    const response = await this.call(() => callUnary(this.federation.listRounds.bind(this.federation), { limit: query.limit ?? 50, offset: query.offset ?? 0 }, requestId));
+    const response = await this.downstream.run('federation', () => callUnary(this.federation.listRounds.bind(this.federation), { limit: query.limit ?? 50, offset: query.offset ?? 0 }, requestId));
     return { rounds: response.rounds.map(roundJson), total: Number(response.total) };
   }
 
   async get(id: string, requestId?: string) {
-    const { round } = await this.call(() => callUnary(this.federation.getRound.bind(this.federation), { roundId: id }, requestId));
+    const { round } = await this.downstream.run('federation', () => callUnary(this.federation.getRound.bind(this.federation), { roundId: id }, requestId));
     return roundJson(round!);
   }
 
   /** The seed API's global patterns: aggregatedUtility, globalSupport, contributingStores, clientCoverage, roundInfo. */
   async globalPatterns(query: GlobalPatternsQuery, requestId?: string) {
-    const response = await this.call(() => callUnary(this.federation.listGlobalPatterns.bind(this.federation), { roundId: query.roundId ?? '', limit: query.limit ?? 100, offset: query.offset ?? 0 }, requestId));
+    const response = await this.downstream.run('federation', () => callUnary(this.federation.listGlobalPatterns.bind(this.federation), { roundId: query.roundId ?? '', limit: query.limit ?? 100, offset: query.offset ?? 0 }, requestId));
     return {
       patterns: response.patterns.map((p) => ({
         rank: p.rank,
@@ -104,12 +99,12 @@ export class FederationService {
   async enrol(body: EnrolStoreBody, requestId?: string) {
     const key = Buffer.from(body.identityPublicKey, 'base64');
     if (key.length !== 32) throw new BadRequestException('identityPublicKey must decode to 32 bytes (a raw Ed25519 public key)');
-    const { store } = await this.call(() => callUnary(this.federation.enrolStore.bind(this.federation), { storeId: body.storeId, identityPublicKey: key }, requestId));
+    const { store } = await this.downstream.run('federation', () => callUnary(this.federation.enrolStore.bind(this.federation), { storeId: body.storeId, identityPublicKey: key }, requestId));
     return { storeId: store!.storeId, connected: store!.connected, enrolledAt: store!.enrolledAt };
   }
 
   async stores(reachable: string[] | undefined, requestId?: string) {
-    const { stores } = await this.call(() => callUnary(this.federation.listStores.bind(this.federation), {}, requestId));
+    const { stores } = await this.downstream.run('federation', () => callUnary(this.federation.listStores.bind(this.federation), {}, requestId));
     return { stores: stores.filter((s) => !reachable || reachable.includes(s.storeId)).map((s) => ({ storeId: s.storeId, connected: s.connected, enrolledAt: s.enrolledAt })) };
   }
 

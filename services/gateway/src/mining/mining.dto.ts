@@ -1,13 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { STORE_ID_REGEX } from '../transactions/transaction.dto';
-
-const STORE_MESSAGE = { message: 'storeId must be letters, digits, _ . - (at most 64)' };
+import { PageLimit, PageOffset } from '../http/paging';
+import { IsStoreId } from '../http/store-id';
 
 export class StartMiningBody {
   @ApiProperty({ description: 'Store whose own transactions to mine' })
-  @Matches(STORE_ID_REGEX, STORE_MESSAGE)
+  @IsStoreId()
   storeId!: string;
 
   @ApiPropertyOptional({ description: 'Minimum utility: a number in currency units (e.g. 125.5) or a percentage of the store\'s total utility (e.g. "0.5%"). Give this or topK.', oneOf: [{ type: 'number' }, { type: 'string' }] })
@@ -58,7 +57,7 @@ export class JobParams {
 
 export class StoreQuery {
   @ApiProperty()
-  @Matches(STORE_ID_REGEX, STORE_MESSAGE)
+  @IsStoreId()
   storeId!: string;
 }
 
@@ -108,19 +107,10 @@ export class MiningResultsQuery extends StoreQuery {
   @MaxLength(128)
   containsItem?: string;
 
-  @ApiPropertyOptional({ default: 100, maximum: 10000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(10000)
+  @PageLimit(100, 10000)
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @PageOffset()
   offset?: number;
 
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json', description: 'csv downloads the (filtered, sorted) patterns' })

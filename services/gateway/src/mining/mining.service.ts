@@ -2,8 +2,7 @@ import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { miningV1 } from '@tessera/proto';
 import { callUnary } from '../clients/ingestion.client';
 import { MINING_CLIENT } from '../clients/store-node.clients';
-import { httpErrorFromGrpc } from '../http/grpc-errors';
-import { CircuitBreakers } from '../resilience/circuit-breakers';
+import { Downstream } from '../clients/downstream';
 import type { MiningResultsQuery, StartMiningBody } from './mining.dto';
 
 const STATUS: Record<number, string> = {
@@ -54,18 +53,14 @@ function csvField(value: string): string {
 export class MiningService {
   constructor(
     @Inject(MINING_CLIENT) private readonly mining: miningV1.MiningServiceClient,
-    private readonly breakers: CircuitBreakers,
+    private readonly downstream: Downstream,
   ) {}
-
-  private call<Res>(call: () => Promise<Res>): Promise<Res> {
-    return this.breakers.run('mining', call).catch((error) => Promise.reject(httpErrorFromGrpc(error, 'mining')));
-  }
 
   async start(body: StartMiningBody, requestId?: string) {
     if ((body.minUtility === undefined) === (body.topK === undefined)) throw new BadRequestException('give either minUtility (currency units, or a percentage such as "0.5%") or topK');
     const minUtility = body.minUtility === undefined ? '' : typeof body.minUtility === 'string' ? body.minUtility : String(Math.round(body.minUtility * 100));
     if (typeof body.minUtility === 'number' && !(body.minUtility >= 0)) throw new BadRequestException('minUtility must be >= 0');
-    const { job } = await this.call(() =>
+    const { job } = await this.downstream.run('mining', () =>
       callUnary(this.mining.startJob.bind(this.mining), {
         storeId: body.storeId,
         requestId: requestId ?? '',
@@ -76,17 +71,17 @@ export class MiningService {
   }
 
   async job(storeId: string, jobId: string, requestId?: string) {
-    const { job } = await this.call(() => callUnary(this.mining.getJob.bind(this.mining), { storeId, jobId }, requestId));
+    const { job } = await this.downstream.run('mining', () => callUnary(this.mining.getJob.bind(this.mining), { storeId, jobId }, requestId));
     return jobJson(job!);
   }
 
   async cancel(storeId: string, jobId: string, requestId?: string) {
-    const { job } = await this.call(() => callUnary(this.mining.cancelJob.bind(this.mining), { storeId, jobId }, requestId));
+    const { job } = await this.downstream.run('mining', () => callUnary(this.mining.cancelJob.bind(this.mining), { storeId, jobId }, requestId));
     return jobJson(job!);
   }
 
   async results(jobId: string, query: MiningResultsQuery, requestId?: string) {
-    const response = await this.call(() =>
+    const response = await this.downstream.run('mining', () =>
       callUnary(this.mining.listPatterns.bind(this.mining), {
         storeId: query.storeId,
         jobId,

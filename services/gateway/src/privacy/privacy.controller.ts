@@ -1,9 +1,7 @@
-import { Body, Controller, Get, HttpCode, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { CurrentCaller, type Caller } from '../http/caller';
 import { Access } from '../access/access.decorator';
-import { requestIdOf } from '../http/request-id';
-import { principalOf } from '../access/request-principal';
 import { StoreQuery } from '../mining/mining.dto';
 import { ImpactPreviewBody, LedgerQuery, UpdatePrivacyConfigBody } from './privacy.dto';
 import { PrivacyService } from './privacy.service';
@@ -17,29 +15,29 @@ export class PrivacyController {
   @Get('budget')
   @Access({ roles: ['store_manager', 'regional_coordinator', 'admin'], store: 'query.storeId' })
   @ApiOperation({ summary: "A store's privacy budget: cap, spent, remaining (epsilon at delta), defaults" })
-  budget(@Query() query: StoreQuery, @Req() request: Request) {
-    return this.privacy.budget(query.storeId, requestIdOf(request));
+  budget(@Query() query: StoreQuery, @CurrentCaller() caller: Caller) {
+    return this.privacy.budget(query.storeId, caller.requestId);
   }
 
   @Get('ledger')
   @Access({ roles: ['store_manager', 'admin'], store: 'query.storeId' })
   @ApiOperation({ summary: "The store's append-only ledger: every release, its round, mechanism and rho" })
-  ledger(@Query() query: LedgerQuery, @Req() request: Request) {
-    return this.privacy.ledger(query, requestIdOf(request));
+  ledger(@Query() query: LedgerQuery, @CurrentCaller() caller: Caller) {
+    return this.privacy.ledger(query, caller.requestId);
   }
 
   @Put('config')
   @Access({ roles: ['store_manager'], store: 'body.storeId', audit: { action: 'privacy.config', by: 'gateway' } })
   @ApiOperation({ summary: "Set the store's epsilon cap, round default, mechanism and item pseudonyms" })
-  updateConfig(@Body() body: UpdatePrivacyConfigBody, @Req() request: Request) {
-    return this.privacy.updateConfig(body, principalOf(request)?.id ?? 'unknown', requestIdOf(request));
+  updateConfig(@Body() body: UpdatePrivacyConfigBody, @CurrentCaller() caller: Caller) {
+    return this.privacy.updateConfig(body, caller.principal?.id ?? 'unknown', caller.requestId);
   }
 
   @Post('impact-preview')
   @HttpCode(200)
   @Access({ roles: ['store_manager'], store: 'body.storeId', readOnly: true })
   @ApiOperation({ summary: 'Expected error of each reported utility at a chosen epsilon, before joining a round' })
-  preview(@Body() body: ImpactPreviewBody, @Req() request: Request) {
-    return this.privacy.preview(body, requestIdOf(request));
+  preview(@Body() body: ImpactPreviewBody, @CurrentCaller() caller: Caller) {
+    return this.privacy.preview(body, caller.requestId);
   }
 }

@@ -1,13 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested, ArrayMinSize } from 'class-validator';
-import { STORE_ID_REGEX } from '../transactions/transaction.dto';
-
-const STORE_MESSAGE = { message: 'storeId must be letters, digits, _ . - (at most 64)' };
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested, ArrayMinSize } from 'class-validator';
+import { PageLimit, PageOffset } from '../http/paging';
+import { IsStoreId } from '../http/store-id';
 
 export class UpdatePrivacyConfigBody {
   @ApiProperty()
-  @Matches(STORE_ID_REGEX, STORE_MESSAGE)
+  @IsStoreId()
   storeId!: string;
 
   @ApiPropertyOptional({ description: 'Lifetime epsilon cap at the store\'s delta (default 10)', minimum: 0.01, maximum: 100 })
@@ -37,22 +36,13 @@ export class UpdatePrivacyConfigBody {
 
 export class LedgerQuery {
   @ApiProperty()
-  @Matches(STORE_ID_REGEX, STORE_MESSAGE)
+  @IsStoreId()
   storeId!: string;
 
-  @ApiPropertyOptional({ default: 50, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @PageLimit(50, 500)
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @PageOffset()
   offset?: number;
 }
 
@@ -73,7 +63,7 @@ export class ImpactPatternBody {
 
 export class ImpactPreviewBody {
   @ApiProperty()
-  @Matches(STORE_ID_REGEX, STORE_MESSAGE)
+  @IsStoreId()
   storeId!: string;
 
   @ApiProperty({ description: 'Epsilon to preview', minimum: 0.01, maximum: 100 })

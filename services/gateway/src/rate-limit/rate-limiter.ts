@@ -45,6 +45,10 @@ export class RateLimiter {
   close(): Promise<void> {
     return this.store.close();
   }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
+  }
 }
 
 const SCOPE_WORDS: Record<RateScope, string> = { ip: 'this IP address', user: 'your account', api_key: 'this API key' };

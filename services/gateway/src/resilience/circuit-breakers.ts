@@ -60,6 +60,10 @@ export class CircuitBreakers {
     this.breakers.clear();
   }
 
+  onApplicationShutdown(): void {
+    this.shutdown();
+  }
+
   private breaker(service: string) {
     let breaker = this.breakers.get(service);
     if (!breaker) {

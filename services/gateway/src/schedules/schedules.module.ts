@@ -1,18 +1,13 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import type { schedulerV1 } from '@tessera/proto';
-import { CircuitBreakers } from '../resilience/circuit-breakers';
-import { SCHEDULER_CLIENT } from './scheduler.client';
+import { Module } from '@nestjs/common';
+import { grpcClientProvider } from '@tessera/nest-core';
+import type { GatewayConfig } from '../gateway.config';
+import { SCHEDULER_CLIENT, createSchedulerClient } from './scheduler.client';
 import { SchedulesController } from './schedules.controller';
 import { SchedulesService } from './schedules.service';
 
-/** The schedules feature: its controller, service and scheduler client. The guard and audit interceptor are the gateway's global ones. */
-@Module({})
-export class SchedulesModule {
-  static register(deps: { scheduler: schedulerV1.SchedulerServiceClient; breakers: CircuitBreakers }): DynamicModule {
-    return {
-      module: SchedulesModule,
-      controllers: [SchedulesController],
-      providers: [{ provide: SCHEDULER_CLIENT, useValue: deps.scheduler }, { provide: CircuitBreakers, useValue: deps.breakers }, SchedulesService],
-    };
-  }
-}
+/** Schedules, their runs and erasure requests, through the scheduler's gRPC API (the guard, audit and Downstream are the gateway core's). */
+@Module({
+  controllers: [SchedulesController],
+  providers: [grpcClientProvider(SCHEDULER_CLIENT, (config: GatewayConfig) => createSchedulerClient(config.SCHEDULER_GRPC_URL)), SchedulesService],
+})
+export class SchedulesModule {}

@@ -2,8 +2,7 @@ import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { schedulerV1 } from '@tessera/proto';
 import { callUnary } from '../clients/ingestion.client';
-import { httpErrorFromGrpc } from '../http/grpc-errors';
-import { CircuitBreakers } from '../resilience/circuit-breakers';
+import { Downstream } from '../clients/downstream';
 import { accessOf, principalOf } from '../access/request-principal';
 import { storeInScope } from '../access/access-policy.util';
 import { SCHEDULER_CLIENT } from './scheduler.client';
@@ -63,11 +62,11 @@ export function erasureJson(request: schedulerV1.ErasureRequest) {
 export class SchedulesService {
   constructor(
     @Inject(SCHEDULER_CLIENT) private readonly scheduler: schedulerV1.SchedulerServiceClient,
-    private readonly breakers: CircuitBreakers,
+    private readonly downstream: Downstream,
   ) {}
 
   private call<Res>(call: () => Promise<Res>): Promise<Res> {
-    return this.breakers.run('scheduler', call).catch((error) => Promise.reject(httpErrorFromGrpc(error, 'scheduler')));
+    return this.downstream.run('scheduler', call);
   }
 
   private authorize(request: Request, schedule: { kind: string; storeId: string }): void {

@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Caller } from '../http/caller';
 import { ingestionV1 } from '@tessera/proto';
-import { INGESTION_CLIENT, callUnary } from '../clients/ingestion.client';
+import { INGESTION_CLIENT } from '../clients/ingestion.client';
 import { AUTH_CLIENT, type AuthClient } from '../clients/auth.client';
-import { httpErrorFromGrpc } from '../http/grpc-errors';
-import { requestIdOf } from '../http/request-id';
 import { visibleStores } from '../access/request-principal';
-import { CircuitBreakers } from '../resilience/circuit-breakers';
+import { Downstream } from '../clients/downstream';
 
 /** Stores the caller reaches: registered ones (auth) merged with those holding data (ingestion). */
 @Injectable()
@@ -14,18 +12,16 @@ export class StoresService {
   constructor(
     @Inject(INGESTION_CLIENT) private readonly ingestion: ingestionV1.IngestionServiceClient,
     @Inject(AUTH_CLIENT) private readonly auth: AuthClient,
-    private readonly breakers: CircuitBreakers,
+    private readonly downstream: Downstream,
   ) {}
 
-  async list(request: Request) {
-    const scope = visibleStores(request);
+  async list(caller: Caller) {
+    const scope = caller.visibleStores;
     // An empty scope (a coordinator of an empty region) must not become "every store" downstream.
     if (scope && scope.length === 0) return { stores: [] };
-    const requestId = requestIdOf(request);
+    const requestId = caller.requestId;
     const [summaries, registered] = await Promise.all([
-      this.breakers
-        .run('ingestion', () => callUnary(this.ingestion.listStoreSummaries.bind(this.ingestion), { storeIds: scope ?? [] }, requestId))
-        .catch((error) => Promise.reject(httpErrorFromGrpc(error, 'ingestion'))),
+      this.downstream.unary('ingestion', this.ingestion.listStoreSummaries.bind(this.ingestion), { storeIds: scope ?? [] }, requestId),
       this.auth.call((c) => c.listStores, { storeIds: scope ?? [] }, requestId),
     ]);
     const summaryOf = new Map(summaries.stores.filter((s) => !scope || scope.includes(s.storeId)).map((s) => [s.storeId, s]));

@@ -1,5 +1,4 @@
 import { BadRequestException, HttpException, HttpStatus, Inject, Injectable, PayloadTooLargeException } from '@nestjs/common';
-import type { Request } from 'express';
 import busboy from 'busboy';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
@@ -8,18 +7,14 @@ import { metadataWithRequestId } from '@tessera/common';
 import { ingestionV1 } from '@tessera/proto';
 import { INGESTION_CLIENT } from '../clients/ingestion.client';
 import { httpErrorFromGrpc } from '../http/grpc-errors';
-import { STORE_ID_REGEX } from './transaction.dto';
+import { isStoreId } from '../http/store-id';
+import { FILE_FORMAT_NAMES, formatCode } from './file-formats';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import { fileSummaryJson } from './transaction.json';
-import { authorizeStore } from '../access/request-principal';
-import { CircuitBreakers, isOutage } from '../resilience/circuit-breakers';
+import type { UploadSource } from './upload-source';
+import { isOutage } from '../resilience/circuit-breakers';
+import { Downstream } from '../clients/downstream';
 
-const FORMATS: Record<string, ingestionV1.FileFormat> = {
-  'seed-csv': ingestionV1.FileFormat.FILE_FORMAT_SEED_CSV,
-  'seed-json': ingestionV1.FileFormat.FILE_FORMAT_SEED_JSON,
-  'lineitem-csv': ingestionV1.FileFormat.FILE_FORMAT_LINEITEM_CSV,
-  spmf: ingestionV1.FileFormat.FILE_FORMAT_SPMF,
-};
 
 type Kind = 'upload' | 'preview';
 
@@ -33,33 +28,33 @@ export class FileUploadService {
   constructor(
     @Inject(INGESTION_CLIENT) private readonly ingestion: ingestionV1.IngestionServiceClient,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
-    private readonly breakers: CircuitBreakers,
+    private readonly downstream: Downstream,
   ) {}
 
-  upload(request: Request, requestId?: string) {
-    return this.stream(request, 'upload', requestId).then((response) => fileSummaryJson((response as ingestionV1.UploadFileResponse).file!));
+  upload(source: UploadSource, requestId?: string) {
+    return this.stream(source, 'upload', requestId).then((response) => fileSummaryJson((response as ingestionV1.UploadFileResponse).file!));
   }
 
-  preview(request: Request, requestId?: string) {
-    return this.stream(request, 'preview', requestId);
+  preview(source: UploadSource, requestId?: string) {
+    return this.stream(source, 'preview', requestId);
   }
 
-  private stream(request: Request, kind: Kind, requestId?: string): Promise<ingestionV1.UploadFileResponse | ingestionV1.PreviewFileResponse> {
-    if (!request.is('multipart/form-data')) return Promise.reject(new BadRequestException('send the file as multipart/form-data with fields storeId, format (optional) and file'));
+  private stream(source: UploadSource, kind: Kind, requestId?: string): Promise<ingestionV1.UploadFileResponse | ingestionV1.PreviewFileResponse> {
+    if (!source.isMultipart) return Promise.reject(new BadRequestException('send the file as multipart/form-data with fields storeId, format (optional) and file'));
     return new Promise((resolve, reject) => {
-      const fields: Record<string, string> = { ...(typeof request.query.storeId === 'string' ? { storeId: request.query.storeId } : {}) };
+      const fields: Record<string, string> = { ...(source.queryStoreId !== undefined ? { storeId: source.queryStoreId } : {}) };
       let fileSeen = false;
       let settled = false;
       const fail = (error: unknown) => {
         if (settled) return;
         settled = true;
-        request.unpipe();
-        request.resume();
+        source.body.unpipe();
+        source.body.resume();
         reject(error);
       };
       let parser: busboy.Busboy;
       try {
-        parser = busboy({ headers: request.headers, limits: { files: 1, fields: 10, fieldSize: 1024, fileSize: this.options.maxUploadBytes } });
+        parser = busboy({ headers: source.headers, limits: { files: 1, fields: 10, fieldSize: 1024, fileSize: this.options.maxUploadBytes } });
       } catch (error) {
         return reject(new BadRequestException(`malformed multipart request: ${(error as Error).message}`));
       }
@@ -71,24 +66,23 @@ export class FileUploadService {
         }
         fileSeen = true;
         const storeId = fields.storeId;
-        if (!storeId || !STORE_ID_REGEX.test(storeId)) {
+        if (!isStoreId(storeId)) {
           file.resume();
           return fail(new BadRequestException('storeId (letters, digits, _ . -; at most 64) must be sent before the file part'));
         }
         try {
-          authorizeStore(request, storeId); // the form field is the store that counts, whatever the query said
+          source.authorizeStore(storeId); // the form field is the store that counts, whatever the query said
         } catch (error) {
           file.resume();
           return fail(error);
         }
-        const format = fields.format ? FORMATS[fields.format] : ingestionV1.FileFormat.FILE_FORMAT_UNSPECIFIED;
+        const format = fields.format ? formatCode(fields.format) : ingestionV1.FileFormat.FILE_FORMAT_UNSPECIFIED;
         if (format === undefined) {
           file.resume();
-          return fail(new BadRequestException(`format must be one of ${Object.keys(FORMATS).join(', ')}`));
+          return fail(new BadRequestException(`format must be one of ${FILE_FORMAT_NAMES.join(', ')}`));
         }
-        this.breakers
+        this.downstream
           .run('ingestion', () => this.forward(kind, file, { storeId, fileName: info.filename ?? 'upload', format, requestId: requestId ?? '' }, requestId))
-          .catch((error) => Promise.reject(httpErrorFromGrpc(error, 'ingestion')))
           .then(
           (response) => {
             if (!settled) {
@@ -103,7 +97,7 @@ export class FileUploadService {
       parser.on('close', () => {
         if (!fileSeen) fail(new BadRequestException('no "file" part in the upload'));
       });
-      request.pipe(parser);
+      source.body.pipe(parser);
     });
   }
 

@@ -1,11 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, Matches } from 'class-validator';
-import { STORE_ID_REGEX } from './transaction.dto';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject } from 'class-validator';
+import { IsStoreId } from '../http/store-id';
 
 /** Events are validated field by field against schemas/pos-transaction.v1.schema.json by ingestion. */
 export class PostPosEventsBody {
   @ApiProperty({ description: 'Store the events belong to; every event must carry the same storeId' })
-  @Matches(STORE_ID_REGEX, { message: 'storeId must be letters, digits, _ . - (at most 64)' })
+  @IsStoreId()
   storeId!: string;
 
   @ApiProperty({ description: 'pos.transactions.v1 events (see schemas/pos-transaction.v1.schema.json)', type: 'array', items: { type: 'object' } })

@@ -1,12 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsISO8601, IsInt, IsNumber, IsOptional, Matches, Max, Min, IsUUID } from 'class-validator';
+import { IsISO8601, IsNumber, IsOptional, Min, IsUUID } from 'class-validator';
+import { PageLimit, PageOffset } from '../http/paging';
+import { IsStoreId } from '../http/store-id';
 
-export const STORE_ID_REGEX = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** Kept here for existing imports; the one definition is http/store-id. */
+export { STORE_ID_REGEX } from '../http/store-id';
 
 export class ListTransactionsQuery {
   @ApiProperty({ description: 'Store whose transactions to list', example: 'store-uk' })
-  @Matches(STORE_ID_REGEX, { message: 'storeId must be letters, digits, _ . - (at most 64)' })
+  @IsStoreId()
   storeId!: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601 lower bound on occurredAt (inclusive)' })
@@ -26,19 +29,10 @@ export class ListTransactionsQuery {
   @Min(0)
   minUtility?: number;
 
-  @ApiPropertyOptional({ default: 100, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @PageLimit(100, 1000)
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @PageOffset()
   offset?: number;
 }
 
@@ -50,21 +44,12 @@ export class FileStatusParams {
 
 export class FileStatusQuery {
   @ApiProperty({ description: 'Store the upload belongs to' })
-  @Matches(STORE_ID_REGEX, { message: 'storeId must be letters, digits, _ . - (at most 64)' })
+  @IsStoreId()
   storeId!: string;
 
-  @ApiPropertyOptional({ default: 100, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @PageLimit(100, 1000)
   errorLimit?: number;
 
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @PageOffset()
   errorOffset?: number;
 }

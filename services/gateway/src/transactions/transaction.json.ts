@@ -1,15 +1,10 @@
 import { ingestionV1 } from '@tessera/proto';
+import { formatName } from './file-formats';
 
 const STATUS: Record<number, string> = {
   [ingestionV1.FileStatus.FILE_STATUS_PROCESSING]: 'processing',
   [ingestionV1.FileStatus.FILE_STATUS_COMPLETED]: 'completed',
   [ingestionV1.FileStatus.FILE_STATUS_FAILED]: 'failed',
-};
-const FORMAT: Record<number, string> = {
-  [ingestionV1.FileFormat.FILE_FORMAT_SEED_CSV]: 'seed-csv',
-  [ingestionV1.FileFormat.FILE_FORMAT_SEED_JSON]: 'seed-json',
-  [ingestionV1.FileFormat.FILE_FORMAT_LINEITEM_CSV]: 'lineitem-csv',
-  [ingestionV1.FileFormat.FILE_FORMAT_SPMF]: 'spmf',
 };
 
 /** Cents to currency units for display; stored values stay integer cents. */
@@ -21,7 +16,7 @@ export function fileSummaryJson(file: ingestionV1.FileSummary) {
     fileId: file.fileId,
     storeId: file.storeId,
     fileName: file.fileName,
-    format: FORMAT[file.format] ?? 'unknown',
+    format: formatName(file.format),
     status: STATUS[file.status] ?? 'unknown',
     transactionCount: Number(file.transactionCount),
     accepted: Number(file.accepted),
@@ -56,7 +51,7 @@ export function transactionJson(transaction: ingestionV1.Transaction) {
 
 export function previewJson(preview: ingestionV1.PreviewFileResponse) {
   return {
-    format: FORMAT[preview.format] ?? 'unknown',
+    format: formatName(preview.format),
     transactions: preview.transactions.map((t) => ({
       line: Number(t.line),
       transactionId: t.transactionId,

@@ -1,27 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ingestionV1 } from '@tessera/proto';
 import { INGESTION_CLIENT, callUnary } from '../clients/ingestion.client';
-import { httpErrorFromGrpc } from '../http/grpc-errors';
 import type { FileStatusQuery, ListTransactionsQuery } from './transaction.dto';
 import { fileSummaryJson, transactionJson } from './transaction.json';
-import { CircuitBreakers } from '../resilience/circuit-breakers';
+import { Downstream } from '../clients/downstream';
 
 @Injectable()
 export class TransactionsService {
   constructor(
     @Inject(INGESTION_CLIENT) private readonly ingestion: ingestionV1.IngestionServiceClient,
-    private readonly breakers: CircuitBreakers,
+    private readonly downstream: Downstream,
   ) {}
-
-  /** A unary call to ingestion through its circuit breaker, failures mapped to HTTP. */
-  private call<Res>(call: () => Promise<Res>): Promise<Res> {
-    return this.breakers.run('ingestion', call).catch((error) => Promise.reject(httpErrorFromGrpc(error, 'ingestion')));
-  }
 
   async list(query: ListTransactionsQuery, requestId?: string) {
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
-    const response = await this.call(() => callUnary(
+    const response = await this.downstream.run('ingestion', () => callUnary(
       this.ingestion.listTransactions.bind(this.ingestion),
       {
         storeId: query.storeId,
@@ -37,7 +31,7 @@ export class TransactionsService {
   }
 
   async postEvents(storeId: string, events: Record<string, unknown>[], requestId?: string) {
-    const response = await this.call(() => callUnary(
+    const response = await this.downstream.run('ingestion', () => callUnary(
       this.ingestion.ingestEvents.bind(this.ingestion),
       { storeId, events: events.map((event) => Buffer.from(JSON.stringify(event))), requestId: requestId ?? '' },
       requestId,
@@ -50,7 +44,7 @@ export class TransactionsService {
   }
 
   async fileStatus(fileId: string, query: FileStatusQuery, requestId?: string) {
-    const response = await this.call(() => callUnary(
+    const response = await this.downstream.run('ingestion', () => callUnary(
       this.ingestion.getFile.bind(this.ingestion),
       { storeId: query.storeId, fileId, errorLimit: query.errorLimit ?? 100, errorOffset: query.errorOffset ?? 0 },
       requestId,

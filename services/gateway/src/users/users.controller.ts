@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { CurrentCaller, type Caller } from '../http/caller';
 import { Access } from '../access/access.decorator';
 import { CreateUserBody, UserParams } from './users.dto';
 import { UsersService } from './users.service';
@@ -13,21 +13,21 @@ export class UsersController {
   @Get()
   @Access({ roles: ['admin'], store: 'none' })
   @ApiOperation({ summary: 'Every account' })
-  list(@Req() request: Request) {
-    return this.users.list(request);
+  list(@CurrentCaller() caller: Caller) {
+    return this.users.list(caller);
   }
 
   @Post()
   @Access({ roles: ['admin'], store: 'none', audit: { action: 'user.create', by: 'auth' } })
   @ApiOperation({ summary: 'Create an account (a store manager needs a registered store, a coordinator a region); without a password one is generated and shown once' })
-  create(@Body() body: CreateUserBody, @Req() request: Request) {
-    return this.users.create(body, request);
+  create(@Body() body: CreateUserBody, @CurrentCaller() caller: Caller) {
+    return this.users.create(body, caller);
   }
 
   @Delete(':userId')
   @Access({ roles: ['admin'], store: 'none', audit: { action: 'user.delete', by: 'auth' } })
   @ApiOperation({ summary: 'Delete an account: its sessions end and its access tokens are refused from now on' })
-  delete(@Param() params: UserParams, @Req() request: Request) {
-    return this.users.delete(params.userId, request);
+  delete(@Param() params: UserParams, @CurrentCaller() caller: Caller) {
+    return this.users.delete(params.userId, caller);
   }
 }

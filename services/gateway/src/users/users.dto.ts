@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { ROLES, type Role } from '../access/access-policy';
-import { STORE_ID_REGEX } from '../transactions/transaction.dto';
+import { IsStoreId } from '../http/store-id';
 
 export class CreateUserBody {
   @ApiProperty({ example: 'manager@store.example' })
@@ -15,12 +15,12 @@ export class CreateUserBody {
 
   @ApiPropertyOptional({ description: 'Required for a store_manager: the store they manage (registered with POST /api/stores)' })
   @IsOptional()
-  @Matches(STORE_ID_REGEX, { message: 'storeId must be letters, digits, _ . - (at most 64)' })
+  @IsStoreId()
   storeId?: string;
 
   @ApiPropertyOptional({ description: 'Required for a regional_coordinator: their region' })
   @IsOptional()
-  @Matches(STORE_ID_REGEX, { message: 'regionId must be letters, digits, _ . - (at most 64)' })
+  @IsStoreId('regionId')
   regionId?: string;
 
   @ApiPropertyOptional({ format: 'password', description: 'Omit to have a strong password generated and returned once' })

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { Bus, BusMessage } from '@tessera/bus';
 import type { Logger } from '@tessera/common';
 import { schedulerV1 } from '@tessera/proto';
@@ -29,6 +30,7 @@ export interface ErasureView {
 @Injectable()
 export class ErasureService {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly erasures: ErasureRepository,
     private readonly queue: JobQueue,
     private readonly audit: AuditClient,
@@ -43,9 +45,12 @@ export class ErasureService {
     const customerHash = valid.customerId === null ? null : customerHashOf(this.config.CUSTOMER_HASH_KEY, valid.storeId, valid.customerId);
     const deadline = new Date(Date.now() + (valid.deadlineDays ?? this.config.ERASURE_DEADLINE_DAYS) * 86_400_000);
     const awaiting = this.config.ERASURE_SERVICES.split(',').map((s) => s.trim()).filter(Boolean);
-    const request = await this.erasures.create({ requestId: randomUUID(), scope: valid.scope, storeId: valid.storeId, customerHash, awaiting, requestedBy: input.requestedBy || 'unknown', deadline });
-    // Queued, not published inline: if the bus is down the queue retries with backoff.
-    await this.queue.sendIn(undefined, QUEUES.erasures, request.request_id, { requestId: request.request_id });
+    // The request and its queued job in one transaction; queued, not published inline, so a bus outage is retried with backoff.
+    const request = await this.dataSource.transaction(async (manager) => {
+      const created = await this.erasures.create(manager, { requestId: randomUUID(), scope: valid.scope, storeId: valid.storeId, customerHash, awaiting, requestedBy: input.requestedBy || 'unknown', deadline });
+      await this.queue.sendIn(manager, QUEUES.erasures, created.request_id, { requestId: created.request_id });
+      return created;
+    });
     return { request, confirmations: [] };
   }
 

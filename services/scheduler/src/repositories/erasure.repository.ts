@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { tableIn } from '@tessera/db';
 
 export interface ErasureRequestRow {
@@ -31,8 +31,9 @@ export class ErasureRepository {
     this.t = { requests: tableIn(dataSource, 'erasure_requests'), confirmations: tableIn(dataSource, 'erasure_confirmations') };
   }
 
-  async create(request: { requestId: string; scope: 'customer' | 'store'; storeId: string; customerHash: string | null; awaiting: string[]; requestedBy: string; deadline: Date }): Promise<ErasureRequestRow> {
-    const rows: ErasureRequestRow[] = await this.dataSource.query(
+  /** In the caller's transaction, so the request and its queued job are written together. */
+  async create(manager: EntityManager, request: { requestId: string; scope: 'customer' | 'store'; storeId: string; customerHash: string | null; awaiting: string[]; requestedBy: string; deadline: Date }): Promise<ErasureRequestRow> {
+    const rows: ErasureRequestRow[] = await manager.query(
       `INSERT INTO ${this.t.requests} (request_id, scope, store_id, customer_hash, status, awaiting, requested_by, deadline) VALUES ($1, $2, $3, $4, 'pending', $5::text[], $6, $7) RETURNING *`,
       [request.requestId, request.scope, request.storeId, request.customerHash, request.awaiting, request.requestedBy, request.deadline],
     );

@@ -68,6 +68,9 @@ function lineItemForm(storeId: string, invoice: string): FormData {
   return form;
 }
 
+/** A mining schedule of the store, made by the admin, for the routes that change one. */
+const fixtureSchedule = async (storeId: string) => (await asAdmin('POST', '/api/schedules', { kind: 'mining', cron: '0 3 * * *', storeId })).id as string;
+
 const MATRIX: Record<string, Row> = {
   'POST /api/auth/login': {
     request: async () => ({ method: 'POST', path: '/api/auth/login', json: loginUser }),
@@ -254,6 +257,49 @@ const MATRIX: Record<string, Row> = {
       const ids: string[] = answer.body.stores.map((s: { storeId: string }) => s.storeId);
       if (target.who === 'regional_coordinator') assert.ok(!ids.includes(otherStore), 'a coordinator sees only their region');
     },
+  },
+  'GET /api/schedules': {
+    request: async () => ({ method: 'GET', path: '/api/schedules' }),
+    expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: DENY },
+    check: (answer, target) => {
+      if (target.who === 'store_manager') assert.ok(answer.body.schedules.every((s: { storeId?: string }) => s.storeId === ownStore), 'a manager sees only their store');
+    },
+  },
+  'POST /api/schedules': {
+    request: async ({ storeId }) => ({ method: 'POST', path: '/api/schedules', json: { kind: 'mining', cron: '0 4 * * *', storeId, parameters: { topK: 10 } } }),
+    expect: { store_manager: [201, 403], regional_coordinator: DENY, admin: both(201), api_key: DENY },
+    check: (answer, target) => assert.equal(answer.body.storeId, target.storeId),
+  },
+  'POST /api/schedules/:id/pause': {
+    request: async ({ storeId }) => ({ method: 'POST', path: `/api/schedules/${await fixtureSchedule(storeId)}/pause` }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: both(200), api_key: DENY },
+    check: (answer) => assert.equal(answer.body.paused, true),
+  },
+  'POST /api/schedules/:id/resume': {
+    request: async ({ storeId }) => ({ method: 'POST', path: `/api/schedules/${await fixtureSchedule(storeId)}/resume` }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: both(200), api_key: DENY },
+    check: (answer) => assert.equal(answer.body.paused, false),
+  },
+  'DELETE /api/schedules/:id': {
+    request: async ({ storeId }) => ({ method: 'DELETE', path: `/api/schedules/${await fixtureSchedule(storeId)}` }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: both(200), api_key: DENY },
+    check: (answer) => assert.equal(answer.body.deleted, true),
+  },
+  'GET /api/jobs': {
+    request: async () => ({ method: 'GET', path: '/api/jobs?failed=false&limit=10' }),
+    expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: DENY },
+    check: (answer) => assert.ok(Array.isArray(answer.body.jobs)),
+  },
+  'POST /api/erasure-requests': {
+    // A customer the store never saw: the request is real, and deletes nothing.
+    request: async ({ storeId }) => ({ method: 'POST', path: '/api/erasure-requests', json: { scope: 'customer', storeId, customerId: uniqueId('nobody') } }),
+    expect: { store_manager: [202, 403], regional_coordinator: DENY, admin: both(202), api_key: DENY },
+    check: (answer, target) => assert.equal(answer.body.storeId, target.storeId),
+  },
+  'GET /api/erasure-requests/:id': {
+    request: async ({ storeId }) => ({ method: 'GET', path: `/api/erasure-requests/${(await asAdmin('POST', '/api/erasure-requests', { scope: 'customer', storeId, customerId: uniqueId('nobody') })).id}` }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: both(200), api_key: DENY },
+    check: (answer, target) => assert.equal(answer.body.storeId, target.storeId),
   },
   'GET /health': { request: async () => ({ method: 'GET', path: '/health' }), expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: both(200) }, publicStatus: 200 },
   'GET /health/live': { request: async () => ({ method: 'GET', path: '/health/live' }), expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: both(200) }, publicStatus: 200 },

@@ -154,8 +154,19 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
     started.push(privacy);
     const federation = await startServiceProcess('federation', { DATABASE_URL, BUS_DRIVER: 'kafka', KAFKA_BROKERS: KAFKA_BROKERS.join(','), DATABASE_SCHEMA: `${schema}_federation`, NODE_GRPC_PORT: '0' });
     started.push(federation);
+    const scheduler = await startServiceProcess('scheduler', {
+      ...storeNodeEnv,
+      DATABASE_SCHEMA: `${schema}_scheduler`,
+      BOSS_SCHEMA: `${schema}_boss`,
+      MINING_GRPC_URL: `127.0.0.1:${mining.grpcPort}`,
+      FEDERATION_GRPC_URL: `127.0.0.1:${federation.grpcPort}`,
+      AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`,
+      CUSTOMER_HASH_KEY: 'e2e-customer-hash-key-0123456789abcdef',
+    });
+    started.push(scheduler);
     const gatewayEnv = {
       FEDERATION_GRPC_URL: `127.0.0.1:${federation.grpcPort}`,
+      SCHEDULER_GRPC_URL: `127.0.0.1:${scheduler.grpcPort}`,
       MINING_GRPC_URL: `127.0.0.1:${mining.grpcPort}`,
       PRIVACY_GRPC_URL: `127.0.0.1:${privacy.grpcPort}`,
       AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`,

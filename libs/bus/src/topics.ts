@@ -6,6 +6,10 @@ export const Topics = {
   miningJobs: 'mining.jobs.v1',
   federationRounds: 'federation.rounds.v1',
   privacyLedger: 'privacy.ledger.v1',
+  erasureRequests: 'erasure.requests.v1',
+  erasureConfirmations: 'erasure.confirmations.v1',
+  insightsRefreshRequested: 'insights.refresh.requested.v1',
+  retentionSweeps: 'retention.sweeps.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -18,6 +22,10 @@ export const TopicPartitions: Readonly<Record<TopicName, number>> = {
   'mining.jobs.v1': 3,
   'federation.rounds.v1': 3,
   'privacy.ledger.v1': 3,
+  'erasure.requests.v1': 3,
+  'erasure.confirmations.v1': 3,
+  'insights.refresh.requested.v1': 3,
+  'retention.sweeps.v1': 3,
 };
 
 export interface TopicSpec {

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { keepExtendedProtocolExchangesTogether } from './pglite-exchange-queue';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -19,6 +20,7 @@ export async function startEmbeddedPostgres(options: { dataDir?: string; port?: 
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db = await PGlite.create(options.dataDir ?? 'memory://');
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: options.port ?? 0, maxConnections: options.maxConnections ?? 64 });
+  if (process.env.PGLITE_SOCKET_RAW !== 'true') keepExtendedProtocolExchangesTogether(server);
   await server.start();
   const address = (server as unknown as { server: { address(): { port: number } } }).server.address();
   const port = address.port;

@@ -4,3 +4,4 @@ export * as federationV1 from './gen/tessera/federation/v1';
 export * as ingestionV1 from './gen/tessera/ingestion/v1';
 export * as miningV1 from './gen/tessera/mining/v1';
 export * as privacyV1 from './gen/tessera/privacy/v1';
+export * as schedulerV1 from './gen/tessera/scheduler/v1';

@@ -14,6 +14,7 @@ import { PrivacyApiModule } from './privacy/privacy.module';
 import { FederationApiModule } from './federation/federation.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { RetryAfterFilter } from './http/retry-after';
+import { SchedulesModule } from './schedules/schedules.module';
 
 /** One module per area of the API; health and metrics (observability) come from the core module. */
 export const GATEWAY_FEATURE_MODULES: Type<unknown>[] = [
@@ -28,6 +29,7 @@ export const GATEWAY_FEATURE_MODULES: Type<unknown>[] = [
   MiningApiModule,
   PrivacyApiModule,
   FederationApiModule,
+  SchedulesModule,
 ];
 
 /** The gateway's own controllers (read from its feature modules); with health and metrics, every route it serves. */

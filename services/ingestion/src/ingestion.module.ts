@@ -12,12 +12,14 @@ import { FileIngestService } from './file-ingest.service';
 import { TransactionQueryService } from './transaction-query.service';
 import { IngestionGrpcController } from './grpc/ingestion.grpc';
 import { PosEventsHandler } from './grpc/pos-events.handler';
+import { IngestionErasureHandler } from './erasure/erasure.handler';
+import { IngestionErasureRepository } from './erasure/erasure.repository';
 
 const fromConfig = <T>(provide: symbol, pick: (config: IngestionConfig) => T) => ({ provide, inject: [SERVICE_CONFIG], useFactory: pick });
 
 /** The store node's ingestion: file uploads and queries over gRPC, POS events from the bus. Its HTTP surface is health and metrics. */
 @Module({
-  controllers: [IngestionGrpcController, PosEventsHandler],
+  controllers: [IngestionGrpcController, PosEventsHandler, IngestionErasureHandler],
   providers: [
     fromConfig(CUSTOMER_HASH_KEY, (config) => config.CUSTOMER_HASH_KEY),
     fromConfig(POS_DLQ_TOPIC, (config) => config.POS_DLQ_TOPIC),
@@ -30,6 +32,7 @@ const fromConfig = <T>(provide: symbol, pick: (config: IngestionConfig) => T) =>
     PosIngestService,
     FileIngestService,
     TransactionQueryService,
+    IngestionErasureRepository,
   ],
 })
 export class IngestionModule implements OnModuleInit, OnApplicationBootstrap {

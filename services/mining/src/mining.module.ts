@@ -10,16 +10,19 @@ import { JobRunner } from './jobs/job-runner';
 import { MeasureService } from './measure.service';
 import { MiningGrpcController } from './grpc/mining.grpc';
 import { StoreDataEventsController } from './grpc/store-data.events';
+import { MiningErasureController } from './erasure/erasure.controller';
+import { MiningErasureRepository } from './erasure/erasure.repository';
 import { INGESTION_CLIENT } from './mining.tokens';
 
 export { INGESTION_CLIENT } from './mining.tokens';
 
 /** Mining (store node): jobs over gRPC, patterns in its own schema, measurements for federated rounds. */
 @Module({
-  controllers: [MiningGrpcController, StoreDataEventsController],
+  controllers: [MiningGrpcController, StoreDataEventsController, MiningErasureController],
   providers: [
     grpcClientProvider(INGESTION_CLIENT, (config: MiningConfig) => new ingestionV1.IngestionServiceClient(config.INGESTION_GRPC_URL, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 * 1024 * 1024 })),
     JobRepository,
+    MiningErasureRepository,
     {
       provide: JobRunner,
       inject: [JobRepository, INGESTION_CLIENT, { token: BUS, optional: true }, LOGGER, ServiceMetrics, SERVICE_CONFIG],

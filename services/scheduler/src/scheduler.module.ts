@@ -1,11 +1,80 @@
-import { Module } from '@nestjs/common';
+import * as grpc from '@grpc/grpc-js';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ServiceMetrics, type Logger } from '@tessera/common';
+import { LOGGER, SERVICE_CONFIG, grpcClientProvider } from '@tessera/nest-core';
+import { authV1, federationV1, miningV1 } from '@tessera/proto';
+import { AUTH_CLIENT, FEDERATION_CLIENT, MINING_CLIENT, RUN_HANDLER_OVERRIDES } from './scheduler.tokens';
+import type { SchedulerConfig } from './scheduler.config';
+import { JobQueue } from './queue/job-queue';
+import { ScheduleRepository } from './repositories/schedule.repository';
+import { RunRepository } from './repositories/run.repository';
+import { ErasureRepository } from './repositories/erasure.repository';
+import { SchedulerMetrics } from './scheduler.metrics';
+import { PlannerService } from './planner.service';
+import { RunExecutorService } from './run-executor.service';
+import { ScheduleService } from './schedule.service';
+import { ErasureService } from './erasure/erasure.service';
+import { AuditClient } from './erasure/audit.client';
+import { ErasureConfirmationsController } from './erasure/erasure-confirmations.controller';
+import { MiningRunHandler } from './kinds/mining.handler';
+import { RoundRunHandler } from './kinds/round.handler';
+import { InsightsRefreshRunHandler } from './kinds/insights-refresh.handler';
+import { RetentionRunHandler } from './kinds/retention.handler';
+import { SchedulerGrpcController } from './grpc/scheduler.grpc';
+import { SchedulerLifecycle } from './scheduler.lifecycle';
+import type { RunHandler } from './kinds/run-handler';
+import type { ScheduleKind } from './rules/schedule-input.util';
+
+const insecure = () => grpc.credentials.createInsecure();
 
 /**
- * The scheduler service's own providers and controllers. The core (config, logger, metrics,
- * database, bus, health) is global and comes from CoreModule.forService in main.ts.
+ * The scheduler's own providers and controllers: schedules and runs on a Postgres job queue,
+ * the kinds of run, erasure requests and their confirmations. The core (config, logger,
+ * metrics, DataSource, bus, health) is global and comes from CoreModule.forService in main.ts.
  */
-@Module({
-  controllers: [],
-  providers: [],
-})
-export class SchedulerModule {}
+@Module({})
+export class SchedulerModule {
+  static register(options: { handlers?: Partial<Record<ScheduleKind, RunHandler>> } = {}): DynamicModule {
+    return {
+      module: SchedulerModule,
+      controllers: [SchedulerGrpcController, ErasureConfirmationsController],
+      providers: [
+        grpcClientProvider(MINING_CLIENT, (config: SchedulerConfig) => new miningV1.MiningServiceClient(config.MINING_GRPC_URL, insecure())),
+        grpcClientProvider(FEDERATION_CLIENT, (config: SchedulerConfig) => new federationV1.FederationServiceClient(config.FEDERATION_GRPC_URL, insecure())),
+        grpcClientProvider(AUTH_CLIENT, (config: SchedulerConfig) => new authV1.AuthServiceClient(config.AUTH_GRPC_URL, insecure())),
+        { provide: RUN_HANDLER_OVERRIDES, useValue: options.handlers ?? {} },
+        { provide: SchedulerMetrics, inject: [ServiceMetrics], useFactory: (metrics: ServiceMetrics) => new SchedulerMetrics(metrics) },
+        {
+          provide: JobQueue,
+          inject: [SERVICE_CONFIG, LOGGER],
+          useFactory: (config: SchedulerConfig, logger: Logger) =>
+            new JobQueue(
+              {
+                connectionString: config.DATABASE_URL!,
+                schema: config.BOSS_SCHEMA,
+                expireSeconds: config.RUN_EXPIRE_SECONDS,
+                retryLimit: config.RUN_RETRY_LIMIT,
+                retryDelaySeconds: config.RUN_RETRY_DELAY_SECONDS,
+                maintenanceSeconds: config.MAINTENANCE_SECONDS,
+                pollingSeconds: config.POLLING_SECONDS,
+              },
+              logger,
+            ),
+        },
+        ScheduleRepository,
+        RunRepository,
+        ErasureRepository,
+        MiningRunHandler,
+        RoundRunHandler,
+        InsightsRefreshRunHandler,
+        RetentionRunHandler,
+        AuditClient,
+        PlannerService,
+        RunExecutorService,
+        ScheduleService,
+        ErasureService,
+        SchedulerLifecycle,
+      ],
+    };
+  }
+}

@@ -155,6 +155,8 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
   const serviceEnv: Partial<Record<ServiceName, Record<string, string | undefined>>> = {
     gateway: { HTTP_PORT: values.port },
     federation: { NODE_GRPC_PORT: federationNodePort },
+    // Nightly mining of each demo store (created once, kept across restarts): GET /api/schedules shows it.
+    scheduler: { DEMO_SCHEDULES: demoStores.join(',') },
     privacy: demoStores.length
       ? { FEDERATION_HUB_URL: `127.0.0.1:${federationNodePort}`, FEDERATION_AUTO_ENROL_URL: '127.0.0.1:50054', FEDERATION_STORE_IDS: demoStores.join(',') }
       : {},
@@ -193,6 +195,7 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
   say('');
   say(`Dashboard: http://localhost:${values.port}/  (sign in with a demo account above; API docs at /api/docs)`);
   say(`Stores:   ${summaries.stores.map((s) => `${s.storeId} (${s.transactionCount})`).join(', ')}`);
+  if (demoStores.length) say('Schedules: nightly mining of each demo store at 02:00 UTC (GET /api/schedules, GET /api/jobs)');
   say('Press Ctrl+C to stop.');
 
   return new Promise<number>((resolveExit) => {

@@ -29,9 +29,8 @@ const PENDING = {
   privacy: ['FEDERATION_HUB_URL', 'FEDERATION_STORE_IDS', 'FEDERATION_AUTO_ENROL', 'MINING_GRPC_URL', 'GRPC_TLS_CERT_FILE', 'GRPC_TLS_KEY_FILE', 'GRPC_TLS_CA_FILE'],
   // mTLS on the federation stream: no service reads these yet (docs/deployment.md).
   federation: ['GRPC_TLS_CERT_FILE', 'GRPC_TLS_KEY_FILE', 'GRPC_TLS_CA_FILE'],
-  // Reserved ports: insights and the scheduler have no gRPC API yet.
+  // Reserved port: insights has no gRPC API yet.
   insights: ['GRPC_PORT'],
-  scheduler: ['GRPC_PORT'],
 };
 /** Variables whose chart default deliberately differs from the service's (in-cluster addresses). */
 const CLUSTER_ADDRESSES = /(_GRPC_URL|^KAFKA_BROKERS|^REDIS_URL|^FEDERATION_HUB_URL)$/;

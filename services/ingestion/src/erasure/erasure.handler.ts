@@ -1,0 +1,63 @@
+import { Controller, Inject } from '@nestjs/common';
+import type { Bus, BusMessage } from '@tessera/bus';
+import type { Logger } from '@tessera/common';
+import { BUS, LOGGER, OnBusBatch } from '@tessera/nest-core';
+import { schedulerV1 } from '@tessera/proto';
+import { IngestionErasureRepository } from './erasure.repository';
+
+export const ERASURE_TOPICS = { requests: 'erasure.requests.v1', confirmations: 'erasure.confirmations.v1', sweeps: 'retention.sweeps.v1' } as const;
+
+const OBJECT_STORAGE_NOTE = 'original uploaded files are not kept (no object storage yet), so none were deleted; upload records hold only counts';
+
+/**
+ * Ingestion's part of erasure and retention: deletes the rows a request covers and confirms
+ * with counts. Idempotent: a redelivered request deletes nothing more and confirms again.
+ */
+@Controller()
+export class IngestionErasureHandler {
+  constructor(
+    private readonly repository: IngestionErasureRepository,
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  // One group for all replicas of the node: each request is applied once (and again deletes nothing more).
+  @OnBusBatch('erasure-requests', () => ({ groupId: 'tessera-ingestion-erasure', topics: [ERASURE_TOPICS.requests], fromBeginning: true }))
+  async onRequests(batch: BusMessage[]): Promise<void> {
+    for (const message of batch) {
+      const request = schedulerV1.ErasureRequested.decode(message.value);
+      if (request.scope === 'customer' && !request.customerHash) continue;
+      const counts = request.scope === 'store' ? await this.repository.eraseStore(request.storeId) : await this.repository.eraseCustomer(request.storeId, request.customerHash);
+      const deleted = [
+        { dataClass: 'transactions', count: counts.transactions },
+        { dataClass: request.scope === 'store' ? 'files' : 'files_with_rows_of_customer', count: counts.files },
+        { dataClass: 'file_errors', count: counts.fileErrors },
+        { dataClass: 'rejected_events', count: counts.rejectedEvents },
+        { dataClass: 'object_storage', count: 0 },
+      ];
+      this.logger.info({ requestId: request.requestId, storeId: request.storeId, scope: request.scope, ...counts }, 'erasure request applied');
+      await this.confirm(request.requestId, request.storeId, deleted, OBJECT_STORAGE_NOTE);
+    }
+  }
+
+  @OnBusBatch('retention-sweeps', () => ({ groupId: 'tessera-ingestion-retention', topics: [ERASURE_TOPICS.sweeps], fromBeginning: true }))
+  async onSweeps(batch: BusMessage[]): Promise<void> {
+    for (const message of batch) {
+      const sweep = schedulerV1.RetentionSweepRequested.decode(message.value);
+      const olderThan = new Date(sweep.olderThan);
+      if (Number.isNaN(olderThan.getTime())) continue;
+      const storeId = sweep.storeId || null;
+      let count: number;
+      if (sweep.dataClass === 'raw_transactions') count = await this.repository.sweepTransactions(storeId, olderThan);
+      else if (sweep.dataClass === 'uploaded_files') count = await this.repository.sweepFiles(storeId, olderThan);
+      else continue; // audit and round artefacts belong to other services
+      this.logger.info({ sweepId: sweep.sweepId, dataClass: sweep.dataClass, storeId, deleted: count }, 'retention sweep applied');
+      await this.confirm(sweep.sweepId, sweep.storeId, [{ dataClass: sweep.dataClass, count }], '');
+    }
+  }
+
+  private async confirm(requestId: string, storeId: string, deleted: { dataClass: string; count: number }[], note: string): Promise<void> {
+    const confirmation: schedulerV1.ErasureConfirmed = { requestId, service: 'ingestion', storeId, deleted: deleted.map((d) => ({ dataClass: d.dataClass, count: String(d.count) })), note, confirmedAt: new Date().toISOString() };
+    await this.bus.publish(ERASURE_TOPICS.confirmations, [{ key: storeId || 'hub', value: Buffer.from(schedulerV1.ErasureConfirmed.encode(confirmation).finish()) }]);
+  }
+}

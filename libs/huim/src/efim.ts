@@ -64,6 +64,57 @@ export interface PreparedDatabase {
   mergedTop: number;
   /** See ResolvedOptions.compactRatio. */
   compactRatio: number;
+  /** Most itemsets a search keeps (0: no cap); see ResolvedOptions.maxItemsets. */
+  maxItemsets: number;
+  /** Bytes one search may hold in its arena and output (0: no budget). */
+  memoryBudgetBytes: number;
+}
+
+/**
+ * A search that cannot stay within its memory budget, even with the threshold raised:
+ * thrown before the search when the estimate is already over, or when an arena would grow past it.
+ */
+export class MiningLimitError extends Error {
+  constructor(
+    message: string,
+    /** Estimated bytes the search needed when it stopped. */
+    readonly estimatedBytes: number,
+    readonly budgetBytes: number,
+  ) {
+    super(message);
+    this.name = 'MiningLimitError';
+  }
+}
+
+const MB = 1024 * 1024;
+/** Bytes per arena slot (IT Int32 + UT Float64 + SU Float64) and per stored itemset (offset, utility, support). */
+const ARENA_SLOT_BYTES = 20;
+const OUTPUT_SLOT_BYTES = 16;
+
+/**
+ * Estimated bytes of one search before it starts: its arena (the database plus a quarter),
+ * the per-item bins and, with a cap, the output buffers at their compaction point
+ * (2 * cap + 1024 itemsets of average length).
+ */
+export function estimateSearchBytes(db: PreparedDatabase): number {
+  const arena = (db.items.length + Math.max(1024, db.items.length >> 2)) * ARENA_SLOT_BYTES;
+  const bins = db.m * 32 + db.n * 16;
+  const avgLen = Math.min(db.maxLength, Math.max(1, db.m), 8);
+  const output = db.maxItemsets > 0 ? (2 * db.maxItemsets + 1024) * (OUTPUT_SLOT_BYTES + 4 * avgLen) * 2 : 0;
+  return arena + bins + output;
+}
+
+/** Fail fast when even the capped search does not fit its budget; the error carries the estimate. */
+export function checkSearchBudget(db: PreparedDatabase): void {
+  if (db.memoryBudgetBytes <= 0) return;
+  const estimate = estimateSearchBytes(db);
+  if (estimate > db.memoryBudgetBytes) {
+    throw new MiningLimitError(
+      `mining would need about ${Math.ceil(estimate / MB)} MB (database of ${db.items.length} item occurrences${db.maxItemsets > 0 ? `, up to ${db.maxItemsets} itemsets kept` : ''}), over its memory budget of ${Math.floor(db.memoryBudgetBytes / MB)} MB: lower maxPatternLength, raise the threshold or mine fewer transactions`,
+      estimate,
+      db.memoryBudgetBytes,
+    );
+  }
 }
 
 /** Itemsets found by the search, flat. Items are dense ids of the source database. */
@@ -389,6 +440,8 @@ export function prepare(db: UtilityDatabase, opt: ResolvedOptions): PreparedData
     merging,
     mergedTop: dups,
     compactRatio: opt.compactRatio,
+    maxItemsets: opt.maxItemsets,
+    memoryBudgetBytes: opt.memoryBudgetBytes,
   };
 }
 
@@ -498,6 +551,14 @@ export class Miner {
   // top-k heap of the k best utilities found
   private readonly heap: Float64Array;
   private heapSize = 0;
+  // capped threshold mode: a min-heap of the cap + 1 best utilities found; once full, the
+  // threshold is its minimum + 1, so at most `cap` itemsets stay above it
+  private readonly cap: number;
+  private readonly capHeap: Float64Array;
+  private capHeapSize = 0;
+  /** Whether the threshold can rise during the search (top-k or a cap). */
+  private readonly adaptive: boolean;
+  private readonly budget: number;
   private readonly share: ThresholdShare | undefined;
   readonly stats: SearchStats = { candidates: 0, merged: 0 };
   /** Estimated work of each root task (index in root Primary order). */
@@ -535,6 +596,10 @@ export class Miner {
     this.occ = new Int32Array(m);
     this.touched = new Int32Array(m);
     this.heap = new Float64Array(this.topK > 0 ? this.topK : 0);
+    this.cap = this.topK > 0 ? 0 : db.maxItemsets;
+    this.capHeap = new Float64Array(this.cap > 0 ? this.cap + 1 : 0);
+    this.adaptive = this.topK > 0 || this.cap > 0;
+    this.budget = db.memoryBudgetBytes;
     this.share = share;
     this.initRoot();
   }
@@ -671,6 +736,7 @@ export class Miner {
     if (need > this.UT.length) {
       let cap = this.UT.length * 2;
       while (cap < need) cap *= 2;
+      this.checkBudget(cap, this.outOff.length, this.outItems.length);
       const top = this.arenaTop;
       const a = new Float64Array(cap);
       a.set(this.UT.subarray(0, top));
@@ -688,6 +754,7 @@ export class Miner {
     const c = this.outCount;
     if (c + 1 >= this.outOff.length - 1) {
       const cap = this.outOff.length * 2;
+      this.checkBudget(this.UT.length, cap, this.outItems.length);
       const o = new Int32Array(cap);
       o.set(this.outOff);
       this.outOff = o;
@@ -702,6 +769,7 @@ export class Miner {
     if (w + depth > this.outItems.length) {
       let cap = this.outItems.length * 2;
       while (cap < w + depth) cap *= 2;
+      this.checkBudget(this.UT.length, this.outOff.length, cap);
       const a = new Int32Array(cap);
       a.set(this.outItems.subarray(0, w));
       this.outItems = a;
@@ -713,6 +781,58 @@ export class Miner {
     this.outSup[c] = support;
     this.outCount = c + 1;
     if (this.topK > 0) this.pushTopK(utility);
+    else if (this.cap > 0) this.pushCapped(utility);
+  }
+
+  /** Throws when buffers of these sizes (old and new copies while growing) would exceed the budget. */
+  private checkBudget(arenaSlots: number, outputSlots: number, outputItems: number): void {
+    if (this.budget <= 0) return;
+    const bytes = (arenaSlots + this.UT.length) * ARENA_SLOT_BYTES + (outputSlots + this.outOff.length) * OUTPUT_SLOT_BYTES + (outputItems + this.outItems.length) * 4;
+    if (bytes > this.budget) {
+      throw new MiningLimitError(
+        `mining stopped: its buffers would grow to about ${Math.ceil(bytes / MB)} MB, over the memory budget of ${Math.floor(this.budget / MB)} MB${this.cap > 0 ? ` (already keeping at most ${this.cap} itemsets)` : ''}: lower maxPatternLength or raise the threshold`,
+        bytes,
+        this.budget,
+      );
+    }
+  }
+
+  /** Capped mode: keep the cap + 1 best utilities; the threshold becomes the smallest + 1. */
+  private pushCapped(u: number): void {
+    const h = this.capHeap;
+    const k = this.cap + 1;
+    if (this.capHeapSize < k) {
+      let i = this.capHeapSize++;
+      h[i] = u;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (h[p] <= h[i]) break;
+        const tmp = h[p];
+        h[p] = h[i];
+        h[i] = tmp;
+        i = p;
+      }
+    } else if (u > h[0]) {
+      h[0] = u;
+      let i = 0;
+      for (;;) {
+        const a = 2 * i + 1;
+        const b = a + 1;
+        let s = i;
+        if (a < k && h[a] < h[s]) s = a;
+        if (b < k && h[b] < h[s]) s = b;
+        if (s === i) break;
+        const tmp = h[s];
+        h[s] = h[i];
+        h[i] = tmp;
+        i = s;
+      }
+    } else return;
+    if (this.capHeapSize === k && h[0] + 1 > this.minUtil) {
+      this.minUtil = h[0] + 1;
+      if (this.share) this.share.raise(this.minUtil);
+      if (this.outCount > 2 * this.cap + 1024) this.compactOutput();
+    }
   }
 
   private pushTopK(u: number): void {
@@ -752,7 +872,7 @@ export class Miner {
     }
   }
 
-  /** Top-k: drop stored itemsets below the current threshold. */
+  /** Top-k or capped: drop stored itemsets below the current threshold. */
   private compactOutput(): void {
     const t = this.minUtil;
     let w = 0;
@@ -806,7 +926,7 @@ export class Miner {
   /** Extend the node at level d with its k-th Primary item i (beta = alpha + {i}), then recurse. */
   private step(d: number, k: number): void {
     const L = this.levels[d];
-    if (this.topK > 0) {
+    if (this.adaptive) {
       this.syncThreshold();
       if (L.primSu[k] < this.minUtil) return;
     }

@@ -1,6 +1,6 @@
 /** Single-threaded mining entry point and result assembly. */
 import { compareKeys, ItemDictionary, ItemKey, UtilityDatabase } from './database';
-import { Miner, prepare, PreparedDatabase, RawItemsets } from './efim';
+import { checkSearchBudget, Miner, prepare, PreparedDatabase, RawItemsets } from './efim';
 import { MineOptions, resolveOptions } from './options';
 
 /** One high-utility itemset. */
@@ -24,6 +24,12 @@ export interface MineStats {
   keptItems: number;
   /** Absolute minimum utility used (top-k: the utility of the k-th itemset, or the initial threshold if fewer were found). */
   minUtility: number;
+  /** Absolute minimum utility asked for (resolved from a percentage; top-k: the initial threshold). */
+  requestedMinUtility: number;
+  /** Whether the cap (`maxItemsets`) made the search raise its threshold above the one asked for. */
+  thresholdRaised: boolean;
+  /** The cap that applied (0: none). */
+  maxItemsets: number;
   /** Minimum support count used. */
   minSupportCount: number;
   /** Candidate itemsets whose exact utility was computed. */
@@ -66,6 +72,7 @@ export function mine(db: UtilityDatabase, options: MineOptions): MineResult {
   const t0 = performance.now();
   const opt = resolveOptions(db, options);
   const prepared = prepare(db, opt);
+  checkSearchBudget(prepared);
   const miner = new Miner(prepared);
   const n = miner.taskCount;
   for (let k = 0; k < n; k++) {
@@ -73,7 +80,7 @@ export function mine(db: UtilityDatabase, options: MineOptions): MineResult {
     if (options.onProgress) options.onProgress(k + 1, n);
   }
   const raw = miner.result();
-  return assemble(db, prepared, [raw], { candidates: miner.stats.candidates, merged: miner.stats.merged }, 1, t0, options.patterns !== false);
+  return assemble(db, prepared, [raw], { candidates: miner.stats.candidates, merged: miner.stats.merged, threshold: miner.minUtil }, 1, t0, options.patterns !== false);
 }
 
 /** Merge raw results (possibly from several threads), apply top-k, build sorted patterns. */
@@ -81,7 +88,7 @@ export function assemble(
   db: UtilityDatabase,
   prepared: PreparedDatabase,
   raws: RawItemsets[],
-  counters: { candidates: number; merged: number },
+  counters: { candidates: number; merged: number; threshold?: number },
   threads: number,
   t0: number,
   wantPatterns = true,
@@ -109,6 +116,18 @@ export function assemble(
     const sorted = us.slice().sort();
     if (total >= prepared.topK) minUtility = sorted[total - prepared.topK];
     for (let x = 0; x < total; x++) if (us[x] >= minUtility) keep.push(x);
+  } else if (prepared.maxItemsets > 0) {
+    // Capped: the threshold the searches reached is a lower bound of the exact cut, and every
+    // itemset at or above it is here; the exact cut is the (cap + 1)-th best utility + 1.
+    const floor = Math.max(minUtility, counters.threshold ?? minUtility);
+    const above: number[] = [];
+    for (let x = 0; x < total; x++) if (raws[rawOf[x]].utility[idxOf[x]] >= floor) above.push(raws[rawOf[x]].utility[idxOf[x]]);
+    minUtility = floor;
+    if (above.length > prepared.maxItemsets) {
+      const sorted = Float64Array.from(above).sort();
+      minUtility = sorted[above.length - prepared.maxItemsets - 1] + 1;
+    }
+    for (let x = 0; x < total; x++) if (raws[rawOf[x]].utility[idxOf[x]] >= minUtility) keep.push(x);
   } else {
     keep = Array.from({ length: total }, (_, x) => x);
   }
@@ -169,6 +188,9 @@ export function assemble(
       items: db.nItems,
       keptItems: prepared.m,
       minUtility,
+      requestedMinUtility: prepared.minUtil,
+      thresholdRaised: prepared.topK === 0 && minUtility > prepared.minUtil,
+      maxItemsets: prepared.maxItemsets,
       minSupportCount: prepared.minSup,
       candidates: counters.candidates,
       mergedTransactions: prepared.mergedTop + counters.merged,

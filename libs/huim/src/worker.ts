@@ -1,6 +1,6 @@
 /** Worker thread of {@link MiningPool}: each job mines root branches taken from a shared counter. */
 import { parentPort } from 'node:worker_threads';
-import { Miner } from './efim';
+import { Miner, MiningLimitError } from './efim';
 import { drain, makeShare, WorkerInput, WorkerOutput } from './parallel';
 
 const port = parentPort;
@@ -16,7 +16,10 @@ if (port) {
       out = { id: msg.id, raw, candidates: miner.stats.candidates, merged: miner.stats.merged };
       transfer = [raw.offsets.buffer, raw.items.buffer, raw.utility.buffer, raw.support.buffer] as ArrayBuffer[];
     } catch (e) {
-      out = { id: msg.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+      Atomics.store(new Int32Array(msg.input.shared.counter), 0, msg.input.order.length); // stop the other threads early
+      out = e instanceof MiningLimitError
+        ? { id: msg.id, error: e.message, limit: { estimatedBytes: e.estimatedBytes, budgetBytes: e.budgetBytes } }
+        : { id: msg.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
     }
     port.postMessage(out, transfer);
   });

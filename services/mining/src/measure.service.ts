@@ -14,6 +14,7 @@ export class MeasureService {
   constructor(
     private readonly ingestion: ingestionV1.IngestionServiceClient,
     private readonly maxAgeMs = 10 * 60_000,
+    private readonly limits: { maxItemsets?: number; memoryBudgetBytes?: number } = {},
   ) {}
 
   invalidate(storeId: string) {
@@ -31,7 +32,7 @@ export class MeasureService {
 
   /** The store's local top itemsets for a round's candidate proposal: itemsets only. */
   async propose(storeId: string, options: { topM: number; maxLength: number; minSupport?: number }): Promise<string[][]> {
-    return proposeItemsets(await this.database(storeId), options);
+    return proposeItemsets(await this.database(storeId), { ...options, ...this.limits });
   }
 
   /**

@@ -12,6 +12,9 @@ export const miningConfig = defineConfig('mining', {
   MINING_THREADS: vars.integer({ description: 'Threads one mining job uses (the search tree is split across them)', default: '2', min: 1, max: 64 }),
   MAX_CONCURRENT_JOBS: vars.integer({ description: 'Jobs that run at the same time; the others wait in the queue', default: '1', min: 1, max: 16 }),
   MAX_PATTERNS_STORED: vars.integer({ description: 'Most patterns kept per job (highest utility first); the job says when it cut', default: '200000', min: 1 }),
+  MINING_MAX_ITEMSETS: vars.integer({ description: 'Most itemsets one mining job or proposal holds in memory: past it the search raises its threshold as top-k does and keeps the best ones (the job says so and to what)', default: '200000', min: 1 }),
+  MINING_MEMORY_BUDGET_MB: vars.integer({ description: "Buffer budget of one mining job's search in MB (shared by its threads): a job that cannot fit fails fast with an estimate", default: '1024', min: 16 }),
+  MINING_WORKER_MAX_OLD_GENERATION_MB: vars.integer({ description: 'Heap limit (resourceLimits.maxOldGenerationSizeMb) of each mining worker thread: a worker over it dies and fails its job, the service keeps running', default: '1024', min: 64 }),
   JOBS_TOPIC: vars.string({ description: 'Topic for job progress events', default: 'mining.jobs.v1' }),
   BATCHES_TOPIC: vars.string({ description: "Ingestion's committed-batch topic, which tells mining a store has new data", default: 'ingestion.batches.v1' }),
 });

@@ -10,10 +10,10 @@ export class StartMiningBody {
   @Matches(STORE_ID_REGEX, STORE_MESSAGE)
   storeId!: string;
 
-  @ApiPropertyOptional({ description: 'Minimum utility: a number in currency units (e.g. 125.5) or a percentage of the store\'s total utility (e.g. "0.5%"). Give this or topK.', oneOf: [{ type: 'number' }, { type: 'string' }] })
+  @ApiPropertyOptional({ description: 'Minimum utility: a number is an amount in currency units (e.g. 125.5, at most 90071992547409); a string is a percentage of the store\'s total utility (e.g. "0.5%", at most "100%"). Give this or topK. When more itemsets than the service\'s cap (MINING_MAX_ITEMSETS) would pass it, the job raises the threshold and keeps the best ones: its statistics give requestedMinUtility, the minUtility used and thresholdRaised.', oneOf: [{ type: 'number' }, { type: 'string' }] })
   @IsOptional()
   @ValidateIf((o) => typeof o.minUtility === 'string')
-  @Matches(/^\d+(\.\d+)?%$/, { message: 'minUtility as text must be a percentage such as "0.5%"' })
+  @Matches(/^(100(\.0+)?|\d{1,2}(\.\d{1,6})?)%$/, { message: 'minUtility as text must be a percentage from 0% to 100% such as "0.5%"' })
   minUtility?: number | string;
 
   @ApiPropertyOptional({ description: 'Top-k mode: the k itemsets of highest utility' })
@@ -78,6 +78,7 @@ export class MiningResultsQuery extends StoreQuery {
   @Type(() => Number)
   @IsNumber()
   @Min(0)
+  @Max(90_071_992_547_409)
   minUtility?: number;
 
   @ApiPropertyOptional()
@@ -116,11 +117,12 @@ export class MiningResultsQuery extends StoreQuery {
   @Max(10000)
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0 })
+  @ApiPropertyOptional({ default: 0, maximum: 1_000_000_000 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(1_000_000_000)
   offset?: number;
 
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json', description: 'csv downloads the (filtered, sorted) patterns' })

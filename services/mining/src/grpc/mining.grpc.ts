@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { GrpcError, unary, type GrpcBinding } from '@tessera/common';
+import { MiningLimitError } from '@tessera/huim';
 import { miningV1 } from '@tessera/proto';
 import { JobRunner, JobRuleError } from '../jobs/job-runner';
 import type { JobRepository, JobRow, PatternQuery } from '../repositories/job.repository';
@@ -43,7 +44,7 @@ export function jobMessage(row: JobRow): miningV1.Job {
     phase: row.phase,
     failureReason: row.failure_reason ?? '',
     statistics: s
-      ? { transactions: String(s.transactions), items: String(s.items), itemsets: String(s.itemsets), minUtilityCents: String(s.minUtilityCents), totalMs: String(s.totalMs), miningMs: String(s.miningMs), peakRssMb: s.peakRssMb, candidates: String(s.candidates), merging: s.merging, threads: s.threads }
+      ? { transactions: String(s.transactions), items: String(s.items), itemsets: String(s.itemsets), minUtilityCents: String(s.minUtilityCents), totalMs: String(s.totalMs), miningMs: String(s.miningMs), peakRssMb: s.peakRssMb, candidates: String(s.candidates), merging: s.merging, threads: s.threads, requestedMinUtilityCents: String(s.requestedMinUtilityCents ?? s.minUtilityCents), minUtilityKind: s.minUtilityKind ?? '', thresholdRaised: s.thresholdRaised ?? false, maxItemsets: String(s.maxItemsets ?? 0) }
       : undefined,
     createdAt: new Date(row.created_at).toISOString(),
     startedAt: row.started_at ? new Date(row.started_at).toISOString() : '',
@@ -57,6 +58,7 @@ function rules<Req, Res>(handler: (request: Req) => Promise<Res>) {
       return await handler(request);
     } catch (error) {
       if (error instanceof JobRuleError) throw new GrpcError(grpc.status.INVALID_ARGUMENT, error.message);
+      if (error instanceof MiningLimitError) throw new GrpcError(grpc.status.RESOURCE_EXHAUSTED, error.message);
       throw error;
     }
   });

@@ -2,8 +2,8 @@
  * Runs one mining job off the service's event loop. Terminating this worker (cancel)
  * also stops the threads the miner started.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { ItemDictionary, mineParallel, type UtilityDatabase } from '@tessera/huim';
+import { parentPort, workerData, type ResourceLimits } from 'node:worker_threads';
+import { ItemDictionary, mineParallel, MiningLimitError, type UtilityDatabase } from '@tessera/huim';
 import type { SerialisedDatabase } from './store-database';
 import type { MineOptions } from '@tessera/huim';
 
@@ -11,12 +11,14 @@ interface WorkerInput {
   database: SerialisedDatabase;
   options: MineOptions;
   threads: number;
+  /** The same heap limits for the threads the miner starts. */
+  resourceLimits?: ResourceLimits;
 }
 
 async function main() {
-  const { database, options, threads } = workerData as WorkerInput;
+  const { database, options, threads, resourceLimits } = workerData as WorkerInput;
   const db: UtilityDatabase = { ...database, dictionary: ItemDictionary.fromKeys(database.keys) };
-  const result = await mineParallel(db, { ...options, threads, useMainThread: true });
+  const result = await mineParallel(db, { ...options, threads, useMainThread: true, ...(resourceLimits ? { resourceLimits } : {}) });
   parentPort!.postMessage({
     ok: true,
     itemsets: result.itemsets.map((p) => ({ items: p.items.map(String), utility: p.utility, support: p.support, supportRatio: p.supportRatio, confidence: p.confidence })),
@@ -25,4 +27,4 @@ async function main() {
   });
 }
 
-main().catch((error) => parentPort!.postMessage({ ok: false, error: (error as Error).message }));
+main().catch((error) => parentPort!.postMessage({ ok: false, error: error instanceof MiningLimitError ? error.message : (error as Error).message }));

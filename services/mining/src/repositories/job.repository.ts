@@ -16,7 +16,16 @@ export interface JobStatistics {
   transactions: number;
   items: number;
   itemsets: number;
+  /** The threshold used, in cents (raised above the requested one when thresholdRaised). */
   minUtilityCents: number;
+  /** The threshold asked for, resolved to cents ("0.5%" of the store's total utility, or the amount given). */
+  requestedMinUtilityCents?: number;
+  /** How the request gave its threshold: an amount in cents, a percentage of the total utility, or top-k. */
+  minUtilityKind?: 'amount' | 'percent' | 'top-k';
+  /** True when the itemset cap made the search raise its threshold (only the best itemsets were kept). */
+  thresholdRaised?: boolean;
+  /** The cap on itemsets held while mining that applied. */
+  maxItemsets?: number;
   totalMs: number;
   miningMs: number;
   peakRssMb: number;

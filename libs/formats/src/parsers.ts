@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readCsvRecords, readLines } from './lines';
 import { parseDecimal, scaledToCents, toCents } from './money';
-import type { FileFormat, ParseEvent, ParsedLine, ParsedTransaction } from './types';
+import { FileFormatError, MAX_RECORD_CHARS, type FileFormat, type ParseEvent, type ParsedLine, type ParsedTransaction } from './types';
 
 export interface ParseOptions {
   /**
@@ -146,6 +146,7 @@ async function* readJsonArrayElements(input: AsyncIterable<Buffer | string>): As
         continue;
       }
       element += ch;
+      if (element.length > MAX_RECORD_CHARS) throw new FileFormatError(elementLine, `a transaction is longer than ${MAX_RECORD_CHARS} characters`);
       if (inString) {
         if (escaped) escaped = false;
         else if (ch === '\\') escaped = true;

@@ -36,7 +36,7 @@ export async function startIngestionService(env: Record<string, string | undefin
   });
   const queries = new TransactionQueryService(transactions, files, rejections);
 
-  const interrupted = await files.failInterrupted();
+  const interrupted = await fileIngest.recoverInterrupted();
   if (interrupted) logger.warn({ interrupted }, 'uploads interrupted by the previous stop were marked failed');
 
   const running = await bootService({

@@ -17,6 +17,7 @@ import { RateLimiter } from './rate-limit/rate-limiter';
 import { MemoryWindowStore, RedisWindowStore, type WindowStore } from './rate-limit/window-store';
 import { ipRateLimitMiddleware } from './rate-limit/rate-limit.middleware';
 import { buildOpenApi } from './openapi';
+import { jsonShapeVerifier } from './http/json-limits';
 
 export { buildOpenApi } from './openapi';
 
@@ -72,7 +73,7 @@ export function createGatewayDependencies(config: GatewayConfig, logger: Logger,
     rateLimiter: new RateLimiter(store, config.RATE_LIMIT_WINDOW_SECONDS * 1000, logger, metrics),
     options: {
       maxUploadBytes: config.MAX_UPLOAD_BYTES,
-      jwt: { keys: config.JWT_VERIFY_KEYS, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+      jwt: { keys: config.JWT_VERIFY_KEYS, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, maxLifetimeSeconds: config.JWT_MAX_LIFETIME_SECONDS },
       principalCacheTtlMs: config.PRINCIPAL_CACHE_TTL_MS,
       rateLimits: { perUser: config.RATE_LIMIT_PER_USER, perApiKey: config.RATE_LIMIT_PER_API_KEY },
       metricsToken: config.METRICS_TOKEN,
@@ -91,7 +92,7 @@ export function configureGatewayApp(app: INestApplication, config: GatewayConfig
   const docsHeaders = helmet({ contentSecurityPolicy: false });
   express.use((request: { path: string }, response: unknown, next: () => void) => (request.path.startsWith('/api/docs') ? docsHeaders : apiHeaders)(request as never, response as never, next));
   express.use(ipRateLimitMiddleware(deps.rateLimiter, config.RATE_LIMIT_PER_IP));
-  express.useBodyParser('json', { limit: config.JSON_BODY_LIMIT });
+  express.useBodyParser('json', { limit: config.JSON_BODY_LIMIT, verify: jsonShapeVerifier(config.JSON_MAX_DEPTH) });
   const origins = corsOriginsOf(config);
   express.enableCors({
     origin: origins.length ? origins : false,

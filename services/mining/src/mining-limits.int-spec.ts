@@ -30,7 +30,7 @@ const env = (extra: Record<string, string>) => ({ DATABASE_URL: testDatabaseUrl(
 function upload(storeId: string, content: Buffer): Promise<ingestionV1.FileSummary> {
   return new Promise((ok, fail) => {
     const stream = ingestionClient.uploadFile((error, response) => (error ? fail(error) : ok(response.file!)));
-    stream.write({ part: { $case: 'header', value: { storeId, fileName: 'dense.txt', format: ingestionV1.FileFormat.FILE_FORMAT_SPMF, requestId: '' } } });
+    stream.write({ part: { $case: 'header', value: { storeId, fileName: 'dense.txt', format: ingestionV1.FileFormat.FILE_FORMAT_SPMF, requestId: '', mode: '' } } });
     stream.write({ part: { $case: 'chunk', value: content } });
     stream.end();
   });

@@ -54,5 +54,6 @@ export class ListAuditQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(1_000_000_000)
   offset?: number;
 }

@@ -27,6 +27,7 @@ export class StartRoundBody {
   @IsOptional()
   @IsInt()
   @Min(2)
+  @Max(10_000)
   kThreshold?: number;
 
   @ApiPropertyOptional({ description: 'Publish only itemsets whose noisy utility is at least this fraction of the total', default: 0 })
@@ -78,6 +79,7 @@ export class PageQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(1_000_000_000)
   offset?: number;
 }
 
@@ -100,6 +102,7 @@ export class GlobalPatternsQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(1_000_000_000)
   offset?: number;
 }
 

@@ -94,6 +94,7 @@ export class MiningResultsQuery extends StoreQuery {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(100)
   minLength?: number;
 
   @ApiPropertyOptional()
@@ -101,6 +102,7 @@ export class MiningResultsQuery extends StoreQuery {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(100)
   maxLength?: number;
 
   @ApiPropertyOptional({ description: 'Only patterns containing this SKU' })

@@ -72,6 +72,7 @@ export class MiningService {
 
   async start(body: StartMiningBody, requestId?: string) {
     if ((body.minUtility === undefined) === (body.topK === undefined)) throw new BadRequestException('give either minUtility (currency units, or a percentage such as "0.5%") or topK');
+    if (body.minUtility !== undefined && typeof body.minUtility !== 'number' && typeof body.minUtility !== 'string') throw new BadRequestException('minUtility must be a number (currency units) or a percentage string such as "0.5%"');
     const minUtility = body.minUtility === undefined ? '' : typeof body.minUtility === 'string' ? body.minUtility : String(Math.round(body.minUtility * 100));
     if (typeof body.minUtility === 'number' && !(body.minUtility >= 0 && body.minUtility <= MAX_UNITS)) throw new BadRequestException(`minUtility must be a number from 0 to ${MAX_UNITS} (currency units) or a percentage such as "0.5%"`);
     const { job } = await this.call(() =>

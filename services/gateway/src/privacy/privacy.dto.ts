@@ -53,6 +53,7 @@ export class LedgerQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(1_000_000_000)
   offset?: number;
 }
 
@@ -68,6 +69,7 @@ export class ImpactPatternBody {
   @ApiProperty({ description: 'The pattern\'s utility in currency units (its estimate on this store)' })
   @IsNumber()
   @Min(0)
+  @Max(90_071_992_547_409, { message: 'utility must be at most 90071992547409 (currency units)' })
   utility!: number;
 }
 

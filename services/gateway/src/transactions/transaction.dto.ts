@@ -24,6 +24,7 @@ export class ListTransactionsQuery {
   @Type(() => Number)
   @IsNumber({ maxDecimalPlaces: 2 }, { message: 'minUtility must be a number with at most 2 decimals' })
   @Min(0)
+  @Max(90_071_992_547_409, { message: 'minUtility must be at most 90071992547409 (currency units)' })
   minUtility?: number;
 
   @ApiPropertyOptional({ default: 100, maximum: 1000 })
@@ -39,6 +40,7 @@ export class ListTransactionsQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(1_000_000_000)
   offset?: number;
 }
 
@@ -66,5 +68,6 @@ export class FileStatusQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(1_000_000_000)
   errorOffset?: number;
 }

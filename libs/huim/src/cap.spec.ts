@@ -4,11 +4,19 @@ import fc from 'fast-check';
 import { bruteForce, fromTransactions, mine, mineParallel, MiningLimitError, type MineOptions, type Pattern } from './index';
 import { arbDatabase } from './testing/helpers';
 
-/** Oracle of the capped result: the full result's itemsets above the (cap + 1)-th best utility. */
-function cappedOracle(full: Pattern[], cap: number): { itemsets: Pattern[]; raised: boolean } {
-  if (full.length <= cap) return { itemsets: full, raised: false };
-  const cut = full[cap].utility; // full is sorted by utility descending
-  return { itemsets: full.filter((p) => p.utility > cut), raised: true };
+/**
+ * Oracle of the capped result: the longest run of the full result's best itemsets (whole
+ * groups of equal utility) within the count cap and the item cap.
+ */
+function cappedOracle(full: Pattern[], cap: number, itemCap = Infinity): { itemsets: Pattern[]; raised: boolean } {
+  for (let end = 0; end <= full.length; end++) {
+    const kept = full.slice(0, end);
+    const next = full[end];
+    const withNext = full.filter((p) => next && p.utility >= next.utility);
+    if (!next) return { itemsets: kept, raised: false };
+    if (withNext.length > cap || withNext.reduce((a, p) => a + p.items.length, 0) > itemCap) return { itemsets: full.filter((p) => p.utility > next.utility), raised: true };
+  }
+  return { itemsets: full, raised: false };
 }
 
 const arbCapped = fc.record({
@@ -79,6 +87,29 @@ test('a memory budget that cannot hold even the capped search fails fast with an
     () => mine(db, { minUtility: 1, maxItemsets: 1_000_000, memoryBudgetBytes: 1024 * 1024 }),
     (error: unknown) => error instanceof MiningLimitError && error.estimatedBytes > error.budgetBytes && /memory budget of 1 MB/.test(error.message),
   );
+});
+
+test('property: a cap on the items held keeps the best itemsets whose lengths fit (brute force)', () => {
+  fc.assert(
+    fc.property(arbDatabase({ maxItems: 7, maxTx: 12 }), fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 40 }), fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }), (txs, minUtility, maxItemsetItems, maxItemsets) => {
+      const db = fromTransactions(txs);
+      const got = mine(db, { minUtility, maxItemsetItems, ...(maxItemsets ? { maxItemsets } : {}) });
+      const want = cappedOracle(bruteForce(db, { minUtility }), maxItemsets ?? maxItemsetItems, maxItemsetItems);
+      assert.deepEqual(got.itemsets, want.itemsets);
+      assert.ok(got.itemsets.reduce((a, p) => a + p.items.length, 0) <= maxItemsetItems);
+      assert.equal(got.stats.thresholdRaised, want.raised);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('long itemsets of a very low threshold are bounded by the item cap', async () => {
+  const db = denseDb(40, 18);
+  const result = await mineParallel(db, { minUtility: 1, maxItemsets: 100_000, maxItemsetItems: 5_000, threads: 2 });
+  const items = result.itemsets.reduce((a, p) => a + p.items.length, 0);
+  assert.ok(items <= 5_000 && items > 4_000, `held ${items} items`);
+  assert.equal(result.stats.thresholdRaised, true);
+  assert.deepEqual(result.itemsets, mine(db, { minUtility: result.stats.minUtility }).itemsets);
 });
 
 test('topK above the cap is refused', () => {

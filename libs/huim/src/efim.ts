@@ -66,6 +66,8 @@ export interface PreparedDatabase {
   compactRatio: number;
   /** Most itemsets a search keeps (0: no cap); see ResolvedOptions.maxItemsets. */
   maxItemsets: number;
+  /** Most items summed over the itemsets kept (0: no cap). */
+  maxItemsetItems: number;
   /** Bytes one search may hold in its arena and output (0: no budget). */
   memoryBudgetBytes: number;
 }
@@ -99,8 +101,8 @@ const OUTPUT_SLOT_BYTES = 16;
 export function estimateSearchBytes(db: PreparedDatabase): number {
   const arena = (db.items.length + Math.max(1024, db.items.length >> 2)) * ARENA_SLOT_BYTES;
   const bins = db.m * 32 + db.n * 16;
-  const avgLen = Math.min(db.maxLength, Math.max(1, db.m), 8);
-  const output = db.maxItemsets > 0 ? (2 * db.maxItemsets + 1024) * (OUTPUT_SLOT_BYTES + 4 * avgLen) * 2 : 0;
+  const items = db.maxItemsetItems > 0 ? 2 * db.maxItemsetItems + 4096 : (2 * db.maxItemsets + 1024) * Math.min(db.maxLength, Math.max(1, db.m), 8);
+  const output = db.maxItemsets > 0 ? ((2 * db.maxItemsets + 1024) * OUTPUT_SLOT_BYTES + 4 * items) * 2 : 0;
   return arena + bins + output;
 }
 
@@ -441,6 +443,7 @@ export function prepare(db: UtilityDatabase, opt: ResolvedOptions): PreparedData
     mergedTop: dups,
     compactRatio: opt.compactRatio,
     maxItemsets: opt.maxItemsets,
+    maxItemsetItems: opt.maxItemsetItems,
     memoryBudgetBytes: opt.memoryBudgetBytes,
   };
 }
@@ -555,7 +558,11 @@ export class Miner {
   // threshold is its minimum + 1, so at most `cap` itemsets stay above it
   private readonly cap: number;
   private readonly capHeap: Float64Array;
+  private readonly capLengths: Int32Array;
   private capHeapSize = 0;
+  /** Items summed over the itemsets in the cap heap, and their cap. */
+  private capItems = 0;
+  private readonly itemCap: number;
   /** Whether the threshold can rise during the search (top-k or a cap). */
   private readonly adaptive: boolean;
   private readonly budget: number;
@@ -598,6 +605,8 @@ export class Miner {
     this.heap = new Float64Array(this.topK > 0 ? this.topK : 0);
     this.cap = this.topK > 0 ? 0 : db.maxItemsets;
     this.capHeap = new Float64Array(this.cap > 0 ? this.cap + 1 : 0);
+    this.capLengths = new Int32Array(this.cap > 0 ? this.cap + 1 : 0);
+    this.itemCap = db.maxItemsetItems > 0 ? db.maxItemsetItems : Infinity;
     this.adaptive = this.topK > 0 || this.cap > 0;
     this.budget = db.memoryBudgetBytes;
     this.share = share;
@@ -781,7 +790,7 @@ export class Miner {
     this.outSup[c] = support;
     this.outCount = c + 1;
     if (this.topK > 0) this.pushTopK(utility);
-    else if (this.cap > 0) this.pushCapped(utility);
+    else if (this.cap > 0) this.pushCapped(utility, depth);
   }
 
   /** Throws when buffers of these sizes (old and new copies while growing) would exceed the budget. */
@@ -797,41 +806,66 @@ export class Miner {
     }
   }
 
-  /** Capped mode: keep the cap + 1 best utilities; the threshold becomes the smallest + 1. */
-  private pushCapped(u: number): void {
-    const h = this.capHeap;
-    const k = this.cap + 1;
-    if (this.capHeapSize < k) {
-      let i = this.capHeapSize++;
-      h[i] = u;
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (h[p] <= h[i]) break;
-        const tmp = h[p];
-        h[p] = h[i];
-        h[i] = tmp;
-        i = p;
-      }
-    } else if (u > h[0]) {
-      h[0] = u;
-      let i = 0;
-      for (;;) {
-        const a = 2 * i + 1;
-        const b = a + 1;
-        let s = i;
-        if (a < k && h[a] < h[s]) s = a;
-        if (b < k && h[b] < h[s]) s = b;
-        if (s === i) break;
-        const tmp = h[s];
-        h[s] = h[i];
-        h[i] = tmp;
-        i = s;
-      }
-    } else return;
-    if (this.capHeapSize === k && h[0] + 1 > this.minUtil) {
-      this.minUtil = h[0] + 1;
-      if (this.share) this.share.raise(this.minUtil);
-      if (this.outCount > 2 * this.cap + 1024) this.compactOutput();
+  /**
+   * Capped mode: the itemsets at or above the threshold, as a min-heap of (utility, length).
+   * While they are more than the cap, or hold more items than the item cap, the group of the
+   * lowest utility is dropped and the threshold becomes that utility + 1: no smaller
+   * threshold can satisfy the caps, since the full result holds at least these itemsets.
+   */
+  private pushCapped(u: number, length: number): void {
+    const hu = this.capHeap;
+    const hl = this.capLengths;
+    let i = this.capHeapSize++;
+    hu[i] = u;
+    hl[i] = length;
+    this.capItems += length;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (hu[p] <= hu[i]) break;
+      this.swapCap(p, i);
+      i = p;
+    }
+    if (this.capHeapSize <= this.cap && this.capItems <= this.itemCap) return;
+    let raised = this.minUtil;
+    while (this.capHeapSize > 0 && (this.capHeapSize > this.cap || this.capItems > this.itemCap)) {
+      const v = hu[0];
+      while (this.capHeapSize > 0 && hu[0] === v) this.popCap();
+      raised = Math.max(raised, v + 1);
+    }
+    if (raised > this.minUtil) {
+      this.minUtil = raised;
+      if (this.share) this.share.raise(raised);
+      if (this.outCount > 2 * this.cap + 1024 || this.outOff[this.outCount] > 2 * this.itemCap + 4096) this.compactOutput();
+    }
+  }
+
+  private swapCap(a: number, b: number): void {
+    const hu = this.capHeap;
+    const hl = this.capLengths;
+    const tu = hu[a];
+    hu[a] = hu[b];
+    hu[b] = tu;
+    const tl = hl[a];
+    hl[a] = hl[b];
+    hl[b] = tl;
+  }
+
+  private popCap(): void {
+    const hu = this.capHeap;
+    const n = --this.capHeapSize;
+    this.capItems -= this.capLengths[0];
+    hu[0] = hu[n];
+    this.capLengths[0] = this.capLengths[n];
+    let i = 0;
+    for (;;) {
+      const a = 2 * i + 1;
+      const b = a + 1;
+      let s = i;
+      if (a < n && hu[a] < hu[s]) s = a;
+      if (b < n && hu[b] < hu[s]) s = b;
+      if (s === i) break;
+      this.swapCap(s, i);
+      i = s;
     }
   }
 

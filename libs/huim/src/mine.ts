@@ -118,16 +118,15 @@ export function assemble(
     for (let x = 0; x < total; x++) if (us[x] >= minUtility) keep.push(x);
   } else if (prepared.maxItemsets > 0) {
     // Capped: the threshold the searches reached is a lower bound of the exact cut, and every
-    // itemset at or above it is here; the exact cut is the (cap + 1)-th best utility + 1.
+    // itemset at or above it is here; the exact cut drops whole groups of equal utility, lowest
+    // first, until the count and the items held are within their caps.
     const floor = Math.max(minUtility, counters.threshold ?? minUtility);
     const above: number[] = [];
-    for (let x = 0; x < total; x++) if (raws[rawOf[x]].utility[idxOf[x]] >= floor) above.push(raws[rawOf[x]].utility[idxOf[x]]);
-    minUtility = floor;
-    if (above.length > prepared.maxItemsets) {
-      const sorted = Float64Array.from(above).sort();
-      minUtility = sorted[above.length - prepared.maxItemsets - 1] + 1;
-    }
-    for (let x = 0; x < total; x++) if (raws[rawOf[x]].utility[idxOf[x]] >= minUtility) keep.push(x);
+    for (let x = 0; x < total; x++) if (raws[rawOf[x]].utility[idxOf[x]] >= floor) above.push(x);
+    const utilityOf = (x: number) => raws[rawOf[x]].utility[idxOf[x]];
+    const lengthOf = (x: number) => raws[rawOf[x]].offsets[idxOf[x] + 1] - raws[rawOf[x]].offsets[idxOf[x]];
+    minUtility = cappedThreshold(above.map(utilityOf), above.map(lengthOf), prepared.maxItemsets, prepared.maxItemsetItems, floor);
+    for (const x of above) if (utilityOf(x) >= minUtility) keep.push(x);
   } else {
     keep = Array.from({ length: total }, (_, x) => x);
   }
@@ -199,6 +198,28 @@ export function assemble(
       ms: performance.now() - t0,
     },
   };
+}
+
+/**
+ * The smallest threshold >= floor at which the itemsets with at least that utility number at
+ * most maxItemsets and hold at most maxItems items (0: no item cap) in total.
+ */
+export function cappedThreshold(utilities: number[], lengths: number[], maxItemsets: number, maxItems: number, floor: number): number {
+  const order = utilities.map((_, x) => x).sort((a, b) => utilities[b] - utilities[a]);
+  const itemCap = maxItems > 0 ? maxItems : Infinity;
+  let count = 0;
+  let items = 0;
+  for (let k = 0; k < order.length; ) {
+    const u = utilities[order[k]];
+    let e = k;
+    let groupItems = 0;
+    while (e < order.length && utilities[order[e]] === u) groupItems += lengths[order[e++]];
+    if (count + (e - k) > maxItemsets || items + groupItems > itemCap) return Math.max(floor, u + 1);
+    count += e - k;
+    items += groupItems;
+    k = e;
+  }
+  return floor;
 }
 
 function fillFlat(

@@ -42,6 +42,12 @@ export interface MineOptions {
    */
   maxItemsets?: number;
   /**
+   * Most items summed over the itemsets held (default: no cap): the same threshold raising
+   * when the kept itemsets would hold more items in total (long itemsets of a very low
+   * threshold). The result is the longest run of best itemsets within both caps.
+   */
+  maxItemsetItems?: number;
+  /**
    * Bytes the search may use for its buffers (default: no budget; with several threads, the
    * budget is shared equally). The search fails fast with a `MiningLimitError` carrying an
    * estimate when it cannot fit, before it starts or as soon as a buffer would grow past it.
@@ -63,6 +69,8 @@ export interface ResolvedOptions {
   compactRatio: number;
   /** Most itemsets held (0: no cap). */
   maxItemsets: number;
+  /** Most items summed over the itemsets held (0: no cap). */
+  maxItemsetItems: number;
   /** Buffer budget of one search in bytes (0: none). */
   memoryBudgetBytes: number;
 }
@@ -121,10 +129,13 @@ export function resolveOptions(db: UtilityDatabase, o: MineOptions): ResolvedOpt
   const c = o.compaction ?? 'auto';
   if (c !== 'auto' && c !== 'always' && c !== 'never') throw new RangeError(`compaction must be 'auto', 'always' or 'never'`);
   const compactRatio = c === 'auto' ? 0.9 : c === 'always' ? 2 : 0;
-  const maxItemsets = o.maxItemsets ?? 0;
+  const maxItemsetItems = o.maxItemsetItems ?? 0;
+  if (!Number.isSafeInteger(maxItemsetItems) || maxItemsetItems < 0) throw new RangeError(`maxItemsetItems must be a positive integer, got ${o.maxItemsetItems}`);
+  // every itemset holds an item, so an item cap is also a count cap
+  const maxItemsets = o.maxItemsets ?? (maxItemsetItems > 0 ? maxItemsetItems : 0);
   if (!Number.isSafeInteger(maxItemsets) || maxItemsets < 0) throw new RangeError(`maxItemsets must be a positive integer, got ${o.maxItemsets}`);
   if (maxItemsets > 0 && topK > maxItemsets) throw new RangeError(`topK (${topK}) may not exceed maxItemsets (${maxItemsets})`);
   const memoryBudgetBytes = o.memoryBudgetBytes ?? 0;
   if (!(Number.isFinite(memoryBudgetBytes) && memoryBudgetBytes >= 0)) throw new RangeError(`memoryBudgetBytes must be a non-negative number, got ${o.memoryBudgetBytes}`);
-  return { minUtil, minSup, maxLength, topK, merging, compactRatio, maxItemsets, memoryBudgetBytes };
+  return { minUtil, minSup, maxLength, topK, merging, compactRatio, maxItemsets, maxItemsetItems, memoryBudgetBytes };
 }

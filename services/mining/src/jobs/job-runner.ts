@@ -53,7 +53,7 @@ export class JobRunner {
     private readonly bus: Bus | undefined,
     private readonly logger: Logger,
     metrics: ServiceMetrics,
-    private readonly settings: { threads: number; maxConcurrent: number; maxPatterns: number; topic: string; maxItemsets?: number; memoryBudgetMb?: number; workerMaxOldGenerationMb?: number },
+    private readonly settings: { threads: number; maxConcurrent: number; maxPatterns: number; topic: string; maxItemsets?: number; maxItemsetItems?: number; memoryBudgetMb?: number; workerMaxOldGenerationMb?: number },
   ) {
     this.jobsFinished = metrics.counter('mining_jobs_total', 'Mining jobs finished, by outcome', ['outcome'] as const);
     this.jobSeconds = metrics.histogram('mining_job_duration_seconds', 'Wall time of completed mining jobs', [] as const, [0.1, 0.5, 1, 5, 15, 60, 300, 1800]);
@@ -133,6 +133,7 @@ export class JobRunner {
       const guarded = {
         ...options,
         ...(this.settings.maxItemsets ? { maxItemsets: Math.max(this.settings.maxItemsets, options.topK ?? 0) } : {}),
+        ...(this.settings.maxItemsetItems && !options.topK ? { maxItemsetItems: this.settings.maxItemsetItems } : {}),
         ...(this.settings.memoryBudgetMb ? { memoryBudgetBytes: this.settings.memoryBudgetMb * 1024 * 1024 } : {}),
       };
       const worker = new Worker(join(__dirname, 'mining.worker.js'), {

@@ -165,7 +165,7 @@ export class FileUploadService {
           return;
         }
         // tells ingestion the file is complete (a cancelled stream must never read as one)
-        call.write({ part: { $case: 'end', value: { bytes: String(bytes) } } });
+        if (result === undefined) call.write({ part: { $case: 'end', value: { bytes: String(bytes) } } });
         call.end();
       })().catch((error) => {
         callError = error;

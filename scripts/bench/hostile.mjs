@@ -81,6 +81,9 @@ try {
   let peakRss = rssBefore;
   let failedHealth = 0;
   let polling = true;
+  const timeline = [];
+  const phases = [];
+  let started = performance.now();
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, rssMb())), 100);
   const poller = (async () => {
     while (polling) {
@@ -93,16 +96,18 @@ try {
         failedHealth++;
       }
       latencies.push(performance.now() - t0);
+      timeline.push({ atMs: Math.round(t0 - started), ms: +(performance.now() - t0).toFixed(1) });
       await new Promise((r) => setTimeout(r, 25));
     }
   })();
-  const started = performance.now();
+  started = performance.now();
   const start = await api('POST', '/api/mining/start', token, request);
   if (start.status !== 202) throw new Error(`mining start: ${start.status} ${JSON.stringify(start.body)}`);
   let job = start.body;
   while (job.status === 'queued' || job.status === 'running') {
     await new Promise((r) => setTimeout(r, 250));
     job = (await api('GET', `/api/mining/jobs/${job.jobId}?storeId=${largest.storeId}`, token)).body;
+    if (phases.at(-1)?.phase !== job.phase) phases.push({ atMs: Math.round(performance.now() - started), phase: job.phase });
   }
   const jobMs = performance.now() - started;
   // the results call of the finished job, also while polling
@@ -127,6 +132,9 @@ try {
       p99Ms: +quantile(sorted, 0.99).toFixed(1),
       maxMs: +sorted[sorted.length - 1].toFixed(1),
       idleP99Ms: +quantile(idleSorted, 0.99).toFixed(1),
+      // the slowest answers and when they came (ms after the request), next to the job's phases
+      worst: timeline.slice().sort((a, b) => b.ms - a.ms).slice(0, 8),
+      phases,
     },
     rss: { beforeMb: Math.round(rssBefore), peakMb: Math.round(peakRss), limitMb: rssLimitMb },
     verdict: { healthP99Under200Ms: quantile(sorted, 0.99) < 200, rssUnderLimit: peakRss < rssLimitMb, processAlive: child.exitCode === null },

@@ -26,6 +26,8 @@ export interface ParallelOptions extends MineOptions {
   pool?: MiningPool;
   /** Heap limits of the worker threads this call starts (ignored with `pool`). */
   resourceLimits?: ResourceLimits;
+  /** Niceness (1..19, Linux) of the worker threads this call starts, so the event loop keeps priority (ignored with `pool`). */
+  niceness?: number;
 }
 
 /** Shared state between the threads of one mining run. */
@@ -87,10 +89,10 @@ export class MiningPool {
   private nextJob = 1;
   private closed = false;
 
-  constructor(size: number, resourceLimits?: ResourceLimits) {
+  constructor(size: number, resourceLimits?: ResourceLimits, niceness = 0) {
     const workerFile = path.join(__dirname, 'worker.js');
     for (let w = 0; w < size; w++) {
-      const worker = new Worker(workerFile, resourceLimits ? { resourceLimits } : {});
+      const worker = new Worker(workerFile, { ...(resourceLimits ? { resourceLimits } : {}), workerData: { niceness } });
       worker.unref();
       this.workers.push(worker);
     }
@@ -155,7 +157,7 @@ export async function mineParallel(db: UtilityDatabase, options: ParallelOptions
   const useMain = options.useMainThread ?? true;
   const wanted = useMain ? threads - 1 : threads;
   // start the workers first: their start-up overlaps with the preparation below
-  const ownPool = options.pool === undefined && wanted > 0 ? new MiningPool(wanted, options.resourceLimits) : undefined;
+  const ownPool = options.pool === undefined && wanted > 0 ? new MiningPool(wanted, options.resourceLimits, options.niceness) : undefined;
   const pool = options.pool ?? ownPool;
   try {
     const opt = resolveOptions(db, options);

@@ -1,7 +1,10 @@
 /** Worker thread of {@link MiningPool}: each job mines root branches taken from a shared counter. */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { Miner, MiningLimitError } from './efim';
 import { drain, makeShare, WorkerInput, WorkerOutput } from './parallel';
+import { lowerThreadPriority } from './thread-priority';
+
+lowerThreadPriority((workerData as { niceness?: number } | null)?.niceness ?? 0);
 
 const port = parentPort;
 if (port) {

@@ -30,7 +30,7 @@ export async function startMiningService(env: Record<string, string | undefined>
   const jobs = new JobRepository(resources.dataSource!);
   const interrupted = await jobs.failInterrupted();
   if (interrupted) logger.warn({ interrupted }, 'jobs interrupted by the previous stop were marked failed');
-  const runner = new JobRunner(jobs, ingestion, resources.bus, logger, metrics, { threads: config.MINING_THREADS, maxConcurrent: config.MAX_CONCURRENT_JOBS, maxPatterns: config.MAX_PATTERNS_STORED, topic: config.JOBS_TOPIC, maxItemsets: config.MINING_MAX_ITEMSETS, maxItemsetItems: config.MINING_MAX_ITEMSET_ITEMS, memoryBudgetMb: config.MINING_MEMORY_BUDGET_MB, workerMaxOldGenerationMb: config.MINING_WORKER_MAX_OLD_GENERATION_MB });
+  const runner = new JobRunner(jobs, ingestion, resources.bus, logger, metrics, { threads: config.MINING_THREADS, maxConcurrent: config.MAX_CONCURRENT_JOBS, maxPatterns: config.MAX_PATTERNS_STORED, topic: config.JOBS_TOPIC, maxItemsets: config.MINING_MAX_ITEMSETS, maxItemsetItems: config.MINING_MAX_ITEMSET_ITEMS, memoryBudgetMb: config.MINING_MEMORY_BUDGET_MB, workerMaxOldGenerationMb: config.MINING_WORKER_MAX_OLD_GENERATION_MB, threadNiceness: config.MINING_THREAD_NICENESS });
   const measurements = new MeasureService(ingestion, undefined, { maxItemsets: config.MINING_MAX_ITEMSETS, memoryBudgetBytes: config.MINING_MEMORY_BUDGET_MB * 1024 * 1024 });
   // New data for a store makes its cached database stale.
   let batches: Subscription | undefined;

@@ -53,7 +53,7 @@ export class JobRunner {
     private readonly bus: Bus | undefined,
     private readonly logger: Logger,
     metrics: ServiceMetrics,
-    private readonly settings: { threads: number; maxConcurrent: number; maxPatterns: number; topic: string; maxItemsets?: number; maxItemsetItems?: number; memoryBudgetMb?: number; workerMaxOldGenerationMb?: number },
+    private readonly settings: { threads: number; maxConcurrent: number; maxPatterns: number; topic: string; maxItemsets?: number; maxItemsetItems?: number; memoryBudgetMb?: number; workerMaxOldGenerationMb?: number; threadNiceness?: number },
   ) {
     this.jobsFinished = metrics.counter('mining_jobs_total', 'Mining jobs finished, by outcome', ['outcome'] as const);
     this.jobSeconds = metrics.histogram('mining_job_duration_seconds', 'Wall time of completed mining jobs', [] as const, [0.1, 0.5, 1, 5, 15, 60, 300, 1800]);
@@ -138,7 +138,7 @@ export class JobRunner {
       };
       const worker = new Worker(join(__dirname, 'mining.worker.js'), {
         ...(resourceLimits ? { resourceLimits } : {}),
-        workerData: { database: serialised, options: guarded, threads, resourceLimits },
+        workerData: { database: serialised, options: guarded, threads, resourceLimits, niceness: this.settings.threadNiceness ?? 0 },
         transferList: [serialised.offsets.buffer, serialised.items.buffer, serialised.utilities.buffer, serialised.transactionUtility.buffer, serialised.itemSupport.buffer] as ArrayBuffer[],
       });
       this.running.get(jobId)!.worker = worker;

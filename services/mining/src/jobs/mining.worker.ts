@@ -3,7 +3,7 @@
  * also stops the threads the miner started.
  */
 import { parentPort, workerData, type ResourceLimits } from 'node:worker_threads';
-import { ItemDictionary, mineParallel, MiningLimitError, type UtilityDatabase } from '@tessera/huim';
+import { ItemDictionary, lowerThreadPriority, mineParallel, MiningLimitError, type UtilityDatabase } from '@tessera/huim';
 import type { SerialisedDatabase } from './store-database';
 import type { MineOptions } from '@tessera/huim';
 
@@ -13,12 +13,15 @@ interface WorkerInput {
   threads: number;
   /** The same heap limits for the threads the miner starts. */
   resourceLimits?: ResourceLimits;
+  /** Niceness of this thread and the miner's threads (the service's event loop keeps priority). */
+  niceness?: number;
 }
 
 async function main() {
-  const { database, options, threads, resourceLimits } = workerData as WorkerInput;
+  const { database, options, threads, resourceLimits, niceness } = workerData as WorkerInput;
+  if (niceness) lowerThreadPriority(niceness);
   const db: UtilityDatabase = { ...database, dictionary: ItemDictionary.fromKeys(database.keys) };
-  const result = await mineParallel(db, { ...options, threads, useMainThread: true, ...(resourceLimits ? { resourceLimits } : {}) });
+  const result = await mineParallel(db, { ...options, threads, useMainThread: true, ...(resourceLimits ? { resourceLimits } : {}), ...(niceness ? { niceness } : {}) });
   parentPort!.postMessage({
     ok: true,
     itemsets: result.itemsets.map((p) => ({ items: p.items.map(String), utility: p.utility, support: p.support, supportRatio: p.supportRatio, confidence: p.confidence })),

@@ -142,7 +142,9 @@ for (const tier of tiers) {
       '--runTestsByPath', ...tierFiles.map((f) => relative(root, f)),
     ],
     // --enable-source-maps: stack traces of failures point at the .ts lines (tsc writes .js.map).
-    { stdio: 'inherit', cwd: root, env: { ...process.env, TESSERA_TEST_TIER: tier, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --enable-source-maps`.trim() } },
+    // --experimental-vm-modules: PGlite (the embedded Postgres) loads its WASM glue with a dynamic
+    // import, which jest's module sandbox allows only with this flag.
+    { stdio: 'inherit', cwd: root, env: { ...process.env, TESSERA_TEST_TIER: tier, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --enable-source-maps --experimental-vm-modules --disable-warning=ExperimentalWarning`.trim() } },
   );
   const summary = existsSync(resultFile) ? JSON.parse(readFileSync(resultFile, 'utf8')) : undefined;
   passed += summary?.numPassedTests ?? 0;

@@ -1,2 +1,3 @@
 export * from './main';
 export * from './insights.config';
+export * from './insights.module';

@@ -1,2 +1,3 @@
 export * from './main';
 export * from './scheduler.config';
+export * from './scheduler.module';

@@ -114,7 +114,7 @@ async function connectedStores(): Promise<string[]> {
 async function startRound(config: Partial<federationV1.RoundConfig>): Promise<string> {
   const { round } = await call<federationV1.StartRoundRequest, federationV1.StartRoundResponse>(coordinator, coordinator.startRound, {
     requestedBy: 'e2e',
-    config: { minStores: 3, epsilon: 4, delta: 1e-5, kThreshold: 5, minUtilityFraction: 0, maxPatternLength: 3, topM: 1000, stageTimeoutSeconds: 30, storeIds: STORES, ...config },
+    config: federationV1.RoundConfig.fromPartial({ minStores: 3, epsilon: 4, delta: 1e-5, kThreshold: 5, minUtilityFraction: 0, maxPatternLength: 3, topM: 1000, stageTimeoutSeconds: 30, storeIds: STORES, ...config }),
   });
   return round!.roundId;
 }

@@ -27,3 +27,5 @@ export type { RankedItemset } from './metrics';
 export { calibrateNoiseShare, sampleNoiseShare, toWord, fromWord, addWords } from './noise';
 export type { NoiseShare } from './noise';
 export { checkSurvivors } from './survivors';
+export { PERIODS, isPeriod, parseIsoDate, isoDate, periodStartOf, periodStarts, defaultFromDate } from './periods';
+export type { Period } from './periods';

@@ -9,6 +9,7 @@ import { FederationRepository } from './repositories/federation.repository';
 import { NodeRegistry } from './rounds/node-registry';
 import { RoundOrchestrator } from './rounds/round-orchestrator';
 import { federationGrpcBindings } from './grpc/federation.grpc';
+import { PublishedStatistics } from './rounds/published-statistics.service';
 
 export const FEDERATION_SCHEMA = 'federation';
 
@@ -31,7 +32,8 @@ export async function startFederationService(env: Record<string, string | undefi
   if (interrupted) logger.warn({ interrupted }, 'rounds interrupted by the previous stop were marked failed');
   const registry = new NodeRegistry((storeId) => repository.identityKey(storeId), logger);
   const orchestrator = new RoundOrchestrator(repository, registry, resources.bus, logger, metrics, config.ROUNDS_TOPIC);
-  const bindings = federationGrpcBindings(repository, orchestrator, registry, config.DEFAULT_STAGE_TIMEOUT_SECONDS);
+  const statistics = new PublishedStatistics(repository);
+  const bindings = federationGrpcBindings(repository, orchestrator, registry, config.DEFAULT_STAGE_TIMEOUT_SECONDS, statistics);
   // Store nodes dial a port of their own, so the coordinator API is never exposed to them.
   const nodeServer = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc.keepalive_time_ms': 10_000 });
   nodeServer.addService(bindings.nodes.definition, bindings.nodes.implementation);

@@ -84,7 +84,7 @@ test('a round across five stores completes, publishes global patterns and charge
   assert.equal(federation.registry.connected().length, 5, 'all five store streams are connected');
   const { round: started } = await unary<federationV1.StartRoundRequest, federationV1.StartRoundResponse>(coordinator.startRound, {
     requestedBy: 'test',
-    config: { minStores: 3, epsilon: 4, delta: 1e-5, kThreshold: 5, minUtilityFraction: 0, maxPatternLength: 3, topM: 1000, stageTimeoutSeconds: 60, storeIds: [] },
+    config: federationV1.RoundConfig.fromPartial({ minStores: 3, epsilon: 4, delta: 1e-5, kThreshold: 5, minUtilityFraction: 0, maxPatternLength: 3, topM: 1000, stageTimeoutSeconds: 60, storeIds: [] }),
   });
   const round = await roundUntilDone(started!.roundId);
   assert.equal(round.status, federationV1.RoundStatus.ROUND_STATUS_COMPLETED, round.failureReason);

@@ -116,7 +116,7 @@ export async function roundCommand(argv: string[], io: CommandIo): Promise<numbe
     const started = Date.now();
     const summary = await runRound(
       coordinator,
-      { minStores, epsilon, delta: 1e-5, kThreshold: k, minUtilityFraction: Number(minUtil[1]) / 100, maxPatternLength: maxLength, topM, stageTimeoutSeconds: 120, storeIds },
+      federationV1.RoundConfig.fromPartial({ minStores, epsilon, delta: 1e-5, kThreshold: k, minUtilityFraction: Number(minUtil[1]) / 100, maxPatternLength: maxLength, topM, stageTimeoutSeconds: 120, storeIds }),
       (round) => say(`round ${round.roundId.slice(0, 8)}: ${STATUS_NAMES[round.status]}${round.candidateCount ? ` (${round.candidateCount} candidates)` : ''}`),
       top,
     );

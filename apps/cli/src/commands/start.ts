@@ -70,7 +70,7 @@ async function demoRound(running: RunningService[], stores: string[], say: (line
       say(`Running a federated round across the ${stores.length} demo stores (epsilon 1 each; nothing leaves a store unmasked)...`);
       const summary = await runRound(
         coordinator,
-        { minStores: Math.max(2, Math.ceil(stores.length * 0.7)), epsilon: 1, delta: 1e-5, kThreshold: Math.min(5, stores.length), minUtilityFraction: 0, maxPatternLength: 3, topM: 1000, stageTimeoutSeconds: 120, storeIds: stores },
+        federationV1.RoundConfig.fromPartial({ minStores: Math.max(2, Math.ceil(stores.length * 0.7)), epsilon: 1, delta: 1e-5, kThreshold: Math.min(5, stores.length), minUtilityFraction: 0, maxPatternLength: 3, topM: 1000, stageTimeoutSeconds: 120, storeIds: stores }),
         (round) => say(`  round ${round.roundId.slice(0, 8)}: ${STATUS_NAMES[round.status]}${round.failureReason ? ` (${round.failureReason})` : ''}`),
         10,
       );

@@ -1,40 +1,17 @@
 import * as grpc from '@grpc/grpc-js';
 import { GrpcError, unary, type GrpcBinding } from '@tessera/common';
 import { federationV1 } from '@tessera/proto';
-import type { FederationRepository, GlobalPatternRow, ParticipantRow, RoundRow, RoundSettings } from '../repositories/federation.repository';
+import type { FederationRepository, GlobalPatternRow, ParticipantRow, RoundKind, RoundRow, RoundSettings, StatisticsSettings } from '../repositories/federation.repository';
+import { DEFAULT_STATISTICS_BOUNDS } from '../rounds/statistics-settings';
+import { roundMessage } from './round-message';
+import type { PublishedStatistics } from '../rounds/published-statistics.service';
+
+export { roundMessage } from './round-message';
 import { RoundConfigError, type RoundOrchestrator } from '../rounds/round-orchestrator';
 import type { NodeRegistry } from '../rounds/node-registry';
 
 const STORE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const STATUS: Record<RoundRow['status'], federationV1.RoundStatus> = {
-  pending: federationV1.RoundStatus.ROUND_STATUS_PENDING,
-  proposing: federationV1.RoundStatus.ROUND_STATUS_PROPOSING,
-  key_setup: federationV1.RoundStatus.ROUND_STATUS_KEY_SETUP,
-  measuring: federationV1.RoundStatus.ROUND_STATUS_MEASURING,
-  unmasking: federationV1.RoundStatus.ROUND_STATUS_UNMASKING,
-  completed: federationV1.RoundStatus.ROUND_STATUS_COMPLETED,
-  failed: federationV1.RoundStatus.ROUND_STATUS_FAILED,
-};
-
-export function roundMessage(round: RoundRow, participants: ParticipantRow[]): federationV1.Round {
-  const c = round.config;
-  return {
-    roundId: round.round_id,
-    status: STATUS[round.status],
-    config: { minStores: c.minStores, epsilon: c.epsilon, delta: c.delta, kThreshold: c.kThreshold, minUtilityFraction: c.minUtilityFraction, maxPatternLength: c.maxPatternLength, topM: c.topM, stageTimeoutSeconds: c.stageTimeoutSeconds, storeIds: c.storeIds },
-    failureReason: round.failure_reason ?? '',
-    participants: participants.map((p) => ({ storeId: p.store_id, state: p.state, reason: p.reason ?? '' })),
-    candidateCount: round.candidate_count,
-    patternCount: round.pattern_count,
-    utilitySigmaCents: round.utility_sigma_cents ?? 0,
-    supportSigma: round.support_sigma ?? 0,
-    createdAt: new Date(round.created_at).toISOString(),
-    updatedAt: new Date(round.updated_at).toISOString(),
-    completedAt: round.completed_at ? new Date(round.completed_at).toISOString() : '',
-  };
-}
-
 function patternMessage(row: GlobalPatternRow): federationV1.GlobalPattern {
   return {
     items: row.items,
@@ -48,9 +25,19 @@ function patternMessage(row: GlobalPatternRow): federationV1.GlobalPattern {
   };
 }
 
+const KIND_OF: Partial<Record<federationV1.RoundKind, RoundKind>> = {
+  [federationV1.RoundKind.ROUND_KIND_UNSPECIFIED]: 'itemsets',
+  [federationV1.RoundKind.ROUND_KIND_ITEMSETS]: 'itemsets',
+  [federationV1.RoundKind.ROUND_KIND_DEMAND_SERIES]: 'demand-series',
+  [federationV1.RoundKind.ROUND_KIND_PRICE_RESPONSE]: 'price-response',
+};
+
 export function settingsFrom(config: federationV1.RoundConfig | undefined, defaultStageTimeout: number): RoundSettings {
   const c = config ?? ({} as federationV1.RoundConfig);
-  return {
+  const kind = KIND_OF[c.kind ?? federationV1.RoundKind.ROUND_KIND_UNSPECIFIED];
+  if (!kind) throw new GrpcError(grpc.status.INVALID_ARGUMENT, `config.kind ${String(c.kind)} is not a round kind`);
+  const common: RoundSettings = {
+    kind,
     minStores: c.minStores || 3,
     epsilon: c.epsilon || 1,
     delta: c.delta || 1e-5,
@@ -61,6 +48,27 @@ export function settingsFrom(config: federationV1.RoundConfig | undefined, defau
     stageTimeoutSeconds: c.stageTimeoutSeconds || defaultStageTimeout,
     storeIds: c.storeIds ?? [],
   };
+  if (kind === 'itemsets') return common;
+  return { ...common, ...statisticsSettings(c) };
+}
+
+/** The demand-series and price-response settings, with defaults filled in (validated by the orchestrator). */
+function statisticsSettings(c: federationV1.RoundConfig): StatisticsSettings {
+  return {
+    catalogue: { skus: c.catalogue?.skus ?? [], topItems: c.catalogue?.topItems || (c.catalogue?.skus?.length ? 0 : 20) },
+    period: (c.period || 'week') as StatisticsSettings['period'],
+    fromDate: c.fromDate ?? '',
+    toDate: c.toDate ?? '',
+    demandBounds: {
+      maxQuantityPerTransaction: c.demandBounds?.maxQuantityPerTransaction || DEFAULT_STATISTICS_BOUNDS.demand.maxQuantityPerTransaction,
+      maxRevenueCentsPerTransaction: c.demandBounds?.maxRevenueCentsPerTransaction || DEFAULT_STATISTICS_BOUNDS.demand.maxRevenueCentsPerTransaction,
+    },
+    priceBounds: {
+      minUnitPriceCents: c.priceBounds?.minUnitPriceCents || DEFAULT_STATISTICS_BOUNDS.price.minUnitPriceCents,
+      maxUnitPriceCents: c.priceBounds?.maxUnitPriceCents || DEFAULT_STATISTICS_BOUNDS.price.maxUnitPriceCents,
+      maxQuantity: c.priceBounds?.maxQuantity || DEFAULT_STATISTICS_BOUNDS.price.maxQuantity,
+    },
+  };
 }
 
 function roundIdOf(roundId: string) {
@@ -68,7 +76,7 @@ function roundIdOf(roundId: string) {
   return roundId;
 }
 
-export function federationGrpcBindings(repository: FederationRepository, orchestrator: RoundOrchestrator, registry: NodeRegistry, defaultStageTimeout: number): { coordinator: GrpcBinding; nodes: GrpcBinding } {
+export function federationGrpcBindings(repository: FederationRepository, orchestrator: RoundOrchestrator, registry: NodeRegistry, defaultStageTimeout: number, statistics: PublishedStatistics): { coordinator: GrpcBinding; nodes: GrpcBinding } {
   const found = async (roundId: string) => {
     const round = await repository.findRound(roundIdOf(roundId));
     if (!round) throw new GrpcError(grpc.status.NOT_FOUND, `no round ${roundId}`);
@@ -109,6 +117,8 @@ export function federationGrpcBindings(repository: FederationRepository, orchest
       const { patterns, total } = await repository.patterns(roundId, request.limit > 0 ? Math.min(request.limit, 5000) : 100, Math.max(0, request.offset));
       return { round: roundMessage(round, participants), patterns: patterns.map(patternMessage), total: String(total) };
     }),
+    listDemandSeries: unary((request) => statistics.listDemandSeries(request)),
+    listPriceResponses: unary((request) => statistics.listPriceResponses(request)),
     watchRounds: (call) => {
       const listener = (found: { round: RoundRow; participants: ParticipantRow[] }, message: string) => {
         if (call.request.roundId && call.request.roundId !== found.round.round_id) return;

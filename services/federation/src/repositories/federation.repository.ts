@@ -4,7 +4,24 @@ import { tableIn } from '@tessera/db';
 export type RoundStatus = 'pending' | 'proposing' | 'key_setup' | 'measuring' | 'unmasking' | 'completed' | 'failed';
 export type ParticipantState = 'invited' | 'joined' | 'declined' | 'proposed' | 'contributed' | 'dropped';
 
-export interface RoundSettings {
+export type RoundKind = 'itemsets' | 'demand-series' | 'price-response';
+export type DemandPeriod = 'day' | 'week' | 'month';
+
+/** Settings of the demand-series and price-response kinds (absent on itemset rounds). */
+export interface StatisticsSettings {
+  /** Explicit SKUs, or (when empty) the top N items of the latest completed itemset round. */
+  catalogue: { skus: string[]; topItems: number };
+  period: DemandPeriod;
+  /** ISO dates, inclusive; resolved when the round starts. */
+  fromDate: string;
+  toDate: string;
+  demandBounds: { maxQuantityPerTransaction: number; maxRevenueCentsPerTransaction: number };
+  priceBounds: { minUnitPriceCents: number; maxUnitPriceCents: number; maxQuantity: number };
+}
+
+export interface RoundSettings extends Partial<StatisticsSettings> {
+  /** Absent on rounds started before round kinds existed: itemsets. */
+  kind?: RoundKind;
   minStores: number;
   epsilon: number;
   delta: number;
@@ -46,6 +63,34 @@ export interface GlobalPatternRecord {
   intervalHighCents: number;
 }
 
+export interface DemandSeriesPointRecord {
+  sku: string;
+  /** ISO date of the period's first day. */
+  periodStart: string;
+  quantity: number;
+  revenueCents: number;
+  quantitySigma: number;
+  revenueSigmaCents: number;
+  quantityLow95: number;
+  quantityHigh95: number;
+  revenueLow95Cents: number;
+  revenueHigh95Cents: number;
+}
+
+export interface ItemElasticityRecord {
+  sku: string;
+  /** Undefined when the noisy statistics admit no fit (too few observations or no price variation). */
+  elasticity?: number;
+  stdError?: number;
+  low95?: number;
+  high95?: number;
+  observations: number;
+}
+
+export function kindOf(settings: Pick<RoundSettings, 'kind'>): RoundKind {
+  return settings.kind ?? 'itemsets';
+}
+
 export interface GlobalPatternRow {
   rank: number;
   items: string[];
@@ -59,7 +104,7 @@ export interface GlobalPatternRow {
 
 /** Stores, rounds, participation and published patterns of the hub. */
 export class FederationRepository {
-  private readonly t: Record<'stores' | 'rounds' | 'round_participants' | 'global_patterns', string>;
+  private readonly t: Record<'stores' | 'rounds' | 'round_participants' | 'global_patterns' | 'demand_series_points' | 'price_responses', string>;
 
   constructor(private readonly dataSource: DataSource) {
     this.t = {
@@ -67,6 +112,8 @@ export class FederationRepository {
       rounds: tableIn(dataSource, 'rounds'),
       round_participants: tableIn(dataSource, 'round_participants'),
       global_patterns: tableIn(dataSource, 'global_patterns'),
+      demand_series_points: tableIn(dataSource, 'demand_series_points'),
+      price_responses: tableIn(dataSource, 'price_responses'),
     };
   }
 
@@ -161,9 +208,86 @@ export class FederationRepository {
     return byRound;
   }
 
-  async latestCompletedRoundId(): Promise<string | undefined> {
-    const rows = await this.dataSource.query(`SELECT round_id FROM ${this.t.rounds} WHERE status = 'completed' ORDER BY completed_at DESC LIMIT 1`);
+  /** The latest completed round of a kind (rounds without a kind are itemset rounds). */
+  async latestCompletedRoundId(kind: RoundKind = 'itemsets'): Promise<string | undefined> {
+    const rows = await this.dataSource.query(`SELECT round_id FROM ${this.t.rounds} WHERE status = 'completed' AND coalesce(config->>'kind', 'itemsets') = $1 ORDER BY completed_at DESC LIMIT 1`, [kind]);
     return rows[0]?.round_id;
+  }
+
+  /** Publishes a demand-series round's noisy points and completes it in one transaction. */
+  async completeDemandSeries(roundId: string, points: DemandSeriesPointRecord[]): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      for (let start = 0; start < points.length; start += 2000) {
+        const chunk = points.slice(start, start + 2000);
+        const column = (pick: (p: DemandSeriesPointRecord) => number) => chunk.map(pick);
+        await manager.query(
+          `INSERT INTO ${this.t.demand_series_points} (round_id, sku, period_start, quantity, revenue_cents, quantity_sigma, revenue_sigma_cents, quantity_low95, quantity_high95, revenue_low95_cents, revenue_high95_cents)
+           SELECT $1, s, d, q, r, qs, rs, ql, qh, rl, rh FROM unnest($2::text[], $3::date[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[]) AS x(s, d, q, r, qs, rs, ql, qh, rl, rh)`,
+          [
+            roundId,
+            chunk.map((p) => p.sku),
+            chunk.map((p) => p.periodStart),
+            column((p) => p.quantity),
+            column((p) => p.revenueCents),
+            column((p) => p.quantitySigma),
+            column((p) => p.revenueSigmaCents),
+            column((p) => p.quantityLow95),
+            column((p) => p.quantityHigh95),
+            column((p) => p.revenueLow95Cents),
+            column((p) => p.revenueHigh95Cents),
+          ],
+        );
+      }
+      await manager.query(`UPDATE ${this.t.rounds} SET status = 'completed', pattern_count = $2, updated_at = now(), completed_at = now() WHERE round_id = $1`, [roundId, points.length]);
+    });
+  }
+
+  async demandSeries(roundId: string, skus: string[]): Promise<DemandSeriesPointRecord[]> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT sku, to_char(period_start, 'YYYY-MM-DD') AS period_start, quantity, revenue_cents, quantity_sigma, revenue_sigma_cents, quantity_low95, quantity_high95, revenue_low95_cents, revenue_high95_cents
+       FROM ${this.t.demand_series_points} WHERE round_id = $1 AND (cardinality($2::text[]) = 0 OR sku = ANY($2::text[])) ORDER BY sku, period_start`,
+      [roundId, skus],
+    );
+    return rows.map((r) => ({
+      sku: r.sku as string,
+      periodStart: r.period_start as string,
+      quantity: r.quantity as number,
+      revenueCents: r.revenue_cents as number,
+      quantitySigma: r.quantity_sigma as number,
+      revenueSigmaCents: r.revenue_sigma_cents as number,
+      quantityLow95: r.quantity_low95 as number,
+      quantityHigh95: r.quantity_high95 as number,
+      revenueLow95Cents: r.revenue_low95_cents as number,
+      revenueHigh95Cents: r.revenue_high95_cents as number,
+    }));
+  }
+
+  /** Publishes a price-response round's fitted elasticities and completes it in one transaction. */
+  async completePriceResponses(roundId: string, items: ItemElasticityRecord[]): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      if (items.length)
+        await manager.query(
+          `INSERT INTO ${this.t.price_responses} (round_id, sku, elasticity, std_error, low95, high95, observations)
+           SELECT $1, s, e, se, lo, hi, n FROM unnest($2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[]) AS x(s, e, se, lo, hi, n)`,
+          [roundId, items.map((i) => i.sku), items.map((i) => i.elasticity ?? null), items.map((i) => i.stdError ?? null), items.map((i) => i.low95 ?? null), items.map((i) => i.high95 ?? null), items.map((i) => i.observations)],
+        );
+      await manager.query(`UPDATE ${this.t.rounds} SET status = 'completed', pattern_count = $2, updated_at = now(), completed_at = now() WHERE round_id = $1`, [roundId, items.length]);
+    });
+  }
+
+  async priceResponses(roundId: string): Promise<ItemElasticityRecord[]> {
+    const rows: Record<string, number | string | null>[] = await this.dataSource.query(`SELECT sku, elasticity, std_error, low95, high95, observations FROM ${this.t.price_responses} WHERE round_id = $1 ORDER BY sku`, [roundId]);
+    const optional = (value: number | string | null) => (value === null ? undefined : Number(value));
+    return rows.map((r) => ({ sku: r.sku as string, elasticity: optional(r.elasticity), stdError: optional(r.std_error), low95: optional(r.low95), high95: optional(r.high95), observations: Number(r.observations) }));
+  }
+
+  /** Items with the highest aggregated utility over the patterns of a completed itemset round (a public release). */
+  async topItems(roundId: string, limit: number): Promise<string[]> {
+    const rows: { item: string }[] = await this.dataSource.query(
+      `SELECT item FROM ${this.t.global_patterns}, unnest(items) AS item WHERE round_id = $1 GROUP BY item ORDER BY sum(aggregated_utility_cents) DESC, item LIMIT $2`,
+      [roundId, limit],
+    );
+    return rows.map((r) => r.item);
   }
 
   async patterns(roundId: string, limit: number, offset: number): Promise<{ patterns: GlobalPatternRow[]; total: number }> {

@@ -4,7 +4,8 @@ import { BelowThresholdError, SecAggServer, decodeMessage, encodeMessage, isSecA
 import type { Bus } from '@tessera/bus';
 import type { Logger, ServiceMetrics } from '@tessera/common';
 import type { federationV1 } from '@tessera/proto';
-import { FederationRepository, type RoundRow, type RoundSettings, type RoundStatus } from '../repositories/federation.repository';
+import { FederationRepository, kindOf, type RoundRow, type RoundSettings, type RoundStatus } from '../repositories/federation.repository';
+import { resolveStatisticsSettings, statisticsProblems } from './statistics-settings';
 import { Mailbox } from './mailbox';
 import type { NodeRegistry } from './node-registry';
 import { decodeAggregate, decodeCalibration, planCalibration, planRound, roundConfig, selectCandidates } from '@tessera/federated';
@@ -32,6 +33,7 @@ export function validateRoundSettings(settings: RoundSettings): void {
   if (!Number.isInteger(settings.maxPatternLength) || settings.maxPatternLength < 1 || settings.maxPatternLength > 20) problems.push('maxPatternLength must be from 1 to 20');
   if (!Number.isInteger(settings.topM) || settings.topM < 1 || settings.topM > 10000) problems.push('topM must be from 1 to 10000');
   if (!Number.isInteger(settings.stageTimeoutSeconds) || settings.stageTimeoutSeconds < 1 || settings.stageTimeoutSeconds > 3600) problems.push('stageTimeoutSeconds must be from 1 to 3600');
+  problems.push(...statisticsProblems(settings));
   if (problems.length) throw new RoundConfigError(problems.join('; '));
 }
 
@@ -64,8 +66,14 @@ export class RoundOrchestrator extends EventEmitter {
     });
   }
 
-  async start(settings: RoundSettings, requestedBy: string): Promise<RoundRow> {
-    validateRoundSettings(settings);
+  async start(requested: RoundSettings, requestedBy: string): Promise<RoundRow> {
+    validateRoundSettings(requested);
+    const resolved = await resolveStatisticsSettings(requested, new Date(), async (n) => {
+      const latest = await this.repository.latestCompletedRoundId('itemsets');
+      return latest ? this.repository.topItems(latest, n) : undefined;
+    });
+    if (resolved.problems.length) throw new RoundConfigError(resolved.problems.join('; '));
+    const settings = resolved.settings;
     const round = await this.repository.createRound(randomUUID(), settings, requestedBy);
     this.mailboxes.set(round.round_id, new Mailbox());
     void this.run(round.round_id, settings);
@@ -106,12 +114,16 @@ export class RoundOrchestrator extends EventEmitter {
     await this.announce(roundId, message);
   }
 
-  private async announce(roundId: string, message: string) {
+  /**
+   * Progress to watchers and to federation.rounds.v1. A completed statistics round's event
+   * carries what it published (noisy aggregates only), so consumers need not call back.
+   */
+  private async announce(roundId: string, message: string, published?: Record<string, unknown>) {
     const found = await this.repository.findRound(roundId);
     if (!found) return;
     this.emit('round', found, message);
     if (this.bus) {
-      const event = Buffer.from(JSON.stringify({ roundId, status: found.round.status, message, at: new Date().toISOString() }));
+      const event = Buffer.from(JSON.stringify({ roundId, kind: kindOf(found.round.config), status: found.round.status, message, at: new Date().toISOString(), ...published }));
       await this.bus.publish(this.topic, [{ key: roundId, value: event, headers: { 'content-type': 'application/json', 'message-type': 'tessera.federation.v1.RoundProgressed' } }]).catch((error) => this.logger.warn({ err: error }, 'could not publish federation.rounds.v1 event'));
     }
   }
@@ -148,6 +160,8 @@ export class RoundOrchestrator extends EventEmitter {
       }
       for (const storeId of joined) await this.repository.setParticipant(roundId, storeId, 'joined');
       if (joined.length < settings.minStores) throw new RoundFailure(`only ${joined.length} store(s) joined; the round needs at least ${settings.minStores}${declined.length ? `; declined: ${declined.join(', ')}` : ''}`);
+
+      if (kindOf(settings) !== 'itemsets') throw new RoundFailure(`${kindOf(settings)} rounds are not measured by this hub version yet; nothing was published`);
 
       // 4. Candidate proposal: itemsets only, no numbers.
       await this.status(roundId, 'proposing', `${joined.length} stores joined; asking for candidates`);

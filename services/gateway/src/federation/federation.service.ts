@@ -57,7 +57,7 @@ export class FederationService {
     const { round } = await this.call(() =>
       callUnary(this.federation.startRound.bind(this.federation), {
         requestedBy,
-        config: {
+        config: federationV1.RoundConfig.fromPartial({
           minStores: body.minClients,
           epsilon: body.privacyBudget,
           delta: 1e-5,
@@ -67,7 +67,7 @@ export class FederationService {
           topM: body.topM ?? 200,
           stageTimeoutSeconds: body.roundTimeout ?? 60,
           storeIds,
-        },
+        }),
       }, requestId),
     );
     return roundJson(round!);

@@ -90,6 +90,59 @@ export function roundStatusToJSON(object: RoundStatus): string {
   }
 }
 
+/**
+ * What a round measures. Every kind shares invitation with the on-node budget check,
+ * secure aggregation with dropouts, distributed discrete Gaussian noise and the ledger.
+ */
+export enum RoundKind {
+  /** ROUND_KIND_UNSPECIFIED - Itemsets, for rounds started before round kinds existed. */
+  ROUND_KIND_UNSPECIFIED = 0,
+  /** ROUND_KIND_ITEMSETS - Global high-utility itemsets. */
+  ROUND_KIND_ITEMSETS = 1,
+  /** ROUND_KIND_DEMAND_SERIES - Summed quantity and revenue per catalogue item and period. */
+  ROUND_KIND_DEMAND_SERIES = 2,
+  /** ROUND_KIND_PRICE_RESPONSE - Sufficient statistics of log-quantity on log-price per catalogue item (AdaSSP-style). */
+  ROUND_KIND_PRICE_RESPONSE = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function roundKindFromJSON(object: any): RoundKind {
+  switch (object) {
+    case 0:
+    case "ROUND_KIND_UNSPECIFIED":
+      return RoundKind.ROUND_KIND_UNSPECIFIED;
+    case 1:
+    case "ROUND_KIND_ITEMSETS":
+      return RoundKind.ROUND_KIND_ITEMSETS;
+    case 2:
+    case "ROUND_KIND_DEMAND_SERIES":
+      return RoundKind.ROUND_KIND_DEMAND_SERIES;
+    case 3:
+    case "ROUND_KIND_PRICE_RESPONSE":
+      return RoundKind.ROUND_KIND_PRICE_RESPONSE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return RoundKind.UNRECOGNIZED;
+  }
+}
+
+export function roundKindToJSON(object: RoundKind): string {
+  switch (object) {
+    case RoundKind.ROUND_KIND_UNSPECIFIED:
+      return "ROUND_KIND_UNSPECIFIED";
+    case RoundKind.ROUND_KIND_ITEMSETS:
+      return "ROUND_KIND_ITEMSETS";
+    case RoundKind.ROUND_KIND_DEMAND_SERIES:
+      return "ROUND_KIND_DEMAND_SERIES";
+    case RoundKind.ROUND_KIND_PRICE_RESPONSE:
+      return "ROUND_KIND_PRICE_RESPONSE";
+    case RoundKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export interface EnrolStoreRequest {
   storeId: string;
   /** Raw 32-byte Ed25519 public key of the store node's identity for this store. */
@@ -114,6 +167,37 @@ export interface ListStoresResponse {
   stores: StoreEnrolment[];
 }
 
+/**
+ * The public list of items a demand-series or price-response round measures, chosen by the
+ * coordinator before the round: an explicit list, or the top items of the last itemset round.
+ */
+export interface Catalogue {
+  /** Explicit SKUs; when non-empty, top_items is ignored. */
+  skus: string[];
+  /**
+   * The N items with the highest aggregated utility in the latest completed itemset round
+   * (summed over the published patterns containing them).
+   */
+  topItems: number;
+}
+
+/** Clip bounds of a price-response round, fixed before the round (never read from data). */
+export interface PriceResponseBounds {
+  /** Unit prices are clipped into [min_unit_price_cents, max_unit_price_cents] before the log. */
+  minUnitPriceCents: number;
+  maxUnitPriceCents: number;
+  /** Quantities per transaction and item are clipped into [1, max_quantity] before the log. */
+  maxQuantity: number;
+}
+
+/** Per-transaction contribution bounds of a demand-series round, fixed before the round. */
+export interface DemandSeriesBounds {
+  /** A transaction's quantities over the catalogue are clipped to this L2 norm. */
+  maxQuantityPerTransaction: number;
+  /** A transaction's revenues over the catalogue are clipped to this L2 norm, in cents. */
+  maxRevenueCentsPerTransaction: number;
+}
+
 export interface RoundConfig {
   /** Fewest stores that must join; also the fewest survivors the round accepts. */
   minStores: number;
@@ -131,6 +215,21 @@ export interface RoundConfig {
   stageTimeoutSeconds: number;
   /** Stores to invite; empty for every connected enrolled store. */
   storeIds: string[];
+  kind: RoundKind;
+  /** Items a demand-series or price-response round measures. */
+  catalogue?:
+    | Catalogue
+    | undefined;
+  /** Demand series: day, week (weeks start Monday) or month. */
+  period: string;
+  /**
+   * Demand series: first and last day covered, ISO dates (inclusive); empty from_date: the
+   * 52 weeks (90 days, 12 months) before to_date; empty to_date: the round's start date.
+   */
+  fromDate: string;
+  toDate: string;
+  demandBounds?: DemandSeriesBounds | undefined;
+  priceBounds?: PriceResponseBounds | undefined;
 }
 
 export interface Participant {
@@ -207,6 +306,61 @@ export interface ListGlobalPatternsResponse {
   round?: Round | undefined;
   patterns: GlobalPattern[];
   total: string;
+}
+
+export interface ListDemandSeriesRequest {
+  /** Empty: the latest completed demand-series round. */
+  roundId: string;
+  /** Empty: all items of the round. */
+  skus: string[];
+}
+
+export interface DemandSeriesPoint {
+  sku: string;
+  /** ISO date of the period's first day (weeks start Monday). */
+  periodStart: string;
+  /** Noisy sums over contributing stores. */
+  quantity: number;
+  revenueCents: number;
+  /** Noise standard deviations (known exactly from the round's calibration). */
+  quantitySigma: number;
+  revenueSigmaCents: number;
+  /** 95% intervals from the known noise scale. */
+  quantityLow95: number;
+  quantityHigh95: number;
+  revenueLow95Cents: number;
+  revenueHigh95Cents: number;
+}
+
+export interface ListDemandSeriesResponse {
+  round?:
+    | Round
+    | undefined;
+  /** day | week | month */
+  period: string;
+  points: DemandSeriesPoint[];
+}
+
+export interface ListPriceResponsesRequest {
+  /** Empty: the latest completed price-response round. */
+  roundId: string;
+}
+
+export interface ItemElasticity {
+  sku: string;
+  /** Slope of log-quantity on log-price. */
+  elasticity: number;
+  /** Standard error including the sampling variance and the DP noise. */
+  stdError: number;
+  low95: number;
+  high95: number;
+  /** Noisy number of observations (transaction lines of the item). */
+  observations: number;
+}
+
+export interface ListPriceResponsesResponse {
+  round?: Round | undefined;
+  items: ItemElasticity[];
 }
 
 export interface WatchRoundsRequest {
@@ -631,6 +785,301 @@ export const ListStoresResponse: MessageFns<ListStoresResponse> = {
   },
 };
 
+function createBaseCatalogue(): Catalogue {
+  return { skus: [], topItems: 0 };
+}
+
+export const Catalogue: MessageFns<Catalogue> = {
+  encode(message: Catalogue, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.skus) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.topItems !== 0) {
+      writer.uint32(16).int32(message.topItems);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Catalogue {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCatalogue();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.skus.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.topItems = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Catalogue {
+    return {
+      skus: globalThis.Array.isArray(object?.skus) ? object.skus.map((e: any) => globalThis.String(e)) : [],
+      topItems: isSet(object.topItems)
+        ? globalThis.Number(object.topItems)
+        : isSet(object.top_items)
+        ? globalThis.Number(object.top_items)
+        : 0,
+    };
+  },
+
+  toJSON(message: Catalogue): unknown {
+    const obj: any = {};
+    if (message.skus?.length) {
+      obj.skus = message.skus;
+    }
+    if (message.topItems !== 0) {
+      obj.topItems = Math.round(message.topItems);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Catalogue>, I>>(base?: I): Catalogue {
+    return Catalogue.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Catalogue>, I>>(object: I): Catalogue {
+    const message = createBaseCatalogue();
+    message.skus = object.skus?.map((e) => e) || [];
+    message.topItems = object.topItems ?? 0;
+    return message;
+  },
+};
+
+function createBasePriceResponseBounds(): PriceResponseBounds {
+  return { minUnitPriceCents: 0, maxUnitPriceCents: 0, maxQuantity: 0 };
+}
+
+export const PriceResponseBounds: MessageFns<PriceResponseBounds> = {
+  encode(message: PriceResponseBounds, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.minUnitPriceCents !== 0) {
+      writer.uint32(9).double(message.minUnitPriceCents);
+    }
+    if (message.maxUnitPriceCents !== 0) {
+      writer.uint32(17).double(message.maxUnitPriceCents);
+    }
+    if (message.maxQuantity !== 0) {
+      writer.uint32(25).double(message.maxQuantity);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PriceResponseBounds {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePriceResponseBounds();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.minUnitPriceCents = reader.double();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.maxUnitPriceCents = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.maxQuantity = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PriceResponseBounds {
+    return {
+      minUnitPriceCents: isSet(object.minUnitPriceCents)
+        ? globalThis.Number(object.minUnitPriceCents)
+        : isSet(object.min_unit_price_cents)
+        ? globalThis.Number(object.min_unit_price_cents)
+        : 0,
+      maxUnitPriceCents: isSet(object.maxUnitPriceCents)
+        ? globalThis.Number(object.maxUnitPriceCents)
+        : isSet(object.max_unit_price_cents)
+        ? globalThis.Number(object.max_unit_price_cents)
+        : 0,
+      maxQuantity: isSet(object.maxQuantity)
+        ? globalThis.Number(object.maxQuantity)
+        : isSet(object.max_quantity)
+        ? globalThis.Number(object.max_quantity)
+        : 0,
+    };
+  },
+
+  toJSON(message: PriceResponseBounds): unknown {
+    const obj: any = {};
+    if (message.minUnitPriceCents !== 0) {
+      obj.minUnitPriceCents = floatToJson(message.minUnitPriceCents);
+    }
+    if (message.maxUnitPriceCents !== 0) {
+      obj.maxUnitPriceCents = floatToJson(message.maxUnitPriceCents);
+    }
+    if (message.maxQuantity !== 0) {
+      obj.maxQuantity = floatToJson(message.maxQuantity);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PriceResponseBounds>, I>>(base?: I): PriceResponseBounds {
+    return PriceResponseBounds.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PriceResponseBounds>, I>>(object: I): PriceResponseBounds {
+    const message = createBasePriceResponseBounds();
+    message.minUnitPriceCents = object.minUnitPriceCents ?? 0;
+    message.maxUnitPriceCents = object.maxUnitPriceCents ?? 0;
+    message.maxQuantity = object.maxQuantity ?? 0;
+    return message;
+  },
+};
+
+function createBaseDemandSeriesBounds(): DemandSeriesBounds {
+  return { maxQuantityPerTransaction: 0, maxRevenueCentsPerTransaction: 0 };
+}
+
+export const DemandSeriesBounds: MessageFns<DemandSeriesBounds> = {
+  encode(message: DemandSeriesBounds, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.maxQuantityPerTransaction !== 0) {
+      writer.uint32(9).double(message.maxQuantityPerTransaction);
+    }
+    if (message.maxRevenueCentsPerTransaction !== 0) {
+      writer.uint32(17).double(message.maxRevenueCentsPerTransaction);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DemandSeriesBounds {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDemandSeriesBounds();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.maxQuantityPerTransaction = reader.double();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.maxRevenueCentsPerTransaction = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DemandSeriesBounds {
+    return {
+      maxQuantityPerTransaction: isSet(object.maxQuantityPerTransaction)
+        ? globalThis.Number(object.maxQuantityPerTransaction)
+        : isSet(object.max_quantity_per_transaction)
+        ? globalThis.Number(object.max_quantity_per_transaction)
+        : 0,
+      maxRevenueCentsPerTransaction: isSet(object.maxRevenueCentsPerTransaction)
+        ? globalThis.Number(object.maxRevenueCentsPerTransaction)
+        : isSet(object.max_revenue_cents_per_transaction)
+        ? globalThis.Number(object.max_revenue_cents_per_transaction)
+        : 0,
+    };
+  },
+
+  toJSON(message: DemandSeriesBounds): unknown {
+    const obj: any = {};
+    if (message.maxQuantityPerTransaction !== 0) {
+      obj.maxQuantityPerTransaction = floatToJson(message.maxQuantityPerTransaction);
+    }
+    if (message.maxRevenueCentsPerTransaction !== 0) {
+      obj.maxRevenueCentsPerTransaction = floatToJson(message.maxRevenueCentsPerTransaction);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DemandSeriesBounds>, I>>(base?: I): DemandSeriesBounds {
+    return DemandSeriesBounds.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DemandSeriesBounds>, I>>(object: I): DemandSeriesBounds {
+    const message = createBaseDemandSeriesBounds();
+    message.maxQuantityPerTransaction = object.maxQuantityPerTransaction ?? 0;
+    message.maxRevenueCentsPerTransaction = object.maxRevenueCentsPerTransaction ?? 0;
+    return message;
+  },
+};
+
 function createBaseRoundConfig(): RoundConfig {
   return {
     minStores: 0,
@@ -642,6 +1091,13 @@ function createBaseRoundConfig(): RoundConfig {
     topM: 0,
     stageTimeoutSeconds: 0,
     storeIds: [],
+    kind: 0,
+    catalogue: undefined,
+    period: "",
+    fromDate: "",
+    toDate: "",
+    demandBounds: undefined,
+    priceBounds: undefined,
   };
 }
 
@@ -673,6 +1129,27 @@ export const RoundConfig: MessageFns<RoundConfig> = {
     }
     for (const v of message.storeIds) {
       writer.uint32(74).string(v!);
+    }
+    if (message.kind !== 0) {
+      writer.uint32(80).int32(message.kind);
+    }
+    if (message.catalogue !== undefined) {
+      Catalogue.encode(message.catalogue, writer.uint32(90).fork()).join();
+    }
+    if (message.period !== "") {
+      writer.uint32(98).string(message.period);
+    }
+    if (message.fromDate !== "") {
+      writer.uint32(106).string(message.fromDate);
+    }
+    if (message.toDate !== "") {
+      writer.uint32(114).string(message.toDate);
+    }
+    if (message.demandBounds !== undefined) {
+      DemandSeriesBounds.encode(message.demandBounds, writer.uint32(122).fork()).join();
+    }
+    if (message.priceBounds !== undefined) {
+      PriceResponseBounds.encode(message.priceBounds, writer.uint32(130).fork()).join();
     }
     return writer;
   },
@@ -762,6 +1239,62 @@ export const RoundConfig: MessageFns<RoundConfig> = {
             message.storeIds.push(reader.string());
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.catalogue = Catalogue.decode(reader, reader.uint32());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.period = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.fromDate = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.toDate = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.demandBounds = DemandSeriesBounds.decode(reader, reader.uint32());
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.priceBounds = PriceResponseBounds.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -813,6 +1346,29 @@ export const RoundConfig: MessageFns<RoundConfig> = {
         : globalThis.Array.isArray(object?.store_ids)
         ? object.store_ids.map((e: any) => globalThis.String(e))
         : [],
+      kind: isSet(object.kind) ? roundKindFromJSON(object.kind) : 0,
+      catalogue: isSet(object.catalogue) ? Catalogue.fromJSON(object.catalogue) : undefined,
+      period: isSet(object.period) ? globalThis.String(object.period) : "",
+      fromDate: isSet(object.fromDate)
+        ? globalThis.String(object.fromDate)
+        : isSet(object.from_date)
+        ? globalThis.String(object.from_date)
+        : "",
+      toDate: isSet(object.toDate)
+        ? globalThis.String(object.toDate)
+        : isSet(object.to_date)
+        ? globalThis.String(object.to_date)
+        : "",
+      demandBounds: isSet(object.demandBounds)
+        ? DemandSeriesBounds.fromJSON(object.demandBounds)
+        : isSet(object.demand_bounds)
+        ? DemandSeriesBounds.fromJSON(object.demand_bounds)
+        : undefined,
+      priceBounds: isSet(object.priceBounds)
+        ? PriceResponseBounds.fromJSON(object.priceBounds)
+        : isSet(object.price_bounds)
+        ? PriceResponseBounds.fromJSON(object.price_bounds)
+        : undefined,
     };
   },
 
@@ -845,6 +1401,27 @@ export const RoundConfig: MessageFns<RoundConfig> = {
     if (message.storeIds?.length) {
       obj.storeIds = message.storeIds;
     }
+    if (message.kind !== 0) {
+      obj.kind = roundKindToJSON(message.kind);
+    }
+    if (message.catalogue !== undefined) {
+      obj.catalogue = Catalogue.toJSON(message.catalogue);
+    }
+    if (message.period !== "") {
+      obj.period = message.period;
+    }
+    if (message.fromDate !== "") {
+      obj.fromDate = message.fromDate;
+    }
+    if (message.toDate !== "") {
+      obj.toDate = message.toDate;
+    }
+    if (message.demandBounds !== undefined) {
+      obj.demandBounds = DemandSeriesBounds.toJSON(message.demandBounds);
+    }
+    if (message.priceBounds !== undefined) {
+      obj.priceBounds = PriceResponseBounds.toJSON(message.priceBounds);
+    }
     return obj;
   },
 
@@ -862,6 +1439,19 @@ export const RoundConfig: MessageFns<RoundConfig> = {
     message.topM = object.topM ?? 0;
     message.stageTimeoutSeconds = object.stageTimeoutSeconds ?? 0;
     message.storeIds = object.storeIds?.map((e) => e) || [];
+    message.kind = object.kind ?? 0;
+    message.catalogue = (object.catalogue !== undefined && object.catalogue !== null)
+      ? Catalogue.fromPartial(object.catalogue)
+      : undefined;
+    message.period = object.period ?? "";
+    message.fromDate = object.fromDate ?? "";
+    message.toDate = object.toDate ?? "";
+    message.demandBounds = (object.demandBounds !== undefined && object.demandBounds !== null)
+      ? DemandSeriesBounds.fromPartial(object.demandBounds)
+      : undefined;
+    message.priceBounds = (object.priceBounds !== undefined && object.priceBounds !== null)
+      ? PriceResponseBounds.fromPartial(object.priceBounds)
+      : undefined;
     return message;
   },
 };
@@ -2155,6 +2745,765 @@ export const ListGlobalPatternsResponse: MessageFns<ListGlobalPatternsResponse> 
   },
 };
 
+function createBaseListDemandSeriesRequest(): ListDemandSeriesRequest {
+  return { roundId: "", skus: [] };
+}
+
+export const ListDemandSeriesRequest: MessageFns<ListDemandSeriesRequest> = {
+  encode(message: ListDemandSeriesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.roundId !== "") {
+      writer.uint32(10).string(message.roundId);
+    }
+    for (const v of message.skus) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDemandSeriesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDemandSeriesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.roundId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.skus.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListDemandSeriesRequest {
+    return {
+      roundId: isSet(object.roundId)
+        ? globalThis.String(object.roundId)
+        : isSet(object.round_id)
+        ? globalThis.String(object.round_id)
+        : "",
+      skus: globalThis.Array.isArray(object?.skus) ? object.skus.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: ListDemandSeriesRequest): unknown {
+    const obj: any = {};
+    if (message.roundId !== "") {
+      obj.roundId = message.roundId;
+    }
+    if (message.skus?.length) {
+      obj.skus = message.skus;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListDemandSeriesRequest>, I>>(base?: I): ListDemandSeriesRequest {
+    return ListDemandSeriesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListDemandSeriesRequest>, I>>(object: I): ListDemandSeriesRequest {
+    const message = createBaseListDemandSeriesRequest();
+    message.roundId = object.roundId ?? "";
+    message.skus = object.skus?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseDemandSeriesPoint(): DemandSeriesPoint {
+  return {
+    sku: "",
+    periodStart: "",
+    quantity: 0,
+    revenueCents: 0,
+    quantitySigma: 0,
+    revenueSigmaCents: 0,
+    quantityLow95: 0,
+    quantityHigh95: 0,
+    revenueLow95Cents: 0,
+    revenueHigh95Cents: 0,
+  };
+}
+
+export const DemandSeriesPoint: MessageFns<DemandSeriesPoint> = {
+  encode(message: DemandSeriesPoint, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sku !== "") {
+      writer.uint32(10).string(message.sku);
+    }
+    if (message.periodStart !== "") {
+      writer.uint32(18).string(message.periodStart);
+    }
+    if (message.quantity !== 0) {
+      writer.uint32(25).double(message.quantity);
+    }
+    if (message.revenueCents !== 0) {
+      writer.uint32(33).double(message.revenueCents);
+    }
+    if (message.quantitySigma !== 0) {
+      writer.uint32(41).double(message.quantitySigma);
+    }
+    if (message.revenueSigmaCents !== 0) {
+      writer.uint32(49).double(message.revenueSigmaCents);
+    }
+    if (message.quantityLow95 !== 0) {
+      writer.uint32(57).double(message.quantityLow95);
+    }
+    if (message.quantityHigh95 !== 0) {
+      writer.uint32(65).double(message.quantityHigh95);
+    }
+    if (message.revenueLow95Cents !== 0) {
+      writer.uint32(73).double(message.revenueLow95Cents);
+    }
+    if (message.revenueHigh95Cents !== 0) {
+      writer.uint32(81).double(message.revenueHigh95Cents);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DemandSeriesPoint {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDemandSeriesPoint();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sku = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.periodStart = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.quantity = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.revenueCents = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.quantitySigma = reader.double();
+            continue;
+          }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.revenueSigmaCents = reader.double();
+            continue;
+          }
+          case 7: {
+            if (tag !== 57) {
+              break;
+            }
+
+            message.quantityLow95 = reader.double();
+            continue;
+          }
+          case 8: {
+            if (tag !== 65) {
+              break;
+            }
+
+            message.quantityHigh95 = reader.double();
+            continue;
+          }
+          case 9: {
+            if (tag !== 73) {
+              break;
+            }
+
+            message.revenueLow95Cents = reader.double();
+            continue;
+          }
+          case 10: {
+            if (tag !== 81) {
+              break;
+            }
+
+            message.revenueHigh95Cents = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DemandSeriesPoint {
+    return {
+      sku: isSet(object.sku) ? globalThis.String(object.sku) : "",
+      periodStart: isSet(object.periodStart)
+        ? globalThis.String(object.periodStart)
+        : isSet(object.period_start)
+        ? globalThis.String(object.period_start)
+        : "",
+      quantity: isSet(object.quantity) ? globalThis.Number(object.quantity) : 0,
+      revenueCents: isSet(object.revenueCents)
+        ? globalThis.Number(object.revenueCents)
+        : isSet(object.revenue_cents)
+        ? globalThis.Number(object.revenue_cents)
+        : 0,
+      quantitySigma: isSet(object.quantitySigma)
+        ? globalThis.Number(object.quantitySigma)
+        : isSet(object.quantity_sigma)
+        ? globalThis.Number(object.quantity_sigma)
+        : 0,
+      revenueSigmaCents: isSet(object.revenueSigmaCents)
+        ? globalThis.Number(object.revenueSigmaCents)
+        : isSet(object.revenue_sigma_cents)
+        ? globalThis.Number(object.revenue_sigma_cents)
+        : 0,
+      quantityLow95: isSet(object.quantityLow95)
+        ? globalThis.Number(object.quantityLow95)
+        : isSet(object.quantity_low95)
+        ? globalThis.Number(object.quantity_low95)
+        : 0,
+      quantityHigh95: isSet(object.quantityHigh95)
+        ? globalThis.Number(object.quantityHigh95)
+        : isSet(object.quantity_high95)
+        ? globalThis.Number(object.quantity_high95)
+        : 0,
+      revenueLow95Cents: isSet(object.revenueLow95Cents)
+        ? globalThis.Number(object.revenueLow95Cents)
+        : isSet(object.revenue_low95_cents)
+        ? globalThis.Number(object.revenue_low95_cents)
+        : 0,
+      revenueHigh95Cents: isSet(object.revenueHigh95Cents)
+        ? globalThis.Number(object.revenueHigh95Cents)
+        : isSet(object.revenue_high95_cents)
+        ? globalThis.Number(object.revenue_high95_cents)
+        : 0,
+    };
+  },
+
+  toJSON(message: DemandSeriesPoint): unknown {
+    const obj: any = {};
+    if (message.sku !== "") {
+      obj.sku = message.sku;
+    }
+    if (message.periodStart !== "") {
+      obj.periodStart = message.periodStart;
+    }
+    if (message.quantity !== 0) {
+      obj.quantity = floatToJson(message.quantity);
+    }
+    if (message.revenueCents !== 0) {
+      obj.revenueCents = floatToJson(message.revenueCents);
+    }
+    if (message.quantitySigma !== 0) {
+      obj.quantitySigma = floatToJson(message.quantitySigma);
+    }
+    if (message.revenueSigmaCents !== 0) {
+      obj.revenueSigmaCents = floatToJson(message.revenueSigmaCents);
+    }
+    if (message.quantityLow95 !== 0) {
+      obj.quantityLow95 = floatToJson(message.quantityLow95);
+    }
+    if (message.quantityHigh95 !== 0) {
+      obj.quantityHigh95 = floatToJson(message.quantityHigh95);
+    }
+    if (message.revenueLow95Cents !== 0) {
+      obj.revenueLow95Cents = floatToJson(message.revenueLow95Cents);
+    }
+    if (message.revenueHigh95Cents !== 0) {
+      obj.revenueHigh95Cents = floatToJson(message.revenueHigh95Cents);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DemandSeriesPoint>, I>>(base?: I): DemandSeriesPoint {
+    return DemandSeriesPoint.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DemandSeriesPoint>, I>>(object: I): DemandSeriesPoint {
+    const message = createBaseDemandSeriesPoint();
+    message.sku = object.sku ?? "";
+    message.periodStart = object.periodStart ?? "";
+    message.quantity = object.quantity ?? 0;
+    message.revenueCents = object.revenueCents ?? 0;
+    message.quantitySigma = object.quantitySigma ?? 0;
+    message.revenueSigmaCents = object.revenueSigmaCents ?? 0;
+    message.quantityLow95 = object.quantityLow95 ?? 0;
+    message.quantityHigh95 = object.quantityHigh95 ?? 0;
+    message.revenueLow95Cents = object.revenueLow95Cents ?? 0;
+    message.revenueHigh95Cents = object.revenueHigh95Cents ?? 0;
+    return message;
+  },
+};
+
+function createBaseListDemandSeriesResponse(): ListDemandSeriesResponse {
+  return { round: undefined, period: "", points: [] };
+}
+
+export const ListDemandSeriesResponse: MessageFns<ListDemandSeriesResponse> = {
+  encode(message: ListDemandSeriesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.round !== undefined) {
+      Round.encode(message.round, writer.uint32(10).fork()).join();
+    }
+    if (message.period !== "") {
+      writer.uint32(18).string(message.period);
+    }
+    for (const v of message.points) {
+      DemandSeriesPoint.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDemandSeriesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDemandSeriesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.round = Round.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.period = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.points.push(DemandSeriesPoint.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListDemandSeriesResponse {
+    return {
+      round: isSet(object.round) ? Round.fromJSON(object.round) : undefined,
+      period: isSet(object.period) ? globalThis.String(object.period) : "",
+      points: globalThis.Array.isArray(object?.points)
+        ? object.points.map((e: any) => DemandSeriesPoint.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListDemandSeriesResponse): unknown {
+    const obj: any = {};
+    if (message.round !== undefined) {
+      obj.round = Round.toJSON(message.round);
+    }
+    if (message.period !== "") {
+      obj.period = message.period;
+    }
+    if (message.points?.length) {
+      obj.points = message.points.map((e) => DemandSeriesPoint.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListDemandSeriesResponse>, I>>(base?: I): ListDemandSeriesResponse {
+    return ListDemandSeriesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListDemandSeriesResponse>, I>>(object: I): ListDemandSeriesResponse {
+    const message = createBaseListDemandSeriesResponse();
+    message.round = (object.round !== undefined && object.round !== null) ? Round.fromPartial(object.round) : undefined;
+    message.period = object.period ?? "";
+    message.points = object.points?.map((e) => DemandSeriesPoint.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseListPriceResponsesRequest(): ListPriceResponsesRequest {
+  return { roundId: "" };
+}
+
+export const ListPriceResponsesRequest: MessageFns<ListPriceResponsesRequest> = {
+  encode(message: ListPriceResponsesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.roundId !== "") {
+      writer.uint32(10).string(message.roundId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPriceResponsesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPriceResponsesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.roundId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPriceResponsesRequest {
+    return {
+      roundId: isSet(object.roundId)
+        ? globalThis.String(object.roundId)
+        : isSet(object.round_id)
+        ? globalThis.String(object.round_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ListPriceResponsesRequest): unknown {
+    const obj: any = {};
+    if (message.roundId !== "") {
+      obj.roundId = message.roundId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPriceResponsesRequest>, I>>(base?: I): ListPriceResponsesRequest {
+    return ListPriceResponsesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPriceResponsesRequest>, I>>(object: I): ListPriceResponsesRequest {
+    const message = createBaseListPriceResponsesRequest();
+    message.roundId = object.roundId ?? "";
+    return message;
+  },
+};
+
+function createBaseItemElasticity(): ItemElasticity {
+  return { sku: "", elasticity: 0, stdError: 0, low95: 0, high95: 0, observations: 0 };
+}
+
+export const ItemElasticity: MessageFns<ItemElasticity> = {
+  encode(message: ItemElasticity, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sku !== "") {
+      writer.uint32(10).string(message.sku);
+    }
+    if (message.elasticity !== 0) {
+      writer.uint32(17).double(message.elasticity);
+    }
+    if (message.stdError !== 0) {
+      writer.uint32(25).double(message.stdError);
+    }
+    if (message.low95 !== 0) {
+      writer.uint32(33).double(message.low95);
+    }
+    if (message.high95 !== 0) {
+      writer.uint32(41).double(message.high95);
+    }
+    if (message.observations !== 0) {
+      writer.uint32(49).double(message.observations);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ItemElasticity {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseItemElasticity();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sku = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.elasticity = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.stdError = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.low95 = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.high95 = reader.double();
+            continue;
+          }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.observations = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ItemElasticity {
+    return {
+      sku: isSet(object.sku) ? globalThis.String(object.sku) : "",
+      elasticity: isSet(object.elasticity) ? globalThis.Number(object.elasticity) : 0,
+      stdError: isSet(object.stdError)
+        ? globalThis.Number(object.stdError)
+        : isSet(object.std_error)
+        ? globalThis.Number(object.std_error)
+        : 0,
+      low95: isSet(object.low95) ? globalThis.Number(object.low95) : 0,
+      high95: isSet(object.high95) ? globalThis.Number(object.high95) : 0,
+      observations: isSet(object.observations) ? globalThis.Number(object.observations) : 0,
+    };
+  },
+
+  toJSON(message: ItemElasticity): unknown {
+    const obj: any = {};
+    if (message.sku !== "") {
+      obj.sku = message.sku;
+    }
+    if (message.elasticity !== 0) {
+      obj.elasticity = floatToJson(message.elasticity);
+    }
+    if (message.stdError !== 0) {
+      obj.stdError = floatToJson(message.stdError);
+    }
+    if (message.low95 !== 0) {
+      obj.low95 = floatToJson(message.low95);
+    }
+    if (message.high95 !== 0) {
+      obj.high95 = floatToJson(message.high95);
+    }
+    if (message.observations !== 0) {
+      obj.observations = floatToJson(message.observations);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ItemElasticity>, I>>(base?: I): ItemElasticity {
+    return ItemElasticity.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ItemElasticity>, I>>(object: I): ItemElasticity {
+    const message = createBaseItemElasticity();
+    message.sku = object.sku ?? "";
+    message.elasticity = object.elasticity ?? 0;
+    message.stdError = object.stdError ?? 0;
+    message.low95 = object.low95 ?? 0;
+    message.high95 = object.high95 ?? 0;
+    message.observations = object.observations ?? 0;
+    return message;
+  },
+};
+
+function createBaseListPriceResponsesResponse(): ListPriceResponsesResponse {
+  return { round: undefined, items: [] };
+}
+
+export const ListPriceResponsesResponse: MessageFns<ListPriceResponsesResponse> = {
+  encode(message: ListPriceResponsesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.round !== undefined) {
+      Round.encode(message.round, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.items) {
+      ItemElasticity.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPriceResponsesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPriceResponsesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.round = Round.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.items.push(ItemElasticity.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPriceResponsesResponse {
+    return {
+      round: isSet(object.round) ? Round.fromJSON(object.round) : undefined,
+      items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => ItemElasticity.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListPriceResponsesResponse): unknown {
+    const obj: any = {};
+    if (message.round !== undefined) {
+      obj.round = Round.toJSON(message.round);
+    }
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => ItemElasticity.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPriceResponsesResponse>, I>>(base?: I): ListPriceResponsesResponse {
+    return ListPriceResponsesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPriceResponsesResponse>, I>>(object: I): ListPriceResponsesResponse {
+    const message = createBaseListPriceResponsesResponse();
+    message.round = (object.round !== undefined && object.round !== null) ? Round.fromPartial(object.round) : undefined;
+    message.items = object.items?.map((e) => ItemElasticity.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseWatchRoundsRequest(): WatchRoundsRequest {
   return { roundId: "" };
 }
@@ -2367,7 +3716,7 @@ export const FederationServiceService = {
     responseSerialize: (value: ListRoundsResponse): Buffer => Buffer.from(ListRoundsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListRoundsResponse => ListRoundsResponse.decode(value),
   },
-  /** Global patterns of a completed round (the latest completed round when round_id is empty). */
+  /** Global patterns of a completed round (the latest completed itemset round when round_id is empty). */
   listGlobalPatterns: {
     path: "/tessera.federation.v1.FederationService/ListGlobalPatterns" as const,
     requestStream: false as const,
@@ -2378,6 +3727,36 @@ export const FederationServiceService = {
     responseSerialize: (value: ListGlobalPatternsResponse): Buffer =>
       Buffer.from(ListGlobalPatternsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListGlobalPatternsResponse => ListGlobalPatternsResponse.decode(value),
+  },
+  /**
+   * Noisy per-item, per-period demand of a completed demand-series round (the latest one
+   * when round_id is empty; no round and no points when none has completed yet).
+   */
+  listDemandSeries: {
+    path: "/tessera.federation.v1.FederationService/ListDemandSeries" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListDemandSeriesRequest): Buffer =>
+      Buffer.from(ListDemandSeriesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListDemandSeriesRequest => ListDemandSeriesRequest.decode(value),
+    responseSerialize: (value: ListDemandSeriesResponse): Buffer =>
+      Buffer.from(ListDemandSeriesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListDemandSeriesResponse => ListDemandSeriesResponse.decode(value),
+  },
+  /**
+   * Price elasticities fitted from a completed price-response round's noisy sufficient
+   * statistics (the latest one when round_id is empty).
+   */
+  listPriceResponses: {
+    path: "/tessera.federation.v1.FederationService/ListPriceResponses" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListPriceResponsesRequest): Buffer =>
+      Buffer.from(ListPriceResponsesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListPriceResponsesRequest => ListPriceResponsesRequest.decode(value),
+    responseSerialize: (value: ListPriceResponsesResponse): Buffer =>
+      Buffer.from(ListPriceResponsesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListPriceResponsesResponse => ListPriceResponsesResponse.decode(value),
   },
   /** Round progress as it happens. */
   watchRounds: {
@@ -2399,8 +3778,18 @@ export interface FederationServiceServer extends UntypedServiceImplementation {
   startRound: handleUnaryCall<StartRoundRequest, StartRoundResponse>;
   getRound: handleUnaryCall<GetRoundRequest, GetRoundResponse>;
   listRounds: handleUnaryCall<ListRoundsRequest, ListRoundsResponse>;
-  /** Global patterns of a completed round (the latest completed round when round_id is empty). */
+  /** Global patterns of a completed round (the latest completed itemset round when round_id is empty). */
   listGlobalPatterns: handleUnaryCall<ListGlobalPatternsRequest, ListGlobalPatternsResponse>;
+  /**
+   * Noisy per-item, per-period demand of a completed demand-series round (the latest one
+   * when round_id is empty; no round and no points when none has completed yet).
+   */
+  listDemandSeries: handleUnaryCall<ListDemandSeriesRequest, ListDemandSeriesResponse>;
+  /**
+   * Price elasticities fitted from a completed price-response round's noisy sufficient
+   * statistics (the latest one when round_id is empty).
+   */
+  listPriceResponses: handleUnaryCall<ListPriceResponsesRequest, ListPriceResponsesResponse>;
   /** Round progress as it happens. */
   watchRounds: handleServerStreamingCall<WatchRoundsRequest, WatchRoundsResponse>;
 }
@@ -2483,7 +3872,7 @@ export interface FederationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListRoundsResponse) => void,
   ): ClientUnaryCall;
-  /** Global patterns of a completed round (the latest completed round when round_id is empty). */
+  /** Global patterns of a completed round (the latest completed itemset round when round_id is empty). */
   listGlobalPatterns(
     request: ListGlobalPatternsRequest,
     callback: (error: ServiceError | null, response: ListGlobalPatternsResponse) => void,
@@ -2498,6 +3887,44 @@ export interface FederationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListGlobalPatternsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Noisy per-item, per-period demand of a completed demand-series round (the latest one
+   * when round_id is empty; no round and no points when none has completed yet).
+   */
+  listDemandSeries(
+    request: ListDemandSeriesRequest,
+    callback: (error: ServiceError | null, response: ListDemandSeriesResponse) => void,
+  ): ClientUnaryCall;
+  listDemandSeries(
+    request: ListDemandSeriesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListDemandSeriesResponse) => void,
+  ): ClientUnaryCall;
+  listDemandSeries(
+    request: ListDemandSeriesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListDemandSeriesResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Price elasticities fitted from a completed price-response round's noisy sufficient
+   * statistics (the latest one when round_id is empty).
+   */
+  listPriceResponses(
+    request: ListPriceResponsesRequest,
+    callback: (error: ServiceError | null, response: ListPriceResponsesResponse) => void,
+  ): ClientUnaryCall;
+  listPriceResponses(
+    request: ListPriceResponsesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListPriceResponsesResponse) => void,
+  ): ClientUnaryCall;
+  listPriceResponses(
+    request: ListPriceResponsesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListPriceResponsesResponse) => void,
   ): ClientUnaryCall;
   /** Round progress as it happens. */
   watchRounds(request: WatchRoundsRequest, options?: Partial<CallOptions>): ClientReadableStream<WatchRoundsResponse>;

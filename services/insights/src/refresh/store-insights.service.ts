@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { itemsetKey, PERIODS } from '@tessera/forecast';
+import { LOGGER, SERVICE_CONFIG } from '@tessera/nest-core';
+import type { Logger } from '@tessera/common';
+import type { ingestionV1, miningV1 } from '@tessera/proto';
+import { call, NodeClients } from '../clients/grpc-clients';
+import { StoreSalesReader, type StoreSaleLine } from '../clients/store-sales.reader';
+import type { InsightsConfig } from '../insights.config';
+import type { BundleDocument } from '../insight-documents';
+import { itemsetsToMeasure, storeForecasts, storePrices, withStoreMeasures } from '../insights.util';
+import { ResultRepository } from '../repositories/result.repository';
+import { StockRepository } from '../repositories/stock.repository';
+import { ConsortiumBundlesReader } from './consortium-bundles.reader';
+
+/**
+ * A store's own insights, on its node: forecasts per item and period, elasticities from its
+ * history, and the consortium's bundles measured exactly on its data. Reads the store's
+ * transactions over ingestion's stream and measures through the node's mining service;
+ * nothing it computes leaves the node (the hub is only asked for what it published).
+ */
+@Injectable()
+export class StoreInsightsService {
+  constructor(
+    private readonly sales: StoreSalesReader,
+    private readonly nodes: NodeClients,
+    private readonly consortiumBundles: ConsortiumBundlesReader,
+    private readonly results: ResultRepository,
+    private readonly stock: StockRepository,
+    @Inject(SERVICE_CONFIG) private readonly config: InsightsConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** The stores this node holds (ingestion knows them). */
+  async storeIds(): Promise<string[]> {
+    const response: ingestionV1.ListStoreSummariesResponse = await call(this.nodes.ingestion, this.nodes.ingestion.listStoreSummaries, { storeIds: [] });
+    return response.stores.map((store) => store.storeId);
+  }
+
+  async refresh(storeId: string): Promise<string[]> {
+    const lines = await this.sales.read(storeId);
+    const levels = await this.stock.list(storeId);
+    const owner = { scope: 'store' as const, storeId };
+    let weekly: ReturnType<typeof storeForecasts> | undefined;
+    for (const period of PERIODS) {
+      const document = storeForecasts(lines, period, this.config.INSIGHTS_TOP_ITEMS, period === 'day' ? levels.map((level) => level.sku) : []);
+      await this.results.save(owner, 'forecasts', period, document);
+      if (period === 'week') weekly = document;
+    }
+    await this.results.save(owner, 'prices', '', storePrices(lines, (weekly?.forecasts ?? []).map((f) => ({ sku: f.sku, name: f.name }))));
+    await this.results.save(owner, 'bundles', '', await this.bundles(storeId, lines));
+    return ['forecasts', 'prices', 'bundles', 'stock-alerts'];
+  }
+
+  /** The consortium's latest bundles with the store's own exact measures beside them. */
+  private async bundles(storeId: string, lines: readonly StoreSaleLine[]): Promise<BundleDocument> {
+    const names = new Map<string, string>();
+    for (const line of lines) if (line.name && !names.has(line.sku)) names.set(line.sku, line.name);
+    const consortium = await this.consortiumBundles.read(names).catch((error) => {
+      this.logger.warn({ err: error }, 'could not read the consortium bundles from the hub; the store sees none until it can');
+      return { round: null, bundles: [] } as BundleDocument;
+    });
+    if (!consortium.bundles.length) return consortium;
+    const itemsets = itemsetsToMeasure(consortium.bundles.map((bundle) => ({ items: bundle.items.map((item) => item.sku) })));
+    const measured: miningV1.MeasureItemsetsResponse = await call(this.nodes.mining, this.nodes.mining.measureItemsets, { storeId, itemsets: itemsets.map((items) => ({ items })) });
+    const measures = new Map(measured.measurements.map((m) => [itemsetKey(m.items), { utilityCents: Number(m.utilityCents), support: Number(m.support) }]));
+    return withStoreMeasures(consortium, measures, Number(measured.transactions));
+  }
+}

@@ -38,10 +38,12 @@ import { MiningController } from './mining/mining.controller';
 import { MiningService } from './mining/mining.service';
 import { PrivacyController } from './privacy/privacy.controller';
 import { PrivacyService } from './privacy/privacy.service';
+import { INSIGHTS_CONTROLLERS, InsightsGatewayModule } from './insights/insights.module';
+import type { InsightsClients } from './insights/insights.clients';
 
 /** The gateway's own controllers; with health and metrics, every route it serves. */
 export const GATEWAY_CONTROLLERS: Type<unknown>[] = [AuthController, ApiKeysController, UsersController, RegionsController, StoresController, AuditController, TransactionsController, MiningController, PrivacyController, FederationController];
-export const ALL_GATEWAY_CONTROLLERS: Type<unknown>[] = [HealthController, MetricsController, ...GATEWAY_CONTROLLERS];
+export const ALL_GATEWAY_CONTROLLERS: Type<unknown>[] = [HealthController, MetricsController, ...GATEWAY_CONTROLLERS, ...INSIGHTS_CONTROLLERS];
 
 export interface GatewayDependencies {
   metrics: ServiceMetrics;
@@ -51,6 +53,7 @@ export interface GatewayDependencies {
   mining: miningV1.MiningServiceClient;
   privacy: privacyV1.PrivacyServiceClient;
   federation: federationV1.FederationServiceClient;
+  insights: InsightsClients;
   auth: AuthClient;
   breakers: CircuitBreakers;
   rateLimiter: RateLimiter;
@@ -63,7 +66,7 @@ export class GatewayModule {
     declareObservabilityAccess();
     return {
       module: GatewayModule,
-      imports: [ObservabilityModule.forService(deps.metrics, deps.healthChecks), PassportModule],
+      imports: [ObservabilityModule.forService(deps.metrics, deps.healthChecks), PassportModule, InsightsGatewayModule.register(deps.insights, deps.breakers)],
       controllers: GATEWAY_CONTROLLERS,
       providers: [
         { provide: INGESTION_CLIENT, useValue: deps.ingestion },

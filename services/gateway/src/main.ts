@@ -17,6 +17,7 @@ import { RateLimiter } from './rate-limit/rate-limiter';
 import { MemoryWindowStore, RedisWindowStore, type WindowStore } from './rate-limit/window-store';
 import { ipRateLimitMiddleware } from './rate-limit/rate-limit.middleware';
 import { buildOpenApi } from './openapi';
+import { createInsightsClients } from './insights/insights.clients';
 
 export { buildOpenApi } from './openapi';
 
@@ -67,6 +68,7 @@ export function createGatewayDependencies(config: GatewayConfig, logger: Logger,
     mining: createMiningClient(config.MINING_GRPC_URL),
     privacy: createPrivacyClient(config.PRIVACY_GRPC_URL),
     federation: createFederationClient(config.FEDERATION_GRPC_URL),
+    insights: createInsightsClients(config.INSIGHTS_GRPC_URL, config.INSIGHTS_HUB_GRPC_URL),
     auth: new AuthClient(createAuthGrpcClient(config.AUTH_GRPC_URL), breakers),
     breakers,
     rateLimiter: new RateLimiter(store, config.RATE_LIMIT_WINDOW_SECONDS * 1000, logger, metrics),
@@ -123,6 +125,8 @@ export async function startGatewayService(env: Record<string, string | undefined
     deps.mining.close();
     deps.privacy.close();
     deps.federation.close();
+    deps.insights.node.close();
+    deps.insights.hub.close();
     deps.auth.close();
     deps.breakers.shutdown();
     await deps.rateLimiter.close();

@@ -141,6 +141,8 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
   const serviceEnv: Partial<Record<ServiceName, Record<string, string | undefined>>> = {
     gateway: { HTTP_PORT: values.port },
     federation: { NODE_GRPC_PORT: federationNodePort },
+    // One process is both the store nodes and the hub: the stores' own insights and the consortium's.
+    insights: { INSIGHTS_ROLE: 'both' },
     privacy: demoStores.length
       ? { FEDERATION_HUB_URL: `127.0.0.1:${federationNodePort}`, FEDERATION_AUTO_ENROL_URL: '127.0.0.1:50054', FEDERATION_STORE_IDS: demoStores.join(',') }
       : {},

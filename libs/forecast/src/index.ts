@@ -1,4 +1,4 @@
-export { PERIODS, isPeriod, periodStart, addPeriods, periodRange, toPeriodSeries, seasonalCycles } from './periods';
+export { PERIODS, isPeriod, periodStart, addPeriods, periodRange, toPeriodSeries, seasonalCycles, lastCompletePeriodEnd } from './periods';
 export type { Period, SeriesPoint } from './periods';
 export { seasonalNaive, mstlEts, autoEts, runModel, baselineSeason, feasibleCycles, seasonalNaiveScale } from './models';
 export type { ModelName, ModelForecast } from './models';

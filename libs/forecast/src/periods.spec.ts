@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { addPeriods, periodStart, toPeriodSeries } from './periods';
+import { addPeriods, lastCompletePeriodEnd, periodStart, toPeriodSeries } from './periods';
 
 describe('periods', () => {
   it('starts weeks on Monday and months on the first', () => {
@@ -28,5 +28,12 @@ describe('periods', () => {
       { period: '2011-01-24', quantity: 0 },
       { period: '2011-01-31', quantity: 0 },
     ]);
+  });
+
+  it('cuts a partial last period', () => {
+    assert.equal(lastCompletePeriodEnd('2011-12-09', 'week'), '2011-12-04');
+    assert.equal(lastCompletePeriodEnd('2011-12-11', 'week'), '2011-12-11');
+    assert.equal(lastCompletePeriodEnd('2011-12-09', 'month'), '2011-11-30');
+    assert.equal(lastCompletePeriodEnd('2011-12-09', 'day'), '2011-12-09');
   });
 });

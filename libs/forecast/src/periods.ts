@@ -73,3 +73,13 @@ export function seasonalCycles(period: Period): number[] {
   if (period === 'week') return [52];
   return [12];
 }
+
+/**
+ * The last day of the last complete period up to `lastDay` (inclusive): a period cut short by
+ * the end of the data would read as a drop in demand, so it is left to be forecast instead.
+ */
+export function lastCompletePeriodEnd(lastDay: string, period: Period): string {
+  const day = lastDay.slice(0, 10);
+  const start = periodStart(day, period);
+  return addPeriods(start, period, 1) === addPeriods(day, 'day', 1) ? day : addPeriods(start, 'day', -1);
+}

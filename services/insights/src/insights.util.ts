@@ -11,6 +11,7 @@ import {
   recommendPrice,
   reorderAdvice,
   isServiceLevel,
+  lastCompletePeriodEnd,
   type Period,
   type SeriesPoint,
 } from '@tessera/forecast';
@@ -28,13 +29,6 @@ export interface SaleLine {
   date: string;
   quantity: number;
   unitPriceCents: number;
-}
-
-/** The last day of the last complete period up to `lastDay` (a partial period would read as a drop in demand). */
-export function lastCompletePeriodEnd(lastDay: string, period: Period): string {
-  const next = addPeriods(periodStart(lastDay, period), period, 1);
-  const dayAfter = addPeriods(lastDay.slice(0, 10), 'day', 1);
-  return next === dayAfter ? lastDay.slice(0, 10) : addPeriods(periodStart(lastDay, period), 'day', -1);
 }
 
 export function forecastDocument(

@@ -6,6 +6,7 @@ export const Topics = {
   miningJobs: 'mining.jobs.v1',
   federationRounds: 'federation.rounds.v1',
   privacyLedger: 'privacy.ledger.v1',
+  insightsRefreshed: 'insights.refreshed.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -18,6 +19,7 @@ export const TopicPartitions: Readonly<Record<TopicName, number>> = {
   'mining.jobs.v1': 3,
   'federation.rounds.v1': 3,
   'privacy.ledger.v1': 3,
+  'insights.refreshed.v1': 3,
 };
 
 export interface TopicSpec {

@@ -158,7 +158,7 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
     const nodePort = options.federatedStores ? await freePort() : 0;
     const federation = await startServiceProcess('federation', { DATABASE_URL, BUS_DRIVER: 'kafka', KAFKA_BROKERS: KAFKA_BROKERS.join(','), DATABASE_SCHEMA: `${schema}_federation`, NODE_GRPC_PORT: String(nodePort), ROUNDS_TOPIC: roundsTopic });
     started.push(federation);
-    const federated = options.federatedStores
+    const federated: Record<string, string> = options.federatedStores
       ? { FEDERATION_HUB_URL: `127.0.0.1:${nodePort}`, FEDERATION_AUTO_ENROL_URL: `127.0.0.1:${federation.grpcPort}`, FEDERATION_STORE_IDS: options.federatedStores.join(','), MINING_GRPC_URL: `127.0.0.1:${mining.grpcPort}` }
       : {};
     const privacy = await startServiceProcess('privacy', { ...storeNodeEnv, DATABASE_SCHEMA: `${schema}_privacy`, ...federated });

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { tableIn } from '@tessera/db';
 
 /**
  * Insights as computed documents (one per scope, store, kind and period), replaced whole at
@@ -8,8 +9,9 @@ export class CreateInsightsTables1733300000000 implements MigrationInterface {
   name = 'CreateInsightsTables1733300000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    const t = (name: string) => tableIn(queryRunner, name);
     await queryRunner.query(`
-      CREATE TABLE insights.results (
+      CREATE TABLE ${t('results')} (
         scope text NOT NULL CHECK (scope IN ('store', 'consortium')),
         store_id text NOT NULL,
         kind text NOT NULL,
@@ -20,7 +22,7 @@ export class CreateInsightsTables1733300000000 implements MigrationInterface {
         PRIMARY KEY (scope, store_id, kind, period)
       )`);
     await queryRunner.query(`
-      CREATE TABLE insights.stock_levels (
+      CREATE TABLE ${t('stock_levels')} (
         store_id text NOT NULL,
         sku text NOT NULL,
         name text,
@@ -34,7 +36,8 @@ export class CreateInsightsTables1733300000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP TABLE insights.stock_levels');
-    await queryRunner.query('DROP TABLE insights.results');
+    const t = (name: string) => tableIn(queryRunner, name);
+    await queryRunner.query(`DROP TABLE ${t('stock_levels')}`);
+    await queryRunner.query(`DROP TABLE ${t('results')}`);
   }
 }

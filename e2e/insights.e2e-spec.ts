@@ -90,6 +90,8 @@ describe('insights: a round completes, insights refresh, managers and coordinato
   });
 
   after(async () => {
+    // The insights process's log, for a failed run: INSIGHTS_E2E_LOG=/tmp/insights.log
+    if (process.env.INSIGHTS_E2E_LOG && stack) (await import('node:fs')).writeFileSync(process.env.INSIGHTS_E2E_LOG, stack.insights.output());
     await stack?.close();
   });
 

@@ -31,40 +31,42 @@ export interface SaleLine {
   unitPriceCents: number;
 }
 
-export function forecastDocument(
-  series: ReadonlyArray<{ sku: string; name?: string; series: SeriesPoint[] }>,
-  period: Period,
-  round: RoundRef | null = null,
-): ForecastDocument {
-  const forecasts: ItemForecastDocument[] = [];
-  for (const item of series) {
-    if (!item.series.length) continue;
-    const result = forecastSeries(item.series, { period, horizon: FORECAST_HORIZONS[period] });
-    forecasts.push({
-      sku: item.sku,
-      name: item.name ?? item.sku,
-      model: result.model,
-      fellBack: result.fellBack,
-      ...(result.reason ? { reason: result.reason } : {}),
-      history: item.series.slice(-HISTORY_LENGTHS[period]),
-      points: result.points,
-      backtest: result.backtest ? { mase: result.backtest.mase, smape: result.backtest.smape, seasonalNaiveMase: result.backtest.seasonalNaiveMase } : null,
-    });
-  }
+/** One item's forecast document (the unit of work a refresh yields between). */
+export function forecastItem(item: { sku: string; name?: string; series: SeriesPoint[] }, period: Period): ItemForecastDocument | null {
+  if (!item.series.length) return null;
+  const result = forecastSeries(item.series, { period, horizon: FORECAST_HORIZONS[period] });
+  return {
+    sku: item.sku,
+    name: item.name ?? item.sku,
+    model: result.model,
+    fellBack: result.fellBack,
+    ...(result.reason ? { reason: result.reason } : {}),
+    history: item.series.slice(-HISTORY_LENGTHS[period]),
+    points: result.points,
+    backtest: result.backtest ? { mase: result.backtest.mase, smape: result.backtest.smape, seasonalNaiveMase: result.backtest.seasonalNaiveMase } : null,
+  };
+}
+
+export function forecastDocument(series: ReadonlyArray<{ sku: string; name?: string; series: SeriesPoint[] }>, period: Period, round: RoundRef | null = null): ForecastDocument {
+  const forecasts = series.map((item) => forecastItem(item, period)).filter((f): f is ItemForecastDocument => f !== null);
   return { period, round, forecasts };
 }
 
-/** A store's own forecasts of its top items (and of every item it counts stock of) for one period. */
-export function storeForecasts(lines: readonly SaleLine[], period: Period, top: number, stockSkus: readonly string[] = []): ForecastDocument {
-  if (!lines.length) return { period, round: null, forecasts: [] };
+/** The series a store forecasts for one period: its top items and every item it counts stock of, up to its last complete period. */
+export function storeSeries(lines: readonly SaleLine[], period: Period, top: number, stockSkus: readonly string[] = []): { sku: string; name?: string; series: SeriesPoint[] }[] {
+  if (!lines.length) return [];
   let lastDay = '';
   for (const line of lines) if (line.date > lastDay) lastDay = line.date;
   const until = lastCompletePeriodEnd(lastDay.slice(0, 10), period);
   const topItems = itemSeries(lines, { period, until, top });
   const have = new Set(topItems.map((item) => item.sku));
   const extra = stockSkus.filter((sku) => !have.has(sku));
-  const stocked = extra.length ? itemSeries(lines, { period, until, skus: extra }) : [];
-  return forecastDocument([...topItems, ...stocked], period);
+  return [...topItems, ...(extra.length ? itemSeries(lines, { period, until, skus: extra }) : [])];
+}
+
+/** A store's own forecasts of its top items (and of every item it counts stock of) for one period. */
+export function storeForecasts(lines: readonly SaleLine[], period: Period, top: number, stockSkus: readonly string[] = []): ForecastDocument {
+  return forecastDocument(storeSeries(lines, period, top, stockSkus), period);
 }
 
 /** Elasticities from the store's own weekly history: average price paid and quantity per week. */

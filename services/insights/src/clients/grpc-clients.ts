@@ -4,11 +4,11 @@ import { SERVICE_CONFIG } from '@tessera/nest-core';
 import { federationV1, ingestionV1, miningV1 } from '@tessera/proto';
 import type { InsightsConfig } from '../insights.config';
 
-type Unary<Req, Res> = (request: Req, callback: (error: grpc.ServiceError | null, response: Res) => void) => unknown;
+type Unary<Req, Res> = (request: Req, metadata: grpc.Metadata, options: Partial<grpc.CallOptions>, callback: (error: grpc.ServiceError | null, response: Res) => void) => unknown;
 
-/** A unary call as a promise. */
-export function call<Req, Res>(client: grpc.Client, method: Unary<Req, Res>, request: Req): Promise<Res> {
-  return new Promise((resolve, reject) => method.call(client, request, (error, response) => (error ? reject(error) : resolve(response))));
+/** A unary call as a promise, with a deadline (a refresh must never wait forever on a peer). */
+export function call<Req, Res>(client: grpc.Client, method: Unary<Req, Res>, request: Req, timeoutMs = 60_000): Promise<Res> {
+  return new Promise((resolve, reject) => method.call(client, request, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => (error ? reject(error) : resolve(response))));
 }
 
 /** The store node's ingestion (its transactions, streamed) and mining (exact itemset measures). */

@@ -6,8 +6,8 @@ import type { ingestionV1, miningV1 } from '@tessera/proto';
 import { call, NodeClients } from '../clients/grpc-clients';
 import { StoreSalesReader, type StoreSaleLine } from '../clients/store-sales.reader';
 import type { InsightsConfig } from '../insights.config';
-import type { BundleDocument } from '../insight-documents';
-import { itemsetsToMeasure, storeForecasts, storePrices, withStoreMeasures } from '../insights.util';
+import type { BundleDocument, ForecastDocument, ItemForecastDocument } from '../insight-documents';
+import { forecastItem, itemsetsToMeasure, storePrices, storeSeries, withStoreMeasures } from '../insights.util';
 import { ResultRepository } from '../repositories/result.repository';
 import { StockRepository } from '../repositories/stock.repository';
 import { ConsortiumBundlesReader } from './consortium-bundles.reader';
@@ -40,9 +40,16 @@ export class StoreInsightsService {
     const lines = await this.sales.read(storeId);
     const levels = await this.stock.list(storeId);
     const owner = { scope: 'store' as const, storeId };
-    let weekly: ReturnType<typeof storeForecasts> | undefined;
+    let weekly: ForecastDocument | undefined;
     for (const period of PERIODS) {
-      const document = storeForecasts(lines, period, this.config.INSIGHTS_TOP_ITEMS, period === 'day' ? levels.map((level) => level.sku) : []);
+      const forecasts: ItemForecastDocument[] = [];
+      for (const item of storeSeries(lines, period, this.config.INSIGHTS_TOP_ITEMS, period === 'day' ? levels.map((level) => level.sku) : [])) {
+        const forecast = forecastItem(item, period);
+        if (forecast) forecasts.push(forecast);
+        // Forecasting is CPU-bound WebAssembly: let gRPC calls and events through between items.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const document: ForecastDocument = { period, round: null, forecasts };
       await this.results.save(owner, 'forecasts', period, document);
       if (period === 'week') weekly = document;
     }

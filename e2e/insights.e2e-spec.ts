@@ -68,7 +68,7 @@ const get = (session: Session, path: string) => http(stack.port, 'GET', path, { 
 
 describe('insights: a round completes, insights refresh, managers and coordinators read them', { timeout: 10 * 60_000 }, () => {
   before(async () => {
-    stack = await startAuthStack({ federatedStores: STORES, gatewayEnv: { RATE_LIMIT_PER_IP: '100000', RATE_LIMIT_PER_USER: '100000' } });
+    stack = await startAuthStack({ federatedStores: STORES, gatewayEnv: { RATE_LIMIT_PER_IP: '100000', RATE_LIMIT_PER_USER: '100000' }, insightsEnv: { LOG_LEVEL: process.env.INSIGHTS_E2E_LOG ? 'info' : 'warn' } });
     const admin = stack.admin.session.token;
     const ok = async (method: string, path: string, json: unknown) => {
       const answer = await http(stack.port, method, path, { token: admin, json });

@@ -7,7 +7,8 @@ import type { InsightsConfig } from '../insights.config';
 import { ConsortiumInsightsService } from './consortium-insights.service';
 import { StoreInsightsService } from './store-insights.service';
 
-type Target = { scope: 'store'; storeId: string } | { scope: 'consortium' };
+/** A store's full refresh (its data changed) or its bundles only (a round completed), or the consortium's. */
+type Target = { scope: 'store'; storeId: string; bundlesOnly?: boolean } | { scope: 'consortium' };
 
 const keyOf = (target: Target) => (target.scope === 'store' ? `store:${target.storeId}` : 'consortium');
 
@@ -51,7 +52,7 @@ export class RefreshScheduler implements OnModuleDestroy {
       if (this.isHub) this.schedule({ scope: 'consortium' }, trigger);
       if (this.isStoreNode) {
         const storeIds = await this.store.storeIds().catch(() => [] as string[]);
-        for (const storeId of storeIds) this.schedule({ scope: 'store', storeId }, trigger);
+        for (const storeId of storeIds) this.schedule({ scope: 'store', storeId, bundlesOnly: true }, trigger);
       }
     }
   }
@@ -83,11 +84,13 @@ export class RefreshScheduler implements OnModuleDestroy {
     if (pending) clearTimeout(pending.timer);
     const triggers = pending?.triggers ?? new Set<string>();
     triggers.add(trigger);
+    // A pending full refresh already covers the bundles.
+    const merged: Target = target.scope === 'store' && pending?.target.scope === 'store' ? { ...target, bundlesOnly: Boolean(target.bundlesOnly && pending.target.bundlesOnly) } : target;
     const timer = setTimeout(() => {
       this.timers.delete(key);
-      void this.run(target, [...triggers].join(', ')).catch(() => undefined);
+      void this.run(merged, [...triggers].join(', ')).catch(() => undefined);
     }, this.config.INSIGHTS_REFRESH_DEBOUNCE_MS);
-    this.timers.set(key, { timer, target, triggers });
+    this.timers.set(key, { timer, target: merged, triggers });
   }
 
   /** Refresh now (queued behind any running refresh); resolves with the kinds refreshed. */
@@ -100,7 +103,7 @@ export class RefreshScheduler implements OnModuleDestroy {
   private async refresh(target: Target, trigger: string): Promise<string[]> {
     const started = Date.now();
     try {
-      const kinds = target.scope === 'store' ? await this.store.refresh(target.storeId) : await this.consortium.refresh();
+      const kinds = target.scope === 'consortium' ? await this.consortium.refresh() : target.bundlesOnly ? await this.store.refreshBundles(target.storeId) : await this.store.refresh(target.storeId);
       this.logger.info({ target: keyOf(target), trigger, kinds, ms: Date.now() - started }, 'insights refreshed');
       const event = insightsV1.InsightsRefreshed.encode({
         scope: target.scope === 'store' ? insightsV1.Scope.SCOPE_STORE : insightsV1.Scope.SCOPE_CONSORTIUM,

@@ -58,6 +58,19 @@ export class StoreInsightsService {
     return ['forecasts', 'prices', 'bundles', 'stock-alerts'];
   }
 
+  /**
+   * After a round only the bundles change (forecasts and prices depend on the store's own
+   * data, which only batches change): re-read the consortium's and measure them on the store.
+   * Item names come from the previous forecasts, so the store's transactions are not re-read.
+   */
+  async refreshBundles(storeId: string): Promise<string[]> {
+    const owner = { scope: 'store' as const, storeId };
+    const weekly = await this.results.find<ForecastDocument>(owner, 'forecasts', 'week');
+    const names = (weekly?.forecasts ?? []).map((f) => ({ sku: f.sku, name: f.name, date: '', quantity: 0, unitPriceCents: 0 }));
+    await this.results.save(owner, 'bundles', '', await this.bundles(storeId, names));
+    return ['bundles'];
+  }
+
   /** The consortium's latest bundles with the store's own exact measures beside them. */
   private async bundles(storeId: string, lines: readonly StoreSaleLine[]): Promise<BundleDocument> {
     const names = new Map<string, string>();

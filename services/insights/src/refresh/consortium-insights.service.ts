@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { detectAnomalies, isPeriod } from '@tessera/forecast';
 import { FederationClient } from '../clients/grpc-clients';
-import type { AnomalyDocument, RoundRef } from '../insight-documents';
-import { consortiumPrices, consortiumSeries, forecastDocument } from '../insights.util';
+import type { AnomalyDocument, ItemForecastDocument, RoundRef } from '../insight-documents';
+import { consortiumPrices, consortiumSeries, forecastItem } from '../insights.util';
 import { ResultRepository } from '../repositories/result.repository';
 import { ConsortiumBundlesReader } from './consortium-bundles.reader';
 
@@ -29,11 +29,16 @@ export class ConsortiumInsightsService {
     const demandRound = roundRef(demand.round);
     const period = isPeriod(demand.period) ? demand.period : 'week';
     const series = consortiumSeries(demand.points, period);
-    await this.results.save(CONSORTIUM, 'forecasts', period, forecastDocument(series, period, demandRound), demandRound?.roundId);
-    const anomalies: AnomalyDocument = {
-      round: demandRound,
-      anomalies: series.flatMap((item) => detectAnomalies(item.series, period).map((a) => ({ sku: item.sku, period: a.period, quantity: a.quantity, expected: a.expected, kind: a.kind }))),
-    };
+    const forecasts: ItemForecastDocument[] = [];
+    const anomalies: AnomalyDocument = { round: demandRound, anomalies: [] };
+    for (const item of series) {
+      const forecast = forecastItem(item, period);
+      if (forecast) forecasts.push(forecast);
+      for (const a of detectAnomalies(item.series, period)) anomalies.anomalies.push({ sku: item.sku, period: a.period, quantity: a.quantity, expected: a.expected, kind: a.kind });
+      // CPU-bound WebAssembly: let gRPC calls and events through between items.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await this.results.save(CONSORTIUM, 'forecasts', period, { period, round: demandRound, forecasts }, demandRound?.roundId);
     await this.results.save(CONSORTIUM, 'anomalies', '', anomalies, demandRound?.roundId);
 
     const prices = await this.federation.listPriceResponses({});

@@ -41,34 +41,9 @@ for await (const event of parseTransactions(createReadStream(file), 'lineitem-cs
 
 const HORIZON = 8;
 const ORIGINS = ['2011-08-28', '2011-09-11', '2011-09-25', '2011-10-09'];
-let modelError = 0, naiveError = 0, modelSmape = 0, naiveSmape = 0, count = 0;
-const chosen = {};
-const perOrigin = [];
-for (const origin of ORIGINS) {
-  const items = f.itemSeries(lines, { period: 'week', until: origin, top: 20 });
-  const end = f.addPeriods(f.periodStart(origin, 'week'), 'week', HORIZON + 1);
-  const actualSeries = f.itemSeries(lines, { period: 'week', until: f.addPeriods(end, 'day', -1), skus: items.map((i) => i.sku) });
-  const actualBySku = new Map(actualSeries.map((i) => [i.sku, i.series]));
-  let originModel = 0, originNaive = 0, originCount = 0;
-  for (const item of items) {
-    const result = f.forecastSeries(item.series, { period: 'week', horizon: HORIZON });
-    chosen[result.model] = (chosen[result.model] ?? 0) + 1;
-    const y = item.series.map((p) => p.quantity);
-    const season = f.baselineSeason(y.length, f.seasonalCycles('week'));
-    const scale = f.seasonalNaiveScale(y, season) || 1;
-    const naive = f.seasonalNaive(y, HORIZON, season).point;
-    const future = actualBySku.get(item.sku).slice(y.length, y.length + HORIZON).map((p) => p.quantity);
-    for (let h = 0; h < future.length; h++) {
-      const model = Math.abs(future[h] - result.points[h].quantity) / scale;
-      const base = Math.abs(future[h] - naive[h]) / scale;
-      modelError += model; naiveError += base; originModel += model; originNaive += base;
-      modelSmape += f.smapeTerm(future[h], result.points[h].quantity);
-      naiveSmape += f.smapeTerm(future[h], naive[h]);
-      count++; originCount++;
-    }
-  }
-  perOrigin.push({ origin, mase: originModel / originCount, seasonalNaiveMase: originNaive / originCount });
-}
+const holdout = f.holdoutBacktest(lines, { period: 'week', origins: ORIGINS, horizon: HORIZON, top: 20 });
+const { chosen, perOrigin } = holdout;
+const count = holdout.scoredPoints;
 
 const top20 = f.itemSeries(lines, { period: 'week', until: '2011-12-04', top: 20 }).map((i) => f.forecastSeries(i.series, { period: 'week', horizon: HORIZON }));
 const inSample = { mase: mean(top20.map((r) => r.backtest.mase)), seasonalNaiveMase: mean(top20.map((r) => r.backtest.seasonalNaiveMase)), smape: mean(top20.map((r) => r.backtest.smape)), fellBack: top20.filter((r) => r.fellBack).length };
@@ -88,7 +63,7 @@ function mean(values) {
 const report = {
   date: new Date().toISOString(),
   machine: `${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), Node ${process.version}`,
-  holdout: { origins: ORIGINS, horizonWeeks: HORIZON, items: 20, scoredPoints: count, mase: modelError / count, seasonalNaiveMase: naiveError / count, smape: modelSmape / count, seasonalNaiveSmape: naiveSmape / count, chosen, perOrigin },
+  holdout: { origins: ORIGINS, horizonWeeks: HORIZON, items: 20, ...holdout },
   inSampleSelectionBacktest: inSample,
   timings,
 };

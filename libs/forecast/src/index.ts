@@ -14,3 +14,5 @@ export { detectAnomalies } from './anomalies';
 export type { Anomaly, AnomalyKind } from './anomalies';
 export { itemSeries } from './demand';
 export type { SaleLine, ItemSeries, ItemSeriesOptions } from './demand';
+export { holdoutBacktest } from './holdout';
+export type { HoldoutResult } from './holdout';

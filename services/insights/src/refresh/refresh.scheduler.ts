@@ -40,7 +40,7 @@ export class RefreshScheduler implements OnModuleDestroy {
   /** federation.rounds.v1: a completed round changes the consortium's results and every store's bundles. */
   async onRoundEvents(batch: readonly BusMessage[]): Promise<void> {
     for (const message of batch) {
-      let event: { roundId?: string; status?: unknown };
+      let event: { roundId?: string; status?: unknown; kind?: unknown };
       try {
         event = JSON.parse(message.value.toString('utf8'));
       } catch {
@@ -50,7 +50,8 @@ export class RefreshScheduler implements OnModuleDestroy {
       if (event.status !== 'completed') continue;
       const trigger = `round ${event.roundId ?? ''}`;
       if (this.isHub) this.schedule({ scope: 'consortium' }, trigger);
-      if (this.isStoreNode) {
+      // Only itemset rounds change what a store's bundles show.
+      if (this.isStoreNode && (event.kind === undefined || event.kind === 'itemsets')) {
         const storeIds = await this.store.storeIds().catch(() => [] as string[]);
         for (const storeId of storeIds) this.schedule({ scope: 'store', storeId, bundlesOnly: true }, trigger);
       }

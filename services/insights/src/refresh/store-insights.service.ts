@@ -4,7 +4,7 @@ import { LOGGER, SERVICE_CONFIG } from '@tessera/nest-core';
 import type { Logger } from '@tessera/common';
 import type { ingestionV1, miningV1 } from '@tessera/proto';
 import { call, NodeClients } from '../clients/grpc-clients';
-import { StoreSalesReader, type StoreSaleLine } from '../clients/store-sales.reader';
+import { StoreSalesReader } from '../clients/store-sales.reader';
 import type { InsightsConfig } from '../insights.config';
 import type { BundleDocument, ForecastDocument, ItemForecastDocument } from '../insight-documents';
 import { forecastItem, itemsetsToMeasure, storePrices, storeSeries, withStoreMeasures } from '../insights.util';
@@ -54,7 +54,9 @@ export class StoreInsightsService {
       if (period === 'week') weekly = document;
     }
     await this.results.save(owner, 'prices', '', storePrices(lines, (weekly?.forecasts ?? []).map((f) => ({ sku: f.sku, name: f.name }))));
-    await this.results.save(owner, 'bundles', '', await this.bundles(storeId, lines));
+    const names = new Map<string, string>();
+    for (const line of lines) if (line.name && !names.has(line.sku)) names.set(line.sku, line.name);
+    await this.results.save(owner, 'bundles', '', await this.bundles(storeId, names));
     return ['forecasts', 'prices', 'bundles', 'stock-alerts'];
   }
 
@@ -66,15 +68,13 @@ export class StoreInsightsService {
   async refreshBundles(storeId: string): Promise<string[]> {
     const owner = { scope: 'store' as const, storeId };
     const weekly = await this.results.find<ForecastDocument>(owner, 'forecasts', 'week');
-    const names = (weekly?.forecasts ?? []).map((f) => ({ sku: f.sku, name: f.name, date: '', quantity: 0, unitPriceCents: 0 }));
+    const names = new Map((weekly?.forecasts ?? []).map((f) => [f.sku, f.name]));
     await this.results.save(owner, 'bundles', '', await this.bundles(storeId, names));
     return ['bundles'];
   }
 
   /** The consortium's latest bundles with the store's own exact measures beside them. */
-  private async bundles(storeId: string, lines: readonly StoreSaleLine[]): Promise<BundleDocument> {
-    const names = new Map<string, string>();
-    for (const line of lines) if (line.name && !names.has(line.sku)) names.set(line.sku, line.name);
+  private async bundles(storeId: string, names: ReadonlyMap<string, string>): Promise<BundleDocument> {
     const consortium = await this.consortiumBundles.read(names).catch((error) => {
       this.logger.warn({ err: error }, 'could not read the consortium bundles from the hub; the store sees none until it can');
       return { round: null, bundles: [] } as BundleDocument;

@@ -25,6 +25,7 @@ export const insightsConfig = defineConfig('insights', {
   INSIGHTS_SERVICE_LEVEL: vars.oneOf(['95', '97.5', '99'] as const, { description: 'Default service level (percent) of reorder points', default: '95' }),
   ROUNDS_TOPIC: vars.string({ description: "Federation's round lifecycle topic", default: 'federation.rounds.v1' }),
   BATCHES_TOPIC: vars.string({ description: "Ingestion's committed-batch topic", default: 'ingestion.batches.v1' }),
+  REFRESH_REQUESTS_TOPIC: vars.string({ description: "The scheduler's refresh requests (insights_refresh schedules), keyed by store id or hub", default: 'insights.refresh.requested.v1' }),
   REFRESHED_TOPIC: vars.string({ description: 'Topic announcing refreshed insights', default: 'insights.refreshed.v1' }),
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createInProcessBus, type BusMessage } from '@tessera/bus';
 import { createLogger } from '@tessera/common';
-import { ingestionV1, insightsV1 } from '@tessera/proto';
+import { ingestionV1, insightsV1, schedulerV1 } from '@tessera/proto';
 import type { InsightsConfig } from '../insights.config';
 import type { ConsortiumInsightsService } from './consortium-insights.service';
 import { RefreshScheduler } from './refresh.scheduler';
@@ -25,7 +25,26 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
 const roundEvent = (status: string, kind = 'itemsets'): BusMessage => ({ topic: 't', partition: 0, offset: '0', key: 'r1', value: Buffer.from(JSON.stringify({ roundId: 'r1', kind, status })), headers: {} }) as unknown as BusMessage;
 const batchEvent = (storeId: string): BusMessage => ({ topic: 't', partition: 0, offset: '0', key: storeId, value: Buffer.from(ingestionV1.IngestionBatchCommitted.encode({ storeId, source: 'file', fileId: '', stored: '1', duplicates: '0', rejected: '0', firstOccurredAt: '', lastOccurredAt: '' } as ingestionV1.IngestionBatchCommitted).finish()), headers: {} }) as unknown as BusMessage;
 
+const refreshRequest = (storeId: string): BusMessage => ({ topic: 't', partition: 0, offset: '0', key: storeId || 'hub', value: Buffer.from(schedulerV1.InsightsRefreshRequested.encode({ storeId, scheduleId: 'sch-1', requestedAt: '2026-01-01T00:00:00Z' }).finish()), headers: {} }) as unknown as BusMessage;
+
 describe('refresh scheduler', () => {
+  it("refreshes on the scheduler's requests: a store's on its node, everything for a hub-wide one", async () => {
+    const node = setup('store-node');
+    await node.scheduler.onRefreshRequests([refreshRequest('s2'), refreshRequest('elsewhere')]);
+    await settle();
+    assert.deepEqual(node.calls, ['full:s2'], 'a node refreshes only the stores it holds');
+    node.calls.length = 0;
+    await node.scheduler.onRefreshRequests([refreshRequest('')]);
+    await settle();
+    assert.deepEqual(node.calls.sort(), ['full:s1', 'full:s2']);
+    const hub = setup('hub');
+    await hub.scheduler.onRefreshRequests([refreshRequest('s1'), refreshRequest(''), { ...refreshRequest(''), value: Buffer.from([0xff, 0xff]) } as BusMessage]);
+    await settle();
+    assert.deepEqual(hub.calls, ['consortium'], "the hub computes no store's insights");
+    await node.scheduler.onModuleDestroy();
+    await hub.scheduler.onModuleDestroy();
+  });
+
   it('folds the events of a quiet period into one refresh per store', async () => {
     const { calls, scheduler } = setup('store-node');
     await scheduler.onBatchEvents([batchEvent('s1'), batchEvent('s1'), batchEvent('s2')]);

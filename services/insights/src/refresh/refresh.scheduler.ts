@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Bus, BusMessage } from '@tessera/bus';
 import type { Logger } from '@tessera/common';
 import { BUS, LOGGER, SERVICE_CONFIG } from '@tessera/nest-core';
-import { ingestionV1, insightsV1 } from '@tessera/proto';
+import { ingestionV1, insightsV1, schedulerV1 } from '@tessera/proto';
 import type { InsightsConfig } from '../insights.config';
 import { ConsortiumInsightsService } from './consortium-insights.service';
 import { StoreInsightsService } from './store-insights.service';
@@ -70,6 +70,35 @@ export class RefreshScheduler implements OnModuleDestroy {
       }
       if (storeId) this.schedule({ scope: 'store', storeId }, 'ingestion');
     }
+  }
+
+  /**
+   * insights.refresh.requested.v1 (an insights_refresh schedule of the scheduler): a store id
+   * asks for that store's full refresh (on the node holding it); an empty one (key `hub`) asks
+   * for everything: the consortium's results on the hub, every store's on a node.
+   */
+  async onRefreshRequests(batch: readonly BusMessage[]): Promise<void> {
+    for (const message of batch) {
+      let request: schedulerV1.InsightsRefreshRequested;
+      try {
+        request = schedulerV1.InsightsRefreshRequested.decode(message.value);
+      } catch {
+        this.logger.warn({ offset: message.offset }, 'ignoring an insights.refresh.requested.v1 event that does not decode');
+        continue;
+      }
+      const trigger = `schedule ${request.scheduleId}`;
+      if (request.storeId) {
+        // A node refreshes only a store it holds: another node's store is not its to compute.
+        if (this.isStoreNode && (await this.holds(request.storeId))) this.schedule({ scope: 'store', storeId: request.storeId }, trigger);
+        continue;
+      }
+      if (this.isHub) this.schedule({ scope: 'consortium' }, trigger);
+      if (this.isStoreNode) for (const storeId of await this.store.storeIds().catch(() => [] as string[])) this.schedule({ scope: 'store', storeId }, trigger);
+    }
+  }
+
+  private async holds(storeId: string): Promise<boolean> {
+    return (await this.store.storeIds().catch(() => [] as string[])).includes(storeId);
   }
 
   /** The stores this node holds. */

@@ -174,6 +174,8 @@ role=all (a hub's own insights is the consortium's). dict "root" $ "name" caller
 {{- $fromHub := has .name (list "gateway" "scheduler") -}}
 {{- if and $fromHub (eq .target "insights") (ne $v.role "all") -}}
 {{- index $v.services.gateway.storeNodeAddresses .target -}}
+{{- else if and (eq .name "privacy") (eq .target "federation") (include "tessera.serviceEnabled" (dict "root" .root "name" "federation")) -}}
+{{- printf "%s:%v" (include "tessera.serviceFullname" (dict "root" .root "name" "federation")) $v.services.federation.nodeGrpcPort -}}
 {{- else if include "tessera.serviceEnabled" (dict "root" .root "name" .target) -}}
 {{- include "tessera.grpcAddress" (dict "root" .root "name" .target) -}}
 {{- else if and (eq .name "privacy") (eq .target "federation") -}}
@@ -607,6 +609,8 @@ dict "root" $ "name" svc
   value: {{ $svc.limits.threadNiceness | int64 | quote }}
 {{- end }}
 {{- if eq $name "federation" }}
+- name: NODE_GRPC_PORT
+  value: {{ $svc.nodeGrpcPort | quote }}
 - name: RETENTION_SWEEPS_ENABLED
   value: {{ $svc.retention.sweepsEnabled | toString | quote }}
 {{- end }}

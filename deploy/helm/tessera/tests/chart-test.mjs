@@ -171,7 +171,7 @@ describe('service-to-service addresses', () => {
 
   test('store node: privacy dials the hub with its store ids; mining reads from ingestion, privacy from mining', () => {
     const ds = deploymentsBy(mustRender({ values: ['store-node-values.yaml'] }));
-    assert.equal(valueOf(ds.privacy, 'FEDERATION_HUB_URL'), 'tessera-hub-federation.tessera-hub.svc.cluster.local:50054');
+    assert.equal(valueOf(ds.privacy, 'FEDERATION_HUB_URL'), 'tessera-hub-federation.tessera-hub.svc.cluster.local:50058');
     assert.equal(valueOf(ds.privacy, 'FEDERATION_STORE_IDS'), 'store-0042');
     assert.equal(valueOf(ds.privacy, 'FEDERATION_AUTO_ENROL'), 'true');
     assert.deepEqual(grpcUrls(ds.privacy), { MINING_GRPC_URL: 'rel-tessera-mining:50053' });
@@ -185,7 +185,12 @@ describe('service-to-service addresses', () => {
 
   test('role=all: privacy dials the federation service of the release; auto-enrolment is off by default', () => {
     const { privacy } = deploymentsBy(mustRender({ set: ['secrets.existingSecret=s'] }));
-    assert.equal(valueOf(privacy, 'FEDERATION_HUB_URL'), 'rel-tessera-federation:50054');
+    assert.equal(valueOf(privacy, 'FEDERATION_HUB_URL'), 'rel-tessera-federation:50058', 'the node port, not the coordinator API');
+    const { federation } = deploymentsBy(mustRender({ set: ['secrets.existingSecret=s'] }));
+    assert.equal(valueOf(federation, 'NODE_GRPC_PORT'), '50058');
+    assert.equal(federation.spec.template.spec.containers[0].ports.find((p) => p.name === 'grpc-node').containerPort, 50058);
+    const fedService = ofKind(mustRender({ set: ['secrets.existingSecret=s'] }), 'Service').find((x) => component(x) === 'federation');
+    assert.deepEqual(fedService.spec.ports.map((p) => [p.name, p.port]), [['http', 8084], ['grpc', 50054], ['grpc-node', 50058]]);
     assert.equal(valueOf(privacy, 'FEDERATION_AUTO_ENROL'), 'false');
     assert.equal(valueOf(privacy, 'FEDERATION_STORE_IDS'), undefined);
     const noFed = deploymentsBy(mustRender({ set: ['secrets.existingSecret=s', 'services.federation.enabled=false'] }));
@@ -196,7 +201,7 @@ describe('service-to-service addresses', () => {
 describe('paired scenarios reach each other', () => {
   // The addresses one side's values give must name the other side's rendered Services.
   const fqdns = (docs, namespace) =>
-    new Set(ofKind(docs, 'Service').flatMap((svc) => svc.spec.ports.filter((p) => p.name === 'grpc').map((p) => `${svc.metadata.name}.${namespace}.svc.cluster.local:${p.port}`)));
+    new Set(ofKind(docs, 'Service').flatMap((svc) => svc.spec.ports.filter((p) => p.name.startsWith('grpc')).map((p) => `${svc.metadata.name}.${namespace}.svc.cluster.local:${p.port}`)));
   const pairs = [
     { hub: ['hub-values.yaml', 'tessera-hub', 'tessera-hub'], store: ['store-node-values.yaml', 'tessera-store', 'tessera-store'], viaIngress: false },
     { hub: ['hub-production-values.yaml', 'tessera-hub', 'tessera-hub'], store: ['store-node-production-values.yaml', 'store-0042', 'store-0042'], viaIngress: true },
@@ -568,7 +573,7 @@ describe('ingress', () => {
   test('the gRPC ingress routes only the store nodes\' FederationNodeService, not the coordinator API', () => {
     const grpcIng = ingresses({ values: ['hub-production-values.yaml'] })['rel-tessera-federation-grpc'];
     assert.equal(grpcIng.metadata.annotations['nginx.ingress.kubernetes.io/backend-protocol'], 'GRPC');
-    assert.deepEqual(paths(grpcIng), [{ path: '/tessera.federation.v1.FederationNodeService', pathType: 'Prefix', backend: { service: { name: 'rel-tessera-federation', port: { name: 'grpc' } } } }]);
+    assert.deepEqual(paths(grpcIng), [{ path: '/tessera.federation.v1.FederationNodeService', pathType: 'Prefix', backend: { service: { name: 'rel-tessera-federation', port: { name: 'grpc-node' } } } }]);
   });
 
   test('uploads pass the ingress: the production example raises the body limit to the gateway\'s', () => {
@@ -642,7 +647,8 @@ describe('network policy', () => {
     assert.deepEqual(Object.keys(p).sort(), HUB);
     const ingressNginx = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }];
     assert.ok(p.gateway.spec.ingress.some((r) => r.ports?.[0].port === 'http' && JSON.stringify(r.from) === JSON.stringify(ingressNginx)));
-    assert.ok(p.federation.spec.ingress.some((r) => r.ports?.[0].port === 'grpc' && JSON.stringify(r.from) === JSON.stringify(ingressNginx)));
+    assert.ok(p.federation.spec.ingress.some((r) => r.ports?.[0].port === 'grpc-node' && JSON.stringify(r.from) === JSON.stringify(ingressNginx)));
+    assert.ok(!p.federation.spec.ingress.some((r) => r.ports?.[0].port === 'grpc' && r.from === undefined), 'the coordinator API is not open to the world');
     for (const name of ['insights', 'scheduler']) {
       for (const r of p[name].spec.ingress) assert.ok(r.from?.length, `${name}: no open ingress`);
     }

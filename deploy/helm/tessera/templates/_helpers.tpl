@@ -315,6 +315,9 @@ naming the value when it is not one. dict "value" string "name" "secrets.x" ; re
 {{- if and (eq $v.role "store-node") (has "privacy" $enabled) (not $storeIds) -}}
 {{- fail "role=store-node needs services.privacy.federation.storeIds (FEDERATION_STORE_IDS: the stores this node serves)" -}}
 {{- end -}}
+{{- if and (eq $v.role "store-node") $v.services.privacy.federation.autoEnrol (not $v.hub.federationApiAddress) -}}
+{{- fail "services.privacy.federation.autoEnrol on a store node needs hub.federationApiAddress (FEDERATION_AUTO_ENROL_URL: the hub's coordinator API enrols the stores)" -}}
+{{- end -}}
 {{- range $storeIds -}}
 {{- if not (regexMatch "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$" (toString .)) -}}
 {{- fail (printf "services.privacy.federation.storeIds: %q is not a store id (letters, digits, _ . -; at most 64)" (toString .)) -}}
@@ -670,8 +673,12 @@ dict "root" $ "name" svc
 - name: FEDERATION_STORE_IDS
   value: {{ join "," . | quote }}
 {{- end }}
-- name: FEDERATION_AUTO_ENROL
-  value: {{ $svc.federation.autoEnrol | toString | quote }}
+{{- if $svc.federation.autoEnrol }}
+{{- with include "tessera.addressOf" (dict "root" $root "name" "insights" "target" "federation") }}
+- name: FEDERATION_AUTO_ENROL_URL
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- if include "tessera.mtlsSecret" . }}
 - name: GRPC_TLS_CERT_FILE

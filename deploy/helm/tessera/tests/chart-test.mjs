@@ -142,7 +142,7 @@ describe('service-to-service addresses', () => {
       MINING_GRPC_URL: 'rel-tessera-mining:50053',
       FEDERATION_GRPC_URL: 'tessera-hub-federation.tessera-hub.svc.cluster.local:50054',
     });
-    const noHubApi = deploymentsBy(mustRender({ values: ['store-node-values.yaml'], set: ['hub.federationApiAddress='] })).insights;
+    const noHubApi = deploymentsBy(mustRender({ values: ['store-node-values.yaml'], set: ['hub.federationApiAddress=', 'services.privacy.federation.autoEnrol=false'] })).insights;
     assert.equal(valueOf(noHubApi, 'FEDERATION_GRPC_URL'), undefined, 'no hub address is invented');
     assert.equal(store.metadata.labels['tessera.io/side'], 'both');
     const tuned = deploymentsBy(mustRender({ values: ['store-node-values.yaml'], set: ['services.insights.topItems=50', 'services.insights.serviceLevel=99', 'services.insights.leadTimeDays=3'] })).insights;
@@ -173,7 +173,7 @@ describe('service-to-service addresses', () => {
     const ds = deploymentsBy(mustRender({ values: ['store-node-values.yaml'] }));
     assert.equal(valueOf(ds.privacy, 'FEDERATION_HUB_URL'), 'tessera-hub-federation.tessera-hub.svc.cluster.local:50058');
     assert.equal(valueOf(ds.privacy, 'FEDERATION_STORE_IDS'), 'store-0042');
-    assert.equal(valueOf(ds.privacy, 'FEDERATION_AUTO_ENROL'), 'true');
+    assert.equal(valueOf(ds.privacy, 'FEDERATION_AUTO_ENROL_URL'), 'tessera-hub-federation.tessera-hub.svc.cluster.local:50054', 'auto-enrolment dials the coordinator API');
     assert.deepEqual(grpcUrls(ds.privacy), { MINING_GRPC_URL: 'rel-tessera-mining:50053' });
     assert.deepEqual(grpcUrls(ds.mining), { INGESTION_GRPC_URL: 'rel-tessera-ingestion:50052' });
     assert.deepEqual(grpcUrls(ds.ingestion), {});
@@ -191,7 +191,9 @@ describe('service-to-service addresses', () => {
     assert.equal(federation.spec.template.spec.containers[0].ports.find((p) => p.name === 'grpc-node').containerPort, 50058);
     const fedService = ofKind(mustRender({ set: ['secrets.existingSecret=s'] }), 'Service').find((x) => component(x) === 'federation');
     assert.deepEqual(fedService.spec.ports.map((p) => [p.name, p.port]), [['http', 8084], ['grpc', 50054], ['grpc-node', 50058]]);
-    assert.equal(valueOf(privacy, 'FEDERATION_AUTO_ENROL'), 'false');
+    assert.equal(valueOf(privacy, 'FEDERATION_AUTO_ENROL_URL'), undefined);
+    const enrolling = deploymentsBy(mustRender({ set: ['secrets.existingSecret=s', 'services.privacy.federation.autoEnrol=true'] }));
+    assert.equal(valueOf(enrolling.privacy, 'FEDERATION_AUTO_ENROL_URL'), 'rel-tessera-federation:50054');
     assert.equal(valueOf(privacy, 'FEDERATION_STORE_IDS'), undefined);
     const noFed = deploymentsBy(mustRender({ set: ['secrets.existingSecret=s', 'services.federation.enabled=false'] }));
     assert.equal(valueOf(noFed.privacy, 'FEDERATION_HUB_URL'), undefined, 'empty disables federation');
@@ -478,7 +480,7 @@ describe('optional features', () => {
       assert.equal(env.GRPC_TLS_CERT_FILE, undefined, 'mTLS is off by default');
       assert.equal(d.spec.replicas, 1);
     }
-    assert.equal(valueOf(deploymentsBy(docs).privacy, 'FEDERATION_AUTO_ENROL'), 'false');
+    assert.equal(valueOf(deploymentsBy(docs).privacy, 'FEDERATION_AUTO_ENROL_URL'), undefined);
   });
 
   test('with-servicemonitor: ServiceMonitors scrape /metrics on every Service, the gateway with its METRICS_TOKEN', () => {
@@ -671,6 +673,7 @@ describe('validation', () => {
   test('unknown role', () => fails(['role=edge'], /role must be hub, store-node or all/));
   test('store node without hub address', () => fails(['role=store-node'], /hub\.federationAddress/));
   test('store node without store ids', () => fails(['role=store-node', 'hub.federationAddress=hub:443'], /services\.privacy\.federation\.storeIds/));
+  test('auto-enrolment on a store node without the hub\'s coordinator API', () => fails(['role=store-node', 'hub.federationAddress=hub:443', 'services.privacy.federation.storeIds={s1}', 'services.privacy.federation.autoEnrol=true'], /hub\.federationApiAddress/));
   test('malformed store id', () => fails(['services.privacy.federation.storeIds={bad id}'], /is not a store id/));
   test('removed hub.authAddress', () => fails(['hub.authAddress=auth.hub:50051'], /removed in chart 0\.2\.0/));
   test('short customer hash key', () => fails(['secrets.customerHashKey=short'], /at least 32 characters/));

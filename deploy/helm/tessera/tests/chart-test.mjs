@@ -745,6 +745,14 @@ describe('NOTES.txt', () => {
   for (const s of allScenarios) {
     test(`${s.name}: renders`, () => assert.match(notes(s.values), /Tessera .* is installed as release "rel"/));
   }
+  test('a hub without store-node addresses is warned about the scheduler\'s mining and a store\'s insights; store nodes get federation\'s node port', () => {
+    const hubText = notes([], ['role=hub', 'secrets.existingSecret=s']);
+    assert.match(hubText, /storeNodeAddresses\.mining is empty: the scheduler/);
+    assert.match(hubText, /storeNodeAddresses\.insights is empty/);
+    assert.match(hubText, /svc:50058 {2}\(the node port/);
+    const paired = notes([], ['role=hub', 'secrets.existingSecret=s', 'services.gateway.storeNodeAddresses.mining=m:1', 'services.gateway.storeNodeAddresses.insights=i:1']);
+    assert.doesNotMatch(paired, /storeNodeAddresses\.(mining|insights) is empty/);
+  });
   test('without secrets it says which Secret to create, with the JWT keys from the CLI', () => {
     const text = notes([]);
     assert.match(text, /WARNING: no secrets were given/);
@@ -752,7 +760,7 @@ describe('NOTES.txt', () => {
     assert.match(text, /npx tessera admin signing-key/);
     assert.match(text, /--from-literal=JWT_SIGNING_KEYS="\$JWT_SIGNING_KEYS"/);
     assert.match(text, /--from-literal=JWT_VERIFY_KEYS="\$JWT_VERIFY_KEYS"/);
-    assert.match(text, /rel-tessera-federation\.tessera\.svc:50054/);
+    assert.match(text, /rel-tessera-federation\.tessera\.svc:50058/);
   });
   test('a hub with an existing Secret is told how to create the JWT key secret', () => {
     const text = notes([], ['role=hub', 'secrets.existingSecret=tessera-hub']);

@@ -49,6 +49,7 @@ test('overlays/hub builds to the chart with role=hub', () =>
       '--set', 'services.gateway.storeNodeAddresses.ingestion=tessera-ingestion.tessera-store.svc.cluster.local:50052',
       '--set', 'services.gateway.storeNodeAddresses.mining=tessera-mining.tessera-store.svc.cluster.local:50053',
       '--set', 'services.gateway.storeNodeAddresses.privacy=tessera-privacy.tessera-store.svc.cluster.local:50055',
+      '--set', 'services.gateway.storeNodeAddresses.insights=tessera-insights.tessera-store.svc.cluster.local:50056',
     ],
     'tessera-hub',
   ));

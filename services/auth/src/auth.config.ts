@@ -1,4 +1,4 @@
-import { databaseVariables, defineConfig, httpVariables, observabilityVariables, vars, type VariableSpec } from '@tessera/common';
+import { busVariables, databaseVariables, defineConfig, httpVariables, observabilityVariables, vars, type VariableSpec } from '@tessera/common';
 import { parseSigningKeys, type SigningKeySet } from './tokens/signing-keys';
 
 const signingKeys = (options: { description: string; default?: string; sensitive?: boolean }): VariableSpec<SigningKeySet> => ({ ...options, parse: parseSigningKeys });
@@ -8,6 +8,7 @@ export const authConfig = defineConfig('auth', {
   ...observabilityVariables,
   ...httpVariables,
   ...databaseVariables,
+  ...busVariables,
   HTTP_PORT: vars.port({ description: 'HTTP port for health and metrics', default: '8081' }),
   GRPC_PORT: vars.port({ description: 'gRPC port of the auth service (the gateway calls it)', default: '50051' }),
   JWT_SIGNING_KEYS: signingKeys({
@@ -26,6 +27,8 @@ export const authConfig = defineConfig('auth', {
   PASSWORD_MIN_LENGTH: vars.integer({ description: 'Shortest accepted password', default: '12', min: 8, max: 64 }),
   SCRYPT_COST: vars.integer({ description: 'scrypt N as a power of two (15 means N=32768, r=8, p=1)', default: '15', min: 14, max: 20 }),
   BOOTSTRAP_ADMIN_EMAIL: vars.string({ description: 'When set and no admin exists, an admin with this email is created at boot (with BOOTSTRAP_ADMIN_PASSWORD)', default: '' }),
+  RETENTION_SWEEPS_ENABLED: vars.boolean({ description: 'Apply the scheduler\'s audit retention sweeps (retention.sweeps.v1, data class audit)', default: 'true' }),
+  AUDIT_RETENTION_MIN_DAYS: vars.integer({ description: 'Floor under audit retention: a sweep never deletes audit events younger than this, whatever its cutoff', default: '90', min: 1 }),
   BOOTSTRAP_ADMIN_PASSWORD: vars.string({ description: 'Password of the bootstrap admin; must satisfy the password policy. There is no default password', sensitive: true, default: '' }),
 });
 

@@ -12,13 +12,15 @@ import { ApiKeyService } from './services/api-key.service';
 import { AccessTokenIssuer } from './tokens/access-token';
 import { DEFAULT_PASSWORD_POLICY } from './passwords/password-policy.util';
 import { AuthGrpcController } from './grpc/auth.grpc';
+import { AuditRetentionController } from './retention/audit-retention.controller';
+import { AuditRetentionRepository } from './retention/audit-retention.repository';
 
 const passwordPolicyOf = (config: AuthConfig) => ({ ...DEFAULT_PASSWORD_POLICY, minLength: config.PASSWORD_MIN_LENGTH });
 const scryptOf = (config: AuthConfig) => ({ logN: config.SCRYPT_COST, r: 8, p: 1 });
 
-/** The hub's auth: accounts, sessions, API keys, stores and regions, and the audit log, over gRPC. */
+/** The hub's auth: accounts, sessions, API keys, stores and regions, and the audit log (with its retention sweeps), over gRPC. */
 @Module({
-  controllers: [AuthGrpcController],
+  controllers: [AuthGrpcController, AuditRetentionController],
   providers: [
     {
       provide: SESSION_OPTIONS,
@@ -39,6 +41,7 @@ const scryptOf = (config: AuthConfig) => ({ logN: config.SCRYPT_COST, r: 8, p: 1
     },
     AuthDatabase,
     AuditService,
+    AuditRetentionRepository,
     SessionService,
     UserService,
     DirectoryService,

@@ -14,13 +14,13 @@ export interface AuthService extends NestService {
 
 /**
  * The hub's auth service: accounts, sessions, API keys, stores and regions, and the audit
- * log, over gRPC. `deps.bus` is accepted for the all-in-one runner's uniform call; auth
- * publishes no events.
+ * log, over gRPC. The bus carries only retention: auth applies the scheduler's `audit`
+ * sweeps and confirms them (`deps.bus` is the all-in-one runner's shared bus).
  */
 export async function startAuthService(env: Record<string, string | undefined> = process.env, deps: { bus?: Bus; schema?: string } = {}): Promise<AuthService> {
   const config = authConfig.load(env);
   const running = await bootNestService({
-    core: { name: 'auth', config, database: { schema: deps.schema ?? config.DATABASE_SCHEMA ?? AUTH_SCHEMA, migrations: authMigrations } },
+    core: { name: 'auth', config, database: { schema: deps.schema ?? config.DATABASE_SCHEMA ?? AUTH_SCHEMA, migrations: authMigrations }, useBus: true, bus: deps.bus },
     module: AuthModule,
     grpc: [{ host: config.HTTP_HOST, port: config.GRPC_PORT, services: [authV1.AuthServiceService] }],
   });

@@ -10,6 +10,7 @@ export const federationConfig = defineConfig('federation', {
   GRPC_PORT: vars.port({ description: 'gRPC port of the coordinator API (reached only by the gateway)', default: '50054' }),
   NODE_GRPC_PORT: vars.port({ description: 'gRPC port store nodes dial into (the only port to expose to stores)', default: '50058' }),
   ROUNDS_TOPIC: vars.string({ description: 'Topic for round lifecycle events', default: 'federation.rounds.v1' }),
+  RETENTION_SWEEPS_ENABLED: vars.boolean({ description: 'Apply the scheduler\'s round-artefact retention sweeps (retention.sweeps.v1, data class round_artefacts)', default: 'true' }),
   DEFAULT_STAGE_TIMEOUT_SECONDS: vars.integer({ description: 'Deadline of each round stage unless the round sets its own', default: '60', min: 1, max: 3600 }),
 });
 

@@ -8,12 +8,15 @@ import { NodeRegistry } from './rounds/node-registry';
 import { RoundOrchestrator } from './rounds/round-orchestrator';
 import { PublishedStatistics } from './rounds/published-statistics.service';
 import { FederationGrpcController, FederationNodeGrpcController } from './grpc/federation.grpc';
+import { RoundRetentionController } from './retention/round-retention.controller';
+import { RoundRetentionRepository } from './retention/round-retention.repository';
 
 /** The hub's federation: enrolment, rounds, global patterns (coordinator API) and the node stream endpoint. */
 @Module({
-  controllers: [FederationGrpcController, FederationNodeGrpcController],
+  controllers: [FederationGrpcController, FederationNodeGrpcController, RoundRetentionController],
   providers: [
     FederationRepository,
+    RoundRetentionRepository,
     { provide: PublishedStatistics, inject: [FederationRepository], useFactory: (repository: FederationRepository) => new PublishedStatistics(repository) },
     {
       provide: NodeRegistry,

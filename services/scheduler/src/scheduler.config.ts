@@ -24,7 +24,7 @@ export const schedulerConfig = defineConfig('scheduler', {
   RETENTION_RAW_TRANSACTIONS_DAYS: vars.integer({ description: 'Default age (days) after which a retention sweep deletes raw transactions', default: '730', min: 1 }),
   RETENTION_UPLOADED_FILES_DAYS: vars.integer({ description: 'Default age (days) after which a retention sweep deletes upload records and their row errors', default: '90', min: 1 }),
   RETENTION_AUDIT_DAYS: vars.integer({ description: 'Default age (days) after which a retention sweep deletes audit events', default: '400', min: 1 }),
-  RETENTION_ROUND_ARTEFACTS_DAYS: vars.integer({ description: 'Default age (days) after which a retention sweep deletes round artefacts (masked vectors, key lists)', default: '30', min: 1 }),
+  RETENTION_ROUND_ARTEFACTS_DAYS: vars.integer({ description: 'Default age (days) after which a retention sweep deletes round artefacts (participant rows of finished rounds, failed rounds; published results stay)', default: '30', min: 1 }),
   DEMO_SCHEDULES: vars.string({ description: 'Comma-separated store ids that get a nightly mining schedule at boot, if they have none (the all-in-one demo)', default: '' }),
 });
 

@@ -1,6 +1,10 @@
 {{/* vim: set filetype=mustache: */}}
 
-{{/* The eight services, in a fixed order, and the side each belongs to. */}}
+{{/*
+The eight services, in a fixed order, and the side each belongs to. Insights runs on both
+sides: on the hub (consortium insights, INSIGHTS_ROLE=hub) and on each store node (the
+store's own, INSIGHTS_ROLE=store-node); with role=all one Deployment does both.
+*/}}
 {{- define "tessera.allServices" -}}
 ["gateway","auth","federation","insights","scheduler","ingestion","mining","privacy"]
 {{- end -}}
@@ -8,12 +12,20 @@
 ["gateway","auth","federation","insights","scheduler"]
 {{- end -}}
 {{- define "tessera.storeNodeServices" -}}
-["ingestion","mining","privacy"]
+["ingestion","mining","privacy","insights"]
 {{- end -}}
 
-{{/* Side ("hub" or "store-node") of a service. Call with the service name. */}}
+{{/* Side label of a service: "hub", "store-node", or "both" (insights). Call with the service name. */}}
 {{- define "tessera.sideOf" -}}
-{{- if has . (include "tessera.hubServices" . | fromJsonArray) -}}hub{{- else -}}store-node{{- end -}}
+{{- $hub := has . (include "tessera.hubServices" . | fromJsonArray) -}}
+{{- $store := has . (include "tessera.storeNodeServices" . | fromJsonArray) -}}
+{{- if and $hub $store -}}both{{- else if $hub -}}hub{{- else -}}store-node{{- end -}}
+{{- end -}}
+
+{{/* The side a service plays in this release: the release's role for a two-sided service, else its own side; "all" for insights in role=all. dict "root" $ "name" svc */}}
+{{- define "tessera.sideIn" -}}
+{{- $side := include "tessera.sideOf" .name -}}
+{{- if eq $side "both" -}}{{- .root.Values.role -}}{{- else -}}{{- $side -}}{{- end -}}
 {{- end -}}
 
 {{/* Whether a service runs in this release: its side is deployed and it is enabled. dict "root" $ "name" svc */}}
@@ -21,7 +33,7 @@
 {{- $root := .root -}}
 {{- $side := include "tessera.sideOf" .name -}}
 {{- $svc := index $root.Values.services .name -}}
-{{- if and $svc.enabled (or (eq $root.Values.role "all") (eq $root.Values.role $side)) -}}true{{- end -}}
+{{- if and $svc.enabled (or (eq $root.Values.role "all") (eq $root.Values.role $side) (eq $side "both")) -}}true{{- end -}}
 {{- end -}}
 
 {{/* JSON list of the services this release runs. */}}
@@ -151,17 +163,42 @@ app.kubernetes.io/component: {{ .name }}
 {{/*
 Address (host:port) one service dials to reach another: the in-release Service when this
 release runs the target, else the address the values give for the other side (the hub's
-federation for a store node's privacy; a store node's services for a hub's gateway), else
-empty (the variable is then not set). dict "root" $ "name" caller "target" svc
+federation for a store node's privacy, its coordinator API for a store node's insights; a
+store node's services for a hub's gateway and scheduler), else empty (the variable is then
+not set). The store node's insights, as the gateway dials it, is the in-release one only with
+role=all (a hub's own insights is the consortium's). dict "root" $ "name" caller "target" svc
 */}}
 {{- define "tessera.addressOf" -}}
 {{- $v := .root.Values -}}
-{{- if include "tessera.serviceEnabled" (dict "root" .root "name" .target) -}}
+{{- $storeNodeTarget := has .target (list "ingestion" "mining" "privacy" "insights") -}}
+{{- $fromHub := has .name (list "gateway" "scheduler") -}}
+{{- if and $fromHub (eq .target "insights") (ne $v.role "all") -}}
+{{- index $v.services.gateway.storeNodeAddresses .target -}}
+{{- else if and (eq .name "privacy") (eq .target "federation") (include "tessera.serviceEnabled" (dict "root" .root "name" "federation")) -}}
+{{- printf "%s:%v" (include "tessera.serviceFullname" (dict "root" .root "name" "federation")) $v.services.federation.nodeGrpcPort -}}
+{{- else if include "tessera.serviceEnabled" (dict "root" .root "name" .target) -}}
 {{- include "tessera.grpcAddress" (dict "root" .root "name" .target) -}}
 {{- else if and (eq .name "privacy") (eq .target "federation") -}}
 {{- $v.hub.federationAddress -}}
-{{- else if and (eq .name "gateway") (has .target (list "ingestion" "mining" "privacy")) -}}
+{{- else if and (eq .name "insights") (eq .target "federation") -}}
+{{- $v.hub.federationApiAddress -}}
+{{- else if and $fromHub $storeNodeTarget -}}
 {{- index $v.services.gateway.storeNodeAddresses .target -}}
+{{- end -}}
+{{- end -}}
+
+{{/* INSIGHTS_ROLE of the insights service: the release's role, both with role=all. */}}
+{{- define "tessera.insightsRole" -}}
+{{- if eq .Values.role "all" -}}both{{- else -}}{{- .Values.role -}}{{- end -}}
+{{- end -}}
+
+{{/* BOSS_SCHEMA of the scheduler: the value, else config.database.schemaPrefix + scheduler_boss. */}}
+{{- define "tessera.bossSchema" -}}
+{{- $v := .Values -}}
+{{- if $v.services.scheduler.bossSchema -}}
+{{- $v.services.scheduler.bossSchema -}}
+{{- else -}}
+{{- printf "%sscheduler_boss" $v.config.database.schemaPrefix -}}
 {{- end -}}
 {{- end -}}
 
@@ -277,6 +314,9 @@ naming the value when it is not one. dict "value" string "name" "secrets.x" ; re
 {{- $storeIds := include "tessera.storeIds" . | fromJsonArray -}}
 {{- if and (eq $v.role "store-node") (has "privacy" $enabled) (not $storeIds) -}}
 {{- fail "role=store-node needs services.privacy.federation.storeIds (FEDERATION_STORE_IDS: the stores this node serves)" -}}
+{{- end -}}
+{{- if and (eq $v.role "store-node") $v.services.privacy.federation.autoEnrol (not $v.hub.federationApiAddress) -}}
+{{- fail "services.privacy.federation.autoEnrol on a store node needs hub.federationApiAddress (FEDERATION_AUTO_ENROL_URL: the hub's coordinator API enrols the stores)" -}}
 {{- end -}}
 {{- range $storeIds -}}
 {{- if not (regexMatch "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$" (toString .)) -}}
@@ -420,7 +460,7 @@ dict "root" $ "name" svc
 {{- $jwtSecretName := include "tessera.jwtSecretName" $root -}}
 {{- $keys := $v.secrets.keys -}}
 {{- $usesDatabase := ne $name "gateway" -}}
-{{- $usesBus := not (has $name (list "gateway" "auth")) -}}
+{{- $usesBus := ne $name "gateway" -}}
 - name: HTTP_PORT
   value: {{ $svc.httpPort | quote }}
 {{- if ne $name "gateway" }}
@@ -453,12 +493,20 @@ dict "root" $ "name" svc
   value: {{ join "," $v.config.kafka.brokers | quote }}
 {{- end }}
 {{- /* Service-to-service gRPC addresses (host:port). */}}
-{{- $targets := dict "gateway" (list "auth" "federation" "ingestion" "mining" "privacy") "mining" (list "ingestion") "privacy" (list "mining") }}
+{{- $targets := dict "gateway" (list "auth" "federation" "scheduler" "ingestion" "mining" "privacy" "insights") "mining" (list "ingestion") "privacy" (list "mining") "scheduler" (list "auth" "federation" "mining") }}
+{{- if eq $name "insights" }}
+{{- $insightsRole := include "tessera.insightsRole" $root }}
+{{- $_ := set $targets "insights" (ternary (list "federation") (list "ingestion" "mining" "federation") (eq $insightsRole "hub")) }}
+{{- end }}
 {{- range $target := (get $targets $name | default list) }}
 {{- with include "tessera.addressOf" (dict "root" $root "name" $name "target" $target) }}
 - name: {{ printf "%s_GRPC_URL" (upper $target) }}
   value: {{ . | quote }}
 {{- end }}
+{{- end }}
+{{- if and (eq $name "gateway") (include "tessera.serviceEnabled" (dict "root" $root "name" "insights")) (ne $v.role "store-node") }}
+- name: INSIGHTS_HUB_GRPC_URL
+  value: {{ include "tessera.grpcAddress" (dict "root" $root "name" "insights") | quote }}
 {{- end }}
 {{- if eq $name "gateway" }}
 {{- $g := $svc }}
@@ -467,12 +515,16 @@ dict "root" $ "name" svc
   value: {{ $v.config.jwt.issuer | quote }}
 - name: JWT_AUDIENCE
   value: {{ $v.config.jwt.audience | quote }}
+- name: JWT_MAX_LIFETIME_SECONDS
+  value: {{ $g.jwtMaxLifetimeSeconds | int64 | quote }}
 - name: PRINCIPAL_CACHE_TTL_MS
   value: {{ $g.principalCacheTtlMs | int64 | quote }}
 - name: MAX_UPLOAD_BYTES
   value: {{ $g.maxUploadBytes | int64 | quote }}
 - name: JSON_BODY_LIMIT
   value: {{ $g.jsonBodyLimit | quote }}
+- name: JSON_MAX_DEPTH
+  value: {{ $g.jsonMaxDepth | int64 | quote }}
 - name: CORS_ORIGINS
   value: {{ join "," $g.corsOrigins | quote }}
 {{- with include "tessera.trustProxy" $root }}
@@ -529,6 +581,10 @@ dict "root" $ "name" svc
   value: {{ $svc.passwordMinLength | int64 | quote }}
 - name: SCRYPT_COST
   value: {{ $svc.scryptCost | int64 | quote }}
+- name: RETENTION_SWEEPS_ENABLED
+  value: {{ $svc.retention.sweepsEnabled | toString | quote }}
+- name: AUDIT_RETENTION_MIN_DAYS
+  value: {{ $svc.retention.auditMinDays | int64 | quote }}
 {{ include "tessera.secretEnv" (dict "env" "BOOTSTRAP_ADMIN_EMAIL" "secret" $secretName "key" $keys.bootstrapAdminEmail "optional" true) }}
 {{ include "tessera.secretEnv" (dict "env" "BOOTSTRAP_ADMIN_PASSWORD" "secret" $secretName "key" $keys.bootstrapAdminPassword "optional" true) }}
 {{- end }}
@@ -544,6 +600,63 @@ dict "root" $ "name" svc
   value: {{ $svc.maxConcurrentJobs | int64 | quote }}
 - name: MAX_PATTERNS_STORED
   value: {{ $svc.maxPatternsStored | int64 | quote }}
+- name: MINING_MAX_ITEMSETS
+  value: {{ $svc.limits.maxItemsets | int64 | quote }}
+- name: MINING_MAX_ITEMSET_ITEMS
+  value: {{ $svc.limits.maxItemsetItems | int64 | quote }}
+- name: MINING_MEMORY_BUDGET_MB
+  value: {{ $svc.limits.memoryBudgetMb | int64 | quote }}
+- name: MINING_WORKER_MAX_OLD_GENERATION_MB
+  value: {{ $svc.limits.workerMaxOldGenerationMb | int64 | quote }}
+- name: MINING_THREAD_NICENESS
+  value: {{ $svc.limits.threadNiceness | int64 | quote }}
+{{- end }}
+{{- if eq $name "federation" }}
+- name: NODE_GRPC_PORT
+  value: {{ $svc.nodeGrpcPort | quote }}
+- name: RETENTION_SWEEPS_ENABLED
+  value: {{ $svc.retention.sweepsEnabled | toString | quote }}
+{{- end }}
+{{- if eq $name "insights" }}
+- name: INSIGHTS_ROLE
+  value: {{ include "tessera.insightsRole" $root | quote }}
+- name: INSIGHTS_TOP_ITEMS
+  value: {{ $svc.topItems | int64 | quote }}
+- name: INSIGHTS_REFRESH_DEBOUNCE_MS
+  value: {{ $svc.refreshDebounceMs | int64 | quote }}
+- name: INSIGHTS_LEAD_TIME_DAYS
+  value: {{ $svc.leadTimeDays | int64 | quote }}
+- name: INSIGHTS_SERVICE_LEVEL
+  value: {{ $svc.serviceLevel | toString | quote }}
+{{- end }}
+{{- if eq $name "scheduler" }}
+- name: BOSS_SCHEMA
+  value: {{ include "tessera.bossSchema" $root | quote }}
+{{ include "tessera.secretEnv" (dict "env" "CUSTOMER_HASH_KEY" "secret" $secretName "key" $keys.customerHashKey "optional" true) }}
+- name: TICK_SECONDS
+  value: {{ $svc.tickSeconds | int64 | quote }}
+- name: RUN_EXPIRE_SECONDS
+  value: {{ $svc.runs.expireSeconds | int64 | quote }}
+- name: RUN_RETRY_LIMIT
+  value: {{ $svc.runs.retryLimit | int64 | quote }}
+- name: RUN_RETRY_DELAY_SECONDS
+  value: {{ $svc.runs.retryDelaySeconds | int64 | quote }}
+- name: MAINTENANCE_SECONDS
+  value: {{ $svc.maintenanceSeconds | int64 | quote }}
+- name: POLLING_SECONDS
+  value: {{ $svc.pollingSeconds | int64 | quote }}
+- name: ERASURE_DEADLINE_DAYS
+  value: {{ $svc.erasure.deadlineDays | int64 | quote }}
+- name: ERASURE_SERVICES
+  value: {{ join "," $svc.erasure.services | quote }}
+- name: RETENTION_RAW_TRANSACTIONS_DAYS
+  value: {{ $svc.retention.rawTransactionsDays | int64 | quote }}
+- name: RETENTION_UPLOADED_FILES_DAYS
+  value: {{ $svc.retention.uploadedFilesDays | int64 | quote }}
+- name: RETENTION_AUDIT_DAYS
+  value: {{ $svc.retention.auditDays | int64 | quote }}
+- name: RETENTION_ROUND_ARTEFACTS_DAYS
+  value: {{ $svc.retention.roundArtefactsDays | int64 | quote }}
 {{- end }}
 {{- if eq $name "privacy" }}
 - name: DEFAULT_EPSILON_CAP
@@ -560,8 +673,12 @@ dict "root" $ "name" svc
 - name: FEDERATION_STORE_IDS
   value: {{ join "," . | quote }}
 {{- end }}
-- name: FEDERATION_AUTO_ENROL
-  value: {{ $svc.federation.autoEnrol | toString | quote }}
+{{- if $svc.federation.autoEnrol }}
+{{- with include "tessera.addressOf" (dict "root" $root "name" "insights" "target" "federation") }}
+- name: FEDERATION_AUTO_ENROL_URL
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- if include "tessera.mtlsSecret" . }}
 - name: GRPC_TLS_CERT_FILE

@@ -36,7 +36,7 @@ describe('roles', () => {
     assert.ok(!docs.some((d) => /ingestion|mining|privacy/.test(d.metadata.name)));
   });
 
-  test('store-node values render ingestion, mining, privacy only', () => {
+  test('store-node values render ingestion, mining, privacy and the store\'s insights only', () => {
     const docs = mustRender({ values: ['store-node-values.yaml'] });
     assert.deepEqual(Object.keys(deploymentsBy(docs)).sort(), STORE);
     assert.deepEqual(ofKind(docs, 'Service').map(component).sort(), STORE);
@@ -54,41 +54,126 @@ describe('service-to-service addresses', () => {
     assert.deepEqual(grpcUrls(gateway), {
       AUTH_GRPC_URL: 'rel-tessera-auth:50051',
       FEDERATION_GRPC_URL: 'rel-tessera-federation:50054',
+      SCHEDULER_GRPC_URL: 'rel-tessera-scheduler:50057',
       INGESTION_GRPC_URL: 'rel-tessera-ingestion:50052',
       MINING_GRPC_URL: 'rel-tessera-mining:50053',
       PRIVACY_GRPC_URL: 'rel-tessera-privacy:50055',
+      INSIGHTS_GRPC_URL: 'rel-tessera-insights:50056',
+      INSIGHTS_HUB_GRPC_URL: 'rel-tessera-insights:50056',
     });
   });
 
-  test('gateway, role=hub: auth and federation in the release, store-node services from services.gateway.storeNodeAddresses', () => {
+  test('gateway, role=hub: hub services in the release (the hub\'s insights as INSIGHTS_HUB_GRPC_URL), store-node services from services.gateway.storeNodeAddresses', () => {
     const { gateway } = deploymentsBy(mustRender({ values: ['hub-values.yaml'] }));
     assert.deepEqual(grpcUrls(gateway), {
       AUTH_GRPC_URL: 'rel-tessera-auth:50051',
       FEDERATION_GRPC_URL: 'rel-tessera-federation:50054',
+      SCHEDULER_GRPC_URL: 'rel-tessera-scheduler:50057',
       INGESTION_GRPC_URL: 'tessera-store-ingestion.tessera-store.svc.cluster.local:50052',
       MINING_GRPC_URL: 'tessera-store-mining.tessera-store.svc.cluster.local:50053',
       PRIVACY_GRPC_URL: 'tessera-store-privacy.tessera-store.svc.cluster.local:50055',
+      INSIGHTS_GRPC_URL: 'tessera-store-insights.tessera-store.svc.cluster.local:50056',
+      INSIGHTS_HUB_GRPC_URL: 'rel-tessera-insights:50056',
     });
     const bare = deploymentsBy(mustRender({ set: ['role=hub', 'secrets.existingSecret=s'] }));
-    assert.deepEqual(Object.keys(grpcUrls(bare.gateway)).sort(), ['AUTH_GRPC_URL', 'FEDERATION_GRPC_URL'], 'no store-node address is invented');
+    assert.deepEqual(Object.keys(grpcUrls(bare.gateway)).sort(), ['AUTH_GRPC_URL', 'FEDERATION_GRPC_URL', 'INSIGHTS_HUB_GRPC_URL', 'SCHEDULER_GRPC_URL'], 'no store-node address is invented; the hub\'s insights is never taken for a store\'s');
+    assert.deepEqual(grpcUrls(bare.scheduler), { AUTH_GRPC_URL: 'rel-tessera-auth:50051', FEDERATION_GRPC_URL: 'rel-tessera-federation:50054' });
   });
 
-  test('only the gateway, mining and privacy dial other services; hub services never get store-node addresses', () => {
-    for (const values of [[], ['hub-values.yaml'], ['store-node-values.yaml']]) {
+  test('who dials whom: hub services get store-node addresses only through the gateway and the scheduler; nobody else dials', () => {
+    const expected = {
+      all: { scheduler: ['AUTH', 'FEDERATION', 'MINING'], insights: ['INGESTION', 'MINING', 'FEDERATION'], mining: ['INGESTION'], privacy: ['MINING'] },
+      hub: { scheduler: ['AUTH', 'FEDERATION', 'MINING'], insights: ['FEDERATION'] },
+      'store-node': { insights: ['INGESTION', 'MINING', 'FEDERATION'], mining: ['INGESTION'], privacy: ['MINING'] },
+    };
+    for (const [role, values] of [['all', []], ['hub', ['hub-values.yaml']], ['store-node', ['store-node-values.yaml']]]) {
       const ds = deploymentsBy(mustRender({ values, set: values.length ? [] : ['secrets.existingSecret=s'] }));
       for (const [name, d] of Object.entries(ds)) {
-        if (['gateway', 'mining', 'privacy'].includes(name)) continue;
-        assert.deepEqual(grpcUrls(d), {}, `${name} dials nothing`);
-        assert.equal(valueOf(d, 'FEDERATION_HUB_URL'), undefined, name);
+        if (name === 'gateway') continue;
+        assert.deepEqual(Object.keys(grpcUrls(d)).sort(), (expected[role][name] ?? []).map((t) => `${t}_GRPC_URL`).sort(), `${role}: ${name}`);
+        if (name !== 'privacy') assert.equal(valueOf(d, 'FEDERATION_HUB_URL'), undefined, name);
       }
     }
   });
 
+  test('scheduler: its dials, queue schema, the customer hash key (optional, from the Secret), run and retention settings; several replicas roll', () => {
+    const ds = deploymentsBy(mustRender({ values: ['hub-values.yaml'] }));
+    const s = ds.scheduler;
+    assert.deepEqual(grpcUrls(s), {
+      AUTH_GRPC_URL: 'rel-tessera-auth:50051',
+      FEDERATION_GRPC_URL: 'rel-tessera-federation:50054',
+      MINING_GRPC_URL: 'tessera-store-mining.tessera-store.svc.cluster.local:50053',
+    });
+    assert.equal(valueOf(s, 'BOSS_SCHEMA'), 'scheduler_boss');
+    const key = envOf(s).CUSTOMER_HASH_KEY.valueFrom.secretKeyRef;
+    assert.deepEqual([key.name, key.key, key.optional], ['rel-tessera', 'CUSTOMER_HASH_KEY', true]);
+    assert.deepEqual(
+      ['TICK_SECONDS', 'RUN_EXPIRE_SECONDS', 'RUN_RETRY_LIMIT', 'RUN_RETRY_DELAY_SECONDS', 'MAINTENANCE_SECONDS', 'POLLING_SECONDS', 'ERASURE_DEADLINE_DAYS', 'ERASURE_SERVICES'].map((k) => valueOf(s, k)),
+      ['5', '900', '2', '30', '60', '2', '30', 'ingestion,mining'],
+    );
+    assert.deepEqual(
+      ['RETENTION_RAW_TRANSACTIONS_DAYS', 'RETENTION_UPLOADED_FILES_DAYS', 'RETENTION_AUDIT_DAYS', 'RETENTION_ROUND_ARTEFACTS_DAYS'].map((k) => valueOf(s, k)),
+      ['730', '90', '400', '30'],
+    );
+    assert.equal(s.spec.replicas, 2, 'replicaCount applies');
+    assert.equal(s.spec.strategy.type, 'RollingUpdate');
+    const tuned = deploymentsBy(
+      mustRender({
+        values: ['hub-values.yaml'],
+        set: ['config.database.schemaPrefix=c1_', 'services.scheduler.retention.auditDays=1000', 'services.scheduler.erasure.services={ingestion,mining,insights}', 'services.scheduler.tickSeconds=9'],
+      }),
+    ).scheduler;
+    assert.equal(valueOf(tuned, 'BOSS_SCHEMA'), 'c1_scheduler_boss', 'the queue schema follows the prefix');
+    assert.equal(valueOf(tuned, 'DATABASE_SCHEMA'), 'c1_scheduler');
+    assert.equal(valueOf(tuned, 'RETENTION_AUDIT_DAYS'), '1000');
+    assert.equal(valueOf(tuned, 'ERASURE_SERVICES'), 'ingestion,mining,insights');
+    assert.equal(valueOf(tuned, 'TICK_SECONDS'), '9');
+    assert.equal(valueOf(deploymentsBy(mustRender({ values: ['hub-values.yaml'], set: ['services.scheduler.bossSchema=queue'] })).scheduler, 'BOSS_SCHEMA'), 'queue');
+  });
+
+  test('insights on both sides: the hub\'s reads federation, the store\'s reads its ingestion and mining and, when given, the hub\'s coordinator API', () => {
+    const hub = deploymentsBy(mustRender({ values: ['hub-values.yaml'] })).insights;
+    assert.equal(valueOf(hub, 'INSIGHTS_ROLE'), 'hub');
+    assert.deepEqual(grpcUrls(hub), { FEDERATION_GRPC_URL: 'rel-tessera-federation:50054' });
+    const store = deploymentsBy(mustRender({ values: ['store-node-values.yaml'] })).insights;
+    assert.equal(valueOf(store, 'INSIGHTS_ROLE'), 'store-node');
+    assert.deepEqual(grpcUrls(store), {
+      INGESTION_GRPC_URL: 'rel-tessera-ingestion:50052',
+      MINING_GRPC_URL: 'rel-tessera-mining:50053',
+      FEDERATION_GRPC_URL: 'tessera-hub-federation.tessera-hub.svc.cluster.local:50054',
+    });
+    const noHubApi = deploymentsBy(mustRender({ values: ['store-node-values.yaml'], set: ['hub.federationApiAddress=', 'services.privacy.federation.autoEnrol=false'] })).insights;
+    assert.equal(valueOf(noHubApi, 'FEDERATION_GRPC_URL'), undefined, 'no hub address is invented');
+    assert.equal(store.metadata.labels['tessera.io/side'], 'both');
+    const tuned = deploymentsBy(mustRender({ values: ['store-node-values.yaml'], set: ['services.insights.topItems=50', 'services.insights.serviceLevel=99', 'services.insights.leadTimeDays=3'] })).insights;
+    assert.deepEqual(['INSIGHTS_TOP_ITEMS', 'INSIGHTS_SERVICE_LEVEL', 'INSIGHTS_LEAD_TIME_DAYS', 'INSIGHTS_REFRESH_DEBOUNCE_MS'].map((k) => valueOf(tuned, k)), ['50', '99', '3', '2000']);
+  });
+
+  test('retention switches on auth and federation; mining caps and gateway limits of issue 11 reach the containers', () => {
+    const ds = deploymentsBy(mustRender({ values: ['all-values.yaml'] }));
+    assert.deepEqual(['RETENTION_SWEEPS_ENABLED', 'AUDIT_RETENTION_MIN_DAYS'].map((k) => valueOf(ds.auth, k)), ['true', '90']);
+    assert.equal(valueOf(ds.federation, 'RETENTION_SWEEPS_ENABLED'), 'true');
+    assert.deepEqual(
+      ['MINING_MAX_ITEMSETS', 'MINING_MAX_ITEMSET_ITEMS', 'MINING_MEMORY_BUDGET_MB', 'MINING_WORKER_MAX_OLD_GENERATION_MB', 'MINING_THREAD_NICENESS'].map((k) => valueOf(ds.mining, k)),
+      ['200000', '2000000', '1024', '1024', '10'],
+    );
+    assert.deepEqual(['JSON_MAX_DEPTH', 'JWT_MAX_LIFETIME_SECONDS'].map((k) => valueOf(ds.gateway, k)), ['32', '3600']);
+    const tuned = deploymentsBy(
+      mustRender({
+        values: ['all-values.yaml'],
+        set: ['services.auth.retention.sweepsEnabled=false', 'services.auth.retention.auditMinDays=365', 'services.mining.limits.memoryBudgetMb=512', 'services.mining.limits.threadNiceness=0', 'services.gateway.jsonMaxDepth=8', 'services.gateway.jwtMaxLifetimeSeconds=900'],
+      }),
+    );
+    assert.deepEqual(['RETENTION_SWEEPS_ENABLED', 'AUDIT_RETENTION_MIN_DAYS'].map((k) => valueOf(tuned.auth, k)), ['false', '365']);
+    assert.deepEqual(['MINING_MEMORY_BUDGET_MB', 'MINING_THREAD_NICENESS'].map((k) => valueOf(tuned.mining, k)), ['512', '0']);
+    assert.deepEqual(['JSON_MAX_DEPTH', 'JWT_MAX_LIFETIME_SECONDS'].map((k) => valueOf(tuned.gateway, k)), ['8', '900']);
+  });
+
   test('store node: privacy dials the hub with its store ids; mining reads from ingestion, privacy from mining', () => {
     const ds = deploymentsBy(mustRender({ values: ['store-node-values.yaml'] }));
-    assert.equal(valueOf(ds.privacy, 'FEDERATION_HUB_URL'), 'tessera-hub-federation.tessera-hub.svc.cluster.local:50054');
+    assert.equal(valueOf(ds.privacy, 'FEDERATION_HUB_URL'), 'tessera-hub-federation.tessera-hub.svc.cluster.local:50058');
     assert.equal(valueOf(ds.privacy, 'FEDERATION_STORE_IDS'), 'store-0042');
-    assert.equal(valueOf(ds.privacy, 'FEDERATION_AUTO_ENROL'), 'true');
+    assert.equal(valueOf(ds.privacy, 'FEDERATION_AUTO_ENROL_URL'), 'tessera-hub-federation.tessera-hub.svc.cluster.local:50054', 'auto-enrolment dials the coordinator API');
     assert.deepEqual(grpcUrls(ds.privacy), { MINING_GRPC_URL: 'rel-tessera-mining:50053' });
     assert.deepEqual(grpcUrls(ds.mining), { INGESTION_GRPC_URL: 'rel-tessera-ingestion:50052' });
     assert.deepEqual(grpcUrls(ds.ingestion), {});
@@ -100,8 +185,15 @@ describe('service-to-service addresses', () => {
 
   test('role=all: privacy dials the federation service of the release; auto-enrolment is off by default', () => {
     const { privacy } = deploymentsBy(mustRender({ set: ['secrets.existingSecret=s'] }));
-    assert.equal(valueOf(privacy, 'FEDERATION_HUB_URL'), 'rel-tessera-federation:50054');
-    assert.equal(valueOf(privacy, 'FEDERATION_AUTO_ENROL'), 'false');
+    assert.equal(valueOf(privacy, 'FEDERATION_HUB_URL'), 'rel-tessera-federation:50058', 'the node port, not the coordinator API');
+    const { federation } = deploymentsBy(mustRender({ set: ['secrets.existingSecret=s'] }));
+    assert.equal(valueOf(federation, 'NODE_GRPC_PORT'), '50058');
+    assert.equal(federation.spec.template.spec.containers[0].ports.find((p) => p.name === 'grpc-node').containerPort, 50058);
+    const fedService = ofKind(mustRender({ set: ['secrets.existingSecret=s'] }), 'Service').find((x) => component(x) === 'federation');
+    assert.deepEqual(fedService.spec.ports.map((p) => [p.name, p.port]), [['http', 8084], ['grpc', 50054], ['grpc-node', 50058]]);
+    assert.equal(valueOf(privacy, 'FEDERATION_AUTO_ENROL_URL'), undefined);
+    const enrolling = deploymentsBy(mustRender({ set: ['secrets.existingSecret=s', 'services.privacy.federation.autoEnrol=true'] }));
+    assert.equal(valueOf(enrolling.privacy, 'FEDERATION_AUTO_ENROL_URL'), 'rel-tessera-federation:50054');
     assert.equal(valueOf(privacy, 'FEDERATION_STORE_IDS'), undefined);
     const noFed = deploymentsBy(mustRender({ set: ['secrets.existingSecret=s', 'services.federation.enabled=false'] }));
     assert.equal(valueOf(noFed.privacy, 'FEDERATION_HUB_URL'), undefined, 'empty disables federation');
@@ -111,7 +203,7 @@ describe('service-to-service addresses', () => {
 describe('paired scenarios reach each other', () => {
   // The addresses one side's values give must name the other side's rendered Services.
   const fqdns = (docs, namespace) =>
-    new Set(ofKind(docs, 'Service').flatMap((svc) => svc.spec.ports.filter((p) => p.name === 'grpc').map((p) => `${svc.metadata.name}.${namespace}.svc.cluster.local:${p.port}`)));
+    new Set(ofKind(docs, 'Service').flatMap((svc) => svc.spec.ports.filter((p) => p.name.startsWith('grpc')).map((p) => `${svc.metadata.name}.${namespace}.svc.cluster.local:${p.port}`)));
   const pairs = [
     { hub: ['hub-values.yaml', 'tessera-hub', 'tessera-hub'], store: ['store-node-values.yaml', 'tessera-store', 'tessera-store'], viaIngress: false },
     { hub: ['hub-production-values.yaml', 'tessera-hub', 'tessera-hub'], store: ['store-node-production-values.yaml', 'store-0042', 'store-0042'], viaIngress: true },
@@ -122,7 +214,11 @@ describe('paired scenarios reach each other', () => {
       const storeDocs = mustRender({ values: [store[0]], release: store[1], namespace: store[2] });
       const storeServices = fqdns(storeDocs, store[2]);
       const { gateway } = deploymentsBy(hubDocs);
-      for (const v of ['INGESTION_GRPC_URL', 'MINING_GRPC_URL', 'PRIVACY_GRPC_URL']) assert.ok(storeServices.has(valueOf(gateway, v)), `${v}=${valueOf(gateway, v)} in ${[...storeServices]}`);
+      for (const v of ['INGESTION_GRPC_URL', 'MINING_GRPC_URL', 'PRIVACY_GRPC_URL', 'INSIGHTS_GRPC_URL']) assert.ok(storeServices.has(valueOf(gateway, v)), `${v}=${valueOf(gateway, v)} in ${[...storeServices]}`);
+      const { scheduler } = deploymentsBy(hubDocs);
+      assert.ok(storeServices.has(valueOf(scheduler, 'MINING_GRPC_URL')), `scheduler MINING_GRPC_URL=${valueOf(scheduler, 'MINING_GRPC_URL')}`);
+      const storeInsights = valueOf(deploymentsBy(storeDocs).insights, 'FEDERATION_GRPC_URL');
+      if (storeInsights && !viaIngress) assert.ok(fqdns(hubDocs, hub[2]).has(storeInsights), `store insights FEDERATION_GRPC_URL=${storeInsights}`);
       const hubUrl = valueOf(deploymentsBy(storeDocs).privacy, 'FEDERATION_HUB_URL');
       if (viaIngress) {
         const grpcIng = ofKind(hubDocs, 'Ingress').find((i) => i.metadata.name.endsWith('-federation-grpc'));
@@ -230,6 +326,7 @@ describe('every Deployment, in every scenario', () => {
           assert.ok(env.JWT_SIGNING_KEYS.valueFrom.secretKeyRef, 'auth signs with JWT_SIGNING_KEYS');
           assert.equal(env.JWT_VERIFY_KEYS, undefined);
         }
+        if (name === 'scheduler') assert.equal(env.CUSTOMER_HASH_KEY.valueFrom?.secretKeyRef?.optional, true, 'the scheduler boots without the customer hash key');
         if (name === 'ingestion') {
           assert.ok(env.CUSTOMER_HASH_KEY.valueFrom?.secretKeyRef?.name, 'CUSTOMER_HASH_KEY from a Secret');
           assert.ok(Number(env.MAX_UPLOAD_BYTES.value) > 0);
@@ -383,7 +480,7 @@ describe('optional features', () => {
       assert.equal(env.GRPC_TLS_CERT_FILE, undefined, 'mTLS is off by default');
       assert.equal(d.spec.replicas, 1);
     }
-    assert.equal(valueOf(deploymentsBy(docs).privacy, 'FEDERATION_AUTO_ENROL'), 'false');
+    assert.equal(valueOf(deploymentsBy(docs).privacy, 'FEDERATION_AUTO_ENROL_URL'), undefined);
   });
 
   test('with-servicemonitor: ServiceMonitors scrape /metrics on every Service, the gateway with its METRICS_TOKEN', () => {
@@ -430,8 +527,8 @@ describe('optional features', () => {
     }
     const ds = deploymentsBy(docs);
     assert.equal(ds.gateway.spec.replicas, undefined);
-    assert.equal(ds.scheduler.spec.replicas, 1);
-    assert.equal(ds.scheduler.spec.strategy.type, 'Recreate');
+    assert.equal(ds.scheduler.spec.replicas, 2, 'the scheduler keeps its replicaCount');
+    assert.equal(ds.scheduler.spec.strategy.type, 'RollingUpdate', 'several scheduler replicas are safe, so rollouts may overlap');
     assert.deepEqual(ofKind(docs, 'PodDisruptionBudget').map(component).sort(), HUB.filter((s) => s !== 'scheduler'));
   });
 
@@ -478,7 +575,7 @@ describe('ingress', () => {
   test('the gRPC ingress routes only the store nodes\' FederationNodeService, not the coordinator API', () => {
     const grpcIng = ingresses({ values: ['hub-production-values.yaml'] })['rel-tessera-federation-grpc'];
     assert.equal(grpcIng.metadata.annotations['nginx.ingress.kubernetes.io/backend-protocol'], 'GRPC');
-    assert.deepEqual(paths(grpcIng), [{ path: '/tessera.federation.v1.FederationNodeService', pathType: 'Prefix', backend: { service: { name: 'rel-tessera-federation', port: { name: 'grpc' } } } }]);
+    assert.deepEqual(paths(grpcIng), [{ path: '/tessera.federation.v1.FederationNodeService', pathType: 'Prefix', backend: { service: { name: 'rel-tessera-federation', port: { name: 'grpc-node' } } } }]);
   });
 
   test('uploads pass the ingress: the production example raises the body limit to the gateway\'s', () => {
@@ -500,39 +597,45 @@ describe('network policy', () => {
   };
   const monitoring = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }];
 
-  test('store-node services accept only from their namespace, the hub\'s gateway (gRPC) and Prometheus (http)', () => {
+  test('store-node services accept only from their namespace, the hub\'s gateway (gRPC), the hub\'s scheduler (mining\'s gRPC) and Prometheus (http)', () => {
     const p = policies({ values: ['store-node-production-values.yaml'] });
     assert.deepEqual(Object.keys(p).sort(), STORE);
-    for (const policy of Object.values(p)) {
+    const hubScheduler = { ...hubGateway, podSelector: { matchLabels: { ...hubGateway.podSelector.matchLabels, 'app.kubernetes.io/component': 'scheduler' } } };
+    for (const [name, policy] of Object.entries(p)) {
       assert.deepEqual(policy.spec.policyTypes, ['Ingress', 'Egress']);
       assert.deepEqual(policy.spec.ingress, [
         { from: [{ podSelector: {} }] },
         { ports: [{ port: 'grpc', protocol: 'TCP' }], from: [hubGateway] },
+        ...(name === 'mining' ? [{ ports: [{ port: 'grpc', protocol: 'TCP' }], from: [hubScheduler] }] : []),
         { ports: [{ port: 'http', protocol: 'TCP' }], from: monitoring },
-      ]);
+      ], name);
     }
     for (const policy of Object.values(policies({ values: ['store-node-values.yaml'], set: ['networkPolicy.enabled=true'] }))) {
       assert.deepEqual(policy.spec.ingress, [{ from: [{ podSelector: {} }] }], 'without gatewayPeers nothing outside the namespace');
     }
   });
 
-  test('store node: only privacy dials out to the hub\'s federation endpoint; nothing to the whole internet', () => {
+  test('store node: privacy dials out to the hub\'s federation endpoint, insights to its coordinator API; nothing to the whole internet', () => {
     const p = policies({ values: ['store-node-production-values.yaml'] });
     const toHub = (policy) => policy.spec.egress.filter((r) => r.to?.some((t) => t.ipBlock));
     assert.deepEqual(toHub(p.privacy), [{ ports: [{ port: 443, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '203.0.113.10/32' } }] }]);
+    assert.deepEqual(toHub(p.insights), [{ ports: [{ port: 50054, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '203.0.113.10/32' } }] }]);
     assert.deepEqual(toHub(p.ingestion), []);
     assert.deepEqual(toHub(p.mining), []);
+    const withoutApi = policies({ values: ['store-node-production-values.yaml'], set: ['hub.federationApiAddress='] });
+    assert.deepEqual(toHub(withoutApi.insights), [], 'no hub coordinator API, no egress to it');
     for (const policy of Object.values(p)) {
       for (const r of policy.spec.egress) assert.ok(!r.to?.some((t) => t.ipBlock?.cidr === '0.0.0.0/0'), 'no egress to the whole internet');
       assert.ok(policy.spec.egress.some((r) => r.to?.[0]?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'store-data'), 'extraEgress to Postgres/Kafka');
     }
   });
 
-  test('hub: only the gateway reaches auth\'s gRPC port; the namespace reaches auth\'s health port', () => {
+  test('hub: only the gateway and the scheduler reach auth\'s gRPC port; the namespace reaches auth\'s health port', () => {
     for (const opts of [{ values: ['hub-production-values.yaml'] }, { values: ['all-values.yaml'], set: ['networkPolicy.enabled=true'] }]) {
       const { auth } = policies(opts);
       const grpcRules = auth.spec.ingress.filter((r) => r.ports?.some((x) => x.port === 'grpc'));
-      assert.deepEqual(grpcRules, [{ ports: [{ port: 'grpc', protocol: 'TCP' }], from: [gatewayPods] }]);
+      const schedulerPods = { podSelector: { matchLabels: { ...gatewayPods.podSelector.matchLabels, 'app.kubernetes.io/component': 'scheduler' } } };
+      assert.deepEqual(grpcRules, [{ ports: [{ port: 'grpc', protocol: 'TCP' }], from: [gatewayPods, schedulerPods] }]);
       for (const r of auth.spec.ingress) {
         assert.ok(r.from?.length, 'auth has no open ingress');
         assert.ok(r.ports?.length, 'every auth rule names its port');
@@ -546,7 +649,8 @@ describe('network policy', () => {
     assert.deepEqual(Object.keys(p).sort(), HUB);
     const ingressNginx = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }];
     assert.ok(p.gateway.spec.ingress.some((r) => r.ports?.[0].port === 'http' && JSON.stringify(r.from) === JSON.stringify(ingressNginx)));
-    assert.ok(p.federation.spec.ingress.some((r) => r.ports?.[0].port === 'grpc' && JSON.stringify(r.from) === JSON.stringify(ingressNginx)));
+    assert.ok(p.federation.spec.ingress.some((r) => r.ports?.[0].port === 'grpc-node' && JSON.stringify(r.from) === JSON.stringify(ingressNginx)));
+    assert.ok(!p.federation.spec.ingress.some((r) => r.ports?.[0].port === 'grpc' && r.from === undefined), 'the coordinator API is not open to the world');
     for (const name of ['insights', 'scheduler']) {
       for (const r of p[name].spec.ingress) assert.ok(r.from?.length, `${name}: no open ingress`);
     }
@@ -569,6 +673,7 @@ describe('validation', () => {
   test('unknown role', () => fails(['role=edge'], /role must be hub, store-node or all/));
   test('store node without hub address', () => fails(['role=store-node'], /hub\.federationAddress/));
   test('store node without store ids', () => fails(['role=store-node', 'hub.federationAddress=hub:443'], /services\.privacy\.federation\.storeIds/));
+  test('auto-enrolment on a store node without the hub\'s coordinator API', () => fails(['role=store-node', 'hub.federationAddress=hub:443', 'services.privacy.federation.storeIds={s1}', 'services.privacy.federation.autoEnrol=true'], /hub\.federationApiAddress/));
   test('malformed store id', () => fails(['services.privacy.federation.storeIds={bad id}'], /is not a store id/));
   test('removed hub.authAddress', () => fails(['hub.authAddress=auth.hub:50051'], /removed in chart 0\.2\.0/));
   test('short customer hash key', () => fails(['secrets.customerHashKey=short'], /at least 32 characters/));
@@ -618,6 +723,7 @@ describe('helm test', () => {
     assert.equal(pod.metadata.annotations['helm.sh/hook'], 'test');
     const targets = pod.spec.containers[0].env.find((e) => e.name === 'TARGETS').value.split(' ');
     assert.deepEqual(targets, [
+      'http://rel-tessera-insights:8086/health/ready',
       'http://rel-tessera-ingestion:8082/health/ready',
       'http://rel-tessera-mining:8083/health/ready',
       'http://rel-tessera-privacy:8085/health/ready',
@@ -639,6 +745,14 @@ describe('NOTES.txt', () => {
   for (const s of allScenarios) {
     test(`${s.name}: renders`, () => assert.match(notes(s.values), /Tessera .* is installed as release "rel"/));
   }
+  test('a hub without store-node addresses is warned about the scheduler\'s mining and a store\'s insights; store nodes get federation\'s node port', () => {
+    const hubText = notes([], ['role=hub', 'secrets.existingSecret=s']);
+    assert.match(hubText, /storeNodeAddresses\.mining is empty: the scheduler/);
+    assert.match(hubText, /storeNodeAddresses\.insights is empty/);
+    assert.match(hubText, /svc:50058 {2}\(the node port/);
+    const paired = notes([], ['role=hub', 'secrets.existingSecret=s', 'services.gateway.storeNodeAddresses.mining=m:1', 'services.gateway.storeNodeAddresses.insights=i:1']);
+    assert.doesNotMatch(paired, /storeNodeAddresses\.(mining|insights) is empty/);
+  });
   test('without secrets it says which Secret to create, with the JWT keys from the CLI', () => {
     const text = notes([]);
     assert.match(text, /WARNING: no secrets were given/);
@@ -646,7 +760,7 @@ describe('NOTES.txt', () => {
     assert.match(text, /npx tessera admin signing-key/);
     assert.match(text, /--from-literal=JWT_SIGNING_KEYS="\$JWT_SIGNING_KEYS"/);
     assert.match(text, /--from-literal=JWT_VERIFY_KEYS="\$JWT_VERIFY_KEYS"/);
-    assert.match(text, /rel-tessera-federation\.tessera\.svc:50054/);
+    assert.match(text, /rel-tessera-federation\.tessera\.svc:50058/);
   });
   test('a hub with an existing Secret is told how to create the JWT key secret', () => {
     const text = notes([], ['role=hub', 'secrets.existingSecret=tessera-hub']);
@@ -675,9 +789,9 @@ describe('chart hygiene', () => {
     for (const d of docs) assert.ok(d.metadata.name.length <= 63, d.metadata.name);
   });
 
-  test('Chart.yaml is version 0.2.0', () => {
+  test('Chart.yaml is version 0.3.0', () => {
     const [chart] = parseAll(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8'));
-    assert.equal(chart.version, '0.2.0');
+    assert.equal(chart.version, '0.3.0');
     assert.equal(chart.apiVersion, 'v2');
   });
 

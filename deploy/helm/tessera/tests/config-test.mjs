@@ -23,17 +23,15 @@ import { SERVICES, allScenarios, component, envOf, mustRender, ofKind, repoRoot 
  * Remove an entry once the service declares it; the tests say when that has happened.
  */
 const PENDING = {
-  // Being added by the lead: the gateway's federation client (default 127.0.0.1:50054).
-  gateway: ['FEDERATION_GRPC_URL'],
-  // Being added by the lead: privacy's federated client (services/privacy/src/federation).
-  privacy: ['FEDERATION_HUB_URL', 'FEDERATION_STORE_IDS', 'FEDERATION_AUTO_ENROL', 'MINING_GRPC_URL', 'GRPC_TLS_CERT_FILE', 'GRPC_TLS_KEY_FILE', 'GRPC_TLS_CA_FILE'],
+  // mTLS on the federation stream: no service reads these yet (docs/deployment.md).
+  privacy: ['GRPC_TLS_CERT_FILE', 'GRPC_TLS_KEY_FILE', 'GRPC_TLS_CA_FILE'],
   // mTLS on the federation stream: no service reads these yet (docs/deployment.md).
   federation: ['GRPC_TLS_CERT_FILE', 'GRPC_TLS_KEY_FILE', 'GRPC_TLS_CA_FILE'],
-  // Reserved port: insights has no gRPC API yet.
-  insights: ['GRPC_PORT'],
 };
 /** Variables whose chart default deliberately differs from the service's (in-cluster addresses). */
-const CLUSTER_ADDRESSES = /(_GRPC_URL|^KAFKA_BROKERS|^REDIS_URL|^FEDERATION_HUB_URL)$/;
+const CLUSTER_ADDRESSES = /(_GRPC_URL|^KAFKA_BROKERS|^REDIS_URL|^FEDERATION_HUB_URL|^FEDERATION_AUTO_ENROL_URL)$/;
+/** Variables the chart derives from the release (the default rendering is role=all, where one insights does both sides). */
+const FROM_THE_ROLE = new Set(['insights INSIGHTS_ROLE']);
 
 // ---------------------------------------------------------------- reading the definitions
 /** The text of `{ ... }` starting at the brace at `open`. */
@@ -133,6 +131,12 @@ describe('reading the config definitions', () => {
     assert.equal(privacy.DEFAULT_DELTA.default, '1e-5');
     assert.equal(mining.MINING_THREADS.default, '2');
     assert.equal(auth.REFRESH_TOKEN_TTL_SECONDS.default, '604800');
+    assert.equal(auth.AUDIT_RETENTION_MIN_DAYS.default, '90');
+    assert.equal(definitions.scheduler.CUSTOMER_HASH_KEY.sensitive, true);
+    assert.equal(definitions.scheduler.RETENTION_AUDIT_DAYS.default, '400');
+    assert.equal(definitions.insights.INSIGHTS_ROLE.default, 'hub');
+    assert.equal(mining.MINING_MAX_ITEMSETS.default, '200000');
+    assert.equal(gateway.JSON_MAX_DEPTH.default, '32');
   });
 });
 
@@ -169,6 +173,17 @@ describe('every container gets what its service reads, and only that', () => {
   }
 });
 
+describe('the roles set INSIGHTS_ROLE', () => {
+  test('hub, store node and all-in-one each get the insights role the service knows', () => {
+    const roleOf = (values) => envOf(ofKind(mustRender({ values }), 'Deployment').find((d) => component(d) === 'insights')).INSIGHTS_ROLE.value;
+    const known = /\[([^\]]*)\] as const/.exec(readFileSync(join(repoRoot, 'services/insights/src/insights.config.ts'), 'utf8'))[1];
+    for (const [values, role] of [[['hub-values.yaml'], 'hub'], [['store-node-values.yaml'], 'store-node'], [['all-values.yaml'], 'both']]) {
+      assert.equal(roleOf(values), role, values[0]);
+      assert.ok(known.includes(`'${role}'`), `insights accepts INSIGHTS_ROLE=${role} (${known})`);
+    }
+  });
+});
+
 describe('defaults', () => {
   test("the chart's defaults are the services' defaults (except in-cluster addresses)", () => {
     const [defaults] = renders;
@@ -177,7 +192,7 @@ describe('defaults', () => {
       const name = component(d);
       for (const [k, e] of Object.entries(envOf(d))) {
         const spec = definitions[name][k];
-        if (!spec || e.value === undefined || spec.default === undefined || CLUSTER_ADDRESSES.test(k)) continue;
+        if (!spec || e.value === undefined || spec.default === undefined || CLUSTER_ADDRESSES.test(k) || FROM_THE_ROLE.has(`${name} ${k}`)) continue;
         if (String(e.value) !== spec.default) differing.push(`${name} ${k}: chart ${JSON.stringify(e.value)}, service ${JSON.stringify(spec.default)}`);
       }
     }

@@ -56,11 +56,12 @@ export const SERVICES = {
   mining: { side: 'store-node', http: 8083, grpc: 50053 },
   federation: { side: 'hub', http: 8084, grpc: 50054 },
   privacy: { side: 'store-node', http: 8085, grpc: 50055 },
-  insights: { side: 'hub', http: 8086, grpc: 50056 },
+  // Both sides: the hub's consortium insights and each store node's own (INSIGHTS_ROLE).
+  insights: { side: 'both', http: 8086, grpc: 50056 },
   scheduler: { side: 'hub', http: 8087, grpc: 50057 },
 };
-export const HUB = Object.keys(SERVICES).filter((s) => SERVICES[s].side === 'hub').sort();
-export const STORE = Object.keys(SERVICES).filter((s) => SERVICES[s].side === 'store-node').sort();
+export const HUB = Object.keys(SERVICES).filter((s) => ['hub', 'both'].includes(SERVICES[s].side)).sort();
+export const STORE = Object.keys(SERVICES).filter((s) => ['store-node', 'both'].includes(SERVICES[s].side)).sort();
 
 const cache = new Map();
 /** Renders the chart; returns { ok, docs, stderr }. */
@@ -90,7 +91,7 @@ export const grpcUrls = (deployment) => Object.fromEntries(Object.entries(envOf(
 export const scenarioValues = (file) => parseAll(readFileSync(join(ciDir, file), 'utf8'))[0];
 // Services that read DATABASE_* and BUS_DRIVER/KAFKA_BROKERS (their config definitions spread databaseVariables/busVariables).
 export const USES_DATABASE = new Set(['auth', 'ingestion', 'mining', 'federation', 'privacy', 'insights', 'scheduler']);
-export const USES_BUS = new Set(['ingestion', 'mining', 'federation', 'privacy', 'insights', 'scheduler']);
+export const USES_BUS = new Set(['auth', 'ingestion', 'mining', 'federation', 'privacy', 'insights', 'scheduler']);
 // Variables that must come from a Secret (config-test.mjs checks every variable the services mark sensitive).
 export const SENSITIVE = /^(DATABASE_URL|CUSTOMER_HASH_KEY|JWT_SIGNING_KEYS|JWT_VERIFY_KEYS|METRICS_TOKEN|BOOTSTRAP_ADMIN_EMAIL|BOOTSTRAP_ADMIN_PASSWORD)$|_PASSWORD$|_SECRET$/;
 

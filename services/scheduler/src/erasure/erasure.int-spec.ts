@@ -42,7 +42,7 @@ function lineItems(): Buffer {
 }
 
 beforeAll(async () => {
-  auth = await startAuthService(env({ JWT_SIGNING_KEYS: JSON.stringify([generateSigningKey('erasure-test')]) }), { schema: schemas.auth });
+  auth = await startAuthService(env({ JWT_SIGNING_KEYS: JSON.stringify([generateSigningKey('erasure-test')]) }), { bus, schema: schemas.auth });
   ingestion = await startIngestionService(env({ CUSTOMER_HASH_KEY: hashKey }), { bus, schema: schemas.ingestion });
   mining = await startMiningService(env({ INGESTION_GRPC_URL: `127.0.0.1:${ingestion.grpcPort}` }), { bus, schema: schemas.mining });
   scheduler = await startSchedulerService(

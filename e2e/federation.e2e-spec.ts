@@ -101,7 +101,7 @@ function upload(node: StoreNode, lines: string[]): Promise<ingestionV1.FileSumma
   const client = new ingestionV1.IngestionServiceClient(`127.0.0.1:${node.ports.ingestionGrpc}`, grpc.credentials.createInsecure());
   return new Promise<ingestionV1.FileSummary>((ok, fail) => {
     const stream = client.uploadFile((error, response) => (error ? fail(error) : ok(response.file!)));
-    stream.write({ part: { $case: 'header', value: { storeId: node.storeId, fileName: 'part.txt', format: ingestionV1.FileFormat.FILE_FORMAT_SPMF, requestId: '' } } });
+    stream.write({ part: { $case: 'header', value: { storeId: node.storeId, fileName: 'part.txt', format: ingestionV1.FileFormat.FILE_FORMAT_SPMF, requestId: '', mode: '' } } });
     stream.write({ part: { $case: 'chunk', value: Buffer.from(lines.join('\n') + '\n') } });
     stream.end();
   }).finally(() => client.close());

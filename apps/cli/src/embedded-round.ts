@@ -14,9 +14,10 @@ const FORMAT_CODES: Record<InputFormat, ingestionV1.FileFormat> = {
 export function uploadToIngestion(client: ingestionV1.IngestionServiceClient, storeId: string, content: string, format: InputFormat): Promise<ingestionV1.FileSummary> {
   return new Promise((resolve, reject) => {
     const call = client.uploadFile((error, response) => (error ? reject(error) : resolve(response.file!)));
-    call.write({ part: { $case: 'header', value: { storeId, fileName: `${storeId}.${format === 'seed-json' ? 'json' : 'txt'}`, format: FORMAT_CODES[format], requestId: 'tessera-cli' } } });
+    call.write({ part: { $case: 'header', value: { storeId, fileName: `${storeId}.${format === 'seed-json' ? 'json' : 'txt'}`, format: FORMAT_CODES[format], requestId: 'tessera-cli', mode: '' } } });
     const bytes = Buffer.from(content);
     for (let offset = 0; offset < bytes.length; offset += 64 * 1024) call.write({ part: { $case: 'chunk', value: bytes.subarray(offset, offset + 64 * 1024) } });
+    call.write({ part: { $case: 'end', value: { bytes: String(bytes.length) } } });
     call.end();
   });
 }

@@ -25,6 +25,10 @@ export interface ProposalOptions {
    * in a single basket is never proposed).
    */
   minSupport?: number;
+  /** Most itemsets the search may hold (default max(4 * topM, topM + 1000)); it raises its threshold past it. */
+  maxItemsets?: number;
+  /** Buffer budget of the search in bytes; a proposal that cannot fit fails with a MiningLimitError. */
+  memoryBudgetBytes?: number;
 }
 
 /** Proposals never go below this fraction of the store's total utility (keeps EFIM away from its blow-up region). */
@@ -54,6 +58,7 @@ export function proposeItemsets(db: UtilityDatabase, options: ProposalOptions): 
   if (!Number.isSafeInteger(maxLength) || maxLength < 1) throw new RangeError(`maxLength must be a positive integer, got ${maxLength}`);
   if (!Number.isSafeInteger(minSupport) || minSupport < 1) throw new RangeError(`minSupport must be a positive integer, got ${minSupport}`);
   if (db.nTransactions === 0 || db.totalUtility === 0) return [];
+  const maxItemsets = Math.max(topM, Math.min(options.maxItemsets ?? Infinity, Math.max(4 * topM, topM + 1000)));
   const supportFraction = Math.min(1, minSupport / db.nTransactions);
   // Thresholds are fractions of a total in which each transaction counts at most as much as the
   // 99th percentile: a few huge (wholesale, or planted) transactions must not lift the floor
@@ -62,7 +67,9 @@ export function proposeItemsets(db: UtilityDatabase, options: ProposalOptions): 
   const floor = Math.max(1, Math.floor(base * MIN_UTILITY_FLOOR));
   let threshold = Math.max(floor, Math.floor(base * 0.02));
   for (;;) {
-    const found = mine(db, { minUtility: threshold, maxLength, minSupport: supportFraction }).itemsets;
+    // the cap keeps the search's memory bounded at a low threshold (a capped result keeps the
+    // best itemsets of the full one, so its first topM are the same)
+    const found = mine(db, { minUtility: threshold, maxLength, minSupport: supportFraction, maxItemsets, ...(options.memoryBudgetBytes ? { memoryBudgetBytes: options.memoryBudgetBytes } : {}) }).itemsets;
     if (found.length >= topM || threshold <= floor) {
       return found.slice(0, topM).map((pattern) => canonicalItemset(pattern.items));
     }

@@ -1,3 +1,5 @@
+import { FileFormatError, MAX_RECORD_CHARS } from './types';
+
 /** Splits a stream of chunks into lines (LF or CRLF), numbering them from 1, holding one line at a time. */
 export async function* readLines(input: AsyncIterable<Buffer | string>): AsyncGenerator<{ line: number; text: string }> {
   const decoder = new TextDecoder('utf-8');
@@ -18,6 +20,8 @@ export async function* readLines(input: AsyncIterable<Buffer | string>): AsyncGe
       newline = pending.indexOf('\n', start);
     }
     pending = pending.slice(start);
+    // a file without line breaks must not be held whole
+    if (pending.length > MAX_RECORD_CHARS) throw new FileFormatError(line + 1, `the line is longer than ${MAX_RECORD_CHARS} characters; is this a text file of the format given?`);
   }
   pending += decoder.decode();
   if (pending.length > 0) {
@@ -53,6 +57,7 @@ export async function* readCsvRecords(input: AsyncIterable<Buffer | string>): As
       }
     } else {
       field += '\n';
+      if (line - startLine > 10_000 || field.length > MAX_RECORD_CHARS) throw new FileFormatError(startLine, `a quoted field opened here is not closed after ${line - startLine} lines; check the quotes`);
     }
     for (let i = 0; i < text.length; i++) {
       const ch = text[i];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readCsvRecords, readLines } from './lines';
 import { parseDecimal, scaledToCents, toCents } from './money';
-import type { FileFormat, ParseEvent, ParsedLine, ParsedTransaction } from './types';
+import { FileFormatError, MAX_RECORD_CHARS, type FileFormat, type ParseEvent, type ParsedLine, type ParsedTransaction } from './types';
 
 export interface ParseOptions {
   /**
@@ -15,6 +15,8 @@ export interface ParseOptions {
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+/** Largest utility of one line, in cents (10 billion currency units): sums of many lines stay exact. */
+const MAX_LINE_CENTS = 1e12;
 
 function contentId(prefix: string, line: number, content: string): string {
   return prefix + createHash('sha256').update(`${line}\n${content}`).digest('hex').slice(0, 32);
@@ -56,6 +58,7 @@ function seedLines(items: unknown[], quantities: unknown[], unitUtilities: unkno
     if (unitCents === undefined || unitCents < 0) return { field: `unit_utilities[${i}]`, reason: `must be a non-negative amount, got ${JSON.stringify(unitUtilities[i])}` };
     const existing = bySku.get(sku);
     if (existing) return { field: `items[${i}]`, reason: `SKU "${sku}" appears twice in one transaction` };
+    if (!Number.isSafeInteger(quantity * unitCents) || quantity * unitCents > MAX_LINE_CENTS) return { field: `unit_utilities[${i}]`, reason: `quantity x unit utility is over ${MAX_LINE_CENTS / 100} currency units` };
     bySku.set(sku, { sku, quantity, unitProfitCents: unitCents, utilityCents: quantity * unitCents });
   }
   return { lines: [...bySku.values()] };
@@ -146,6 +149,7 @@ async function* readJsonArrayElements(input: AsyncIterable<Buffer | string>): As
         continue;
       }
       element += ch;
+      if (element.length > MAX_RECORD_CHARS) throw new FileFormatError(elementLine, `a transaction is longer than ${MAX_RECORD_CHARS} characters`);
       if (inString) {
         if (escaped) escaped = false;
         else if (ch === '\\') escaped = true;
@@ -342,6 +346,10 @@ async function* parseLineItemCsv(input: AsyncIterable<Buffer | string>, options:
       yield reject('Quantity', `is ${quantity}: negative or zero quantities are returns and are not mined`);
       continue;
     }
+    if (quantity > 1_000_000) {
+      yield reject('Quantity', `is ${quantityText}: more than 1000000 units on one line`);
+      continue;
+    }
     const price = parseDecimal(priceText, 6);
     if (price === undefined) {
       yield reject('UnitPrice', `must be a decimal amount, got ${JSON.stringify(priceText)}`);
@@ -377,6 +385,10 @@ async function* parseLineItemCsv(input: AsyncIterable<Buffer | string>, options:
     }
     invoice.lastSeen = invoiceCounter;
     const amount = BigInt(quantity) * price;
+    if (scaledToCents(amount, 6) > BigInt(MAX_LINE_CENTS)) {
+      yield reject('UnitPrice', `Quantity x UnitPrice is over ${MAX_LINE_CENTS / 100} currency units`);
+      continue;
+    }
     const existing = invoice.amounts.get(stockCode);
     if (existing) {
       existing.amount += amount;

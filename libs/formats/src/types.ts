@@ -33,3 +33,20 @@ export interface RowError {
 }
 
 export type ParseEvent = { kind: 'transaction'; transaction: ParsedTransaction } | { kind: 'error'; error: RowError };
+
+/** Longest line (or JSON array element) a parser holds, in characters: past it the file is refused as a whole. */
+export const MAX_RECORD_CHARS = 1_000_000;
+
+/**
+ * A file that cannot be read any further (not a bad row: a line longer than
+ * {@link MAX_RECORD_CHARS}, ...). Thrown by the parsers; the upload fails as a whole.
+ */
+export class FileFormatError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(`line ${line}: ${message}`);
+    this.name = 'FileFormatError';
+  }
+}

@@ -10,7 +10,7 @@
  * bounds computed in one scan with utility-bin arrays; with the item-indexed and compact
  * projections described in efim.ts.
  */
-import type { PreparedDatabase, RawItemsets, SearchStats, ThresholdShare } from './efim-prepared-database';
+import { ARENA_SLOT_BYTES, MB, MiningLimitError, OUTPUT_SLOT_BYTES, type PreparedDatabase, type RawItemsets, type SearchStats, type ThresholdShare } from './efim-prepared-database';
 import { Level } from './efim-search-level';
 
 /** The depth-first search. One instance per thread. */
@@ -48,6 +48,18 @@ export class Miner {
   // top-k heap of the k best utilities found
   private readonly heap: Float64Array;
   private heapSize = 0;
+  // capped threshold mode: a min-heap of the cap + 1 best utilities found; once full, the
+  // threshold is its minimum + 1, so at most `cap` itemsets stay above it
+  private readonly cap: number;
+  private readonly capHeap: Float64Array;
+  private readonly capLengths: Int32Array;
+  private capHeapSize = 0;
+  /** Items summed over the itemsets in the cap heap, and their cap. */
+  private capItems = 0;
+  private readonly itemCap: number;
+  /** Whether the threshold can rise during the search (top-k or a cap). */
+  private readonly adaptive: boolean;
+  private readonly budget: number;
   private readonly share: ThresholdShare | undefined;
   readonly stats: SearchStats = { candidates: 0, merged: 0 };
   /** Estimated work of each root task (index in root Primary order). */
@@ -85,6 +97,12 @@ export class Miner {
     this.occ = new Int32Array(m);
     this.touched = new Int32Array(m);
     this.heap = new Float64Array(this.topK > 0 ? this.topK : 0);
+    this.cap = this.topK > 0 ? 0 : db.maxItemsets;
+    this.capHeap = new Float64Array(this.cap > 0 ? this.cap + 1 : 0);
+    this.capLengths = new Int32Array(this.cap > 0 ? this.cap + 1 : 0);
+    this.itemCap = db.maxItemsetItems > 0 ? db.maxItemsetItems : Infinity;
+    this.adaptive = this.topK > 0 || this.cap > 0;
+    this.budget = db.memoryBudgetBytes;
     this.share = share;
     this.initRoot();
   }
@@ -221,6 +239,7 @@ export class Miner {
     if (need > this.UT.length) {
       let cap = this.UT.length * 2;
       while (cap < need) cap *= 2;
+      this.checkBudget(cap, this.outOff.length, this.outItems.length);
       const top = this.arenaTop;
       const a = new Float64Array(cap);
       a.set(this.UT.subarray(0, top));
@@ -238,6 +257,7 @@ export class Miner {
     const c = this.outCount;
     if (c + 1 >= this.outOff.length - 1) {
       const cap = this.outOff.length * 2;
+      this.checkBudget(this.UT.length, cap, this.outItems.length);
       const o = new Int32Array(cap);
       o.set(this.outOff);
       this.outOff = o;
@@ -252,6 +272,7 @@ export class Miner {
     if (w + depth > this.outItems.length) {
       let cap = this.outItems.length * 2;
       while (cap < w + depth) cap *= 2;
+      this.checkBudget(this.UT.length, this.outOff.length, cap);
       const a = new Int32Array(cap);
       a.set(this.outItems.subarray(0, w));
       this.outItems = a;
@@ -263,6 +284,83 @@ export class Miner {
     this.outSup[c] = support;
     this.outCount = c + 1;
     if (this.topK > 0) this.pushTopK(utility);
+    else if (this.cap > 0) this.pushCapped(utility, depth);
+  }
+
+  /** Throws when buffers of these sizes (old and new copies while growing) would exceed the budget. */
+  private checkBudget(arenaSlots: number, outputSlots: number, outputItems: number): void {
+    if (this.budget <= 0) return;
+    const bytes = (arenaSlots + this.UT.length) * ARENA_SLOT_BYTES + (outputSlots + this.outOff.length) * OUTPUT_SLOT_BYTES + (outputItems + this.outItems.length) * 4;
+    if (bytes > this.budget) {
+      throw new MiningLimitError(
+        `mining stopped: its buffers would grow to about ${Math.ceil(bytes / MB)} MB, over the memory budget of ${Math.floor(this.budget / MB)} MB${this.cap > 0 ? ` (already keeping at most ${this.cap} itemsets)` : ''}: lower maxPatternLength or raise the threshold`,
+        bytes,
+        this.budget,
+      );
+    }
+  }
+
+  /**
+   * Capped mode: the itemsets at or above the threshold, as a min-heap of (utility, length).
+   * While they are more than the cap, or hold more items than the item cap, the group of the
+   * lowest utility is dropped and the threshold becomes that utility + 1: no smaller
+   * threshold can satisfy the caps, since the full result holds at least these itemsets.
+   */
+  private pushCapped(u: number, length: number): void {
+    const hu = this.capHeap;
+    const hl = this.capLengths;
+    let i = this.capHeapSize++;
+    hu[i] = u;
+    hl[i] = length;
+    this.capItems += length;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (hu[p] <= hu[i]) break;
+      this.swapCap(p, i);
+      i = p;
+    }
+    if (this.capHeapSize <= this.cap && this.capItems <= this.itemCap) return;
+    let raised = this.minUtil;
+    while (this.capHeapSize > 0 && (this.capHeapSize > this.cap || this.capItems > this.itemCap)) {
+      const v = hu[0];
+      while (this.capHeapSize > 0 && hu[0] === v) this.popCap();
+      raised = Math.max(raised, v + 1);
+    }
+    if (raised > this.minUtil) {
+      this.minUtil = raised;
+      if (this.share) this.share.raise(raised);
+      if (this.outCount > 2 * this.cap + 1024 || this.outOff[this.outCount] > 2 * this.itemCap + 4096) this.compactOutput();
+    }
+  }
+
+  private swapCap(a: number, b: number): void {
+    const hu = this.capHeap;
+    const hl = this.capLengths;
+    const tu = hu[a];
+    hu[a] = hu[b];
+    hu[b] = tu;
+    const tl = hl[a];
+    hl[a] = hl[b];
+    hl[b] = tl;
+  }
+
+  private popCap(): void {
+    const hu = this.capHeap;
+    const n = --this.capHeapSize;
+    this.capItems -= this.capLengths[0];
+    hu[0] = hu[n];
+    this.capLengths[0] = this.capLengths[n];
+    let i = 0;
+    for (;;) {
+      const a = 2 * i + 1;
+      const b = a + 1;
+      let s = i;
+      if (a < n && hu[a] < hu[s]) s = a;
+      if (b < n && hu[b] < hu[s]) s = b;
+      if (s === i) break;
+      this.swapCap(s, i);
+      i = s;
+    }
   }
 
   private pushTopK(u: number): void {
@@ -302,7 +400,7 @@ export class Miner {
     }
   }
 
-  /** Top-k: drop stored itemsets below the current threshold. */
+  /** Top-k or capped: drop stored itemsets below the current threshold. */
   private compactOutput(): void {
     const t = this.minUtil;
     let w = 0;
@@ -356,7 +454,7 @@ export class Miner {
   /** Extend the node at level d with its k-th Primary item i (beta = alpha + {i}), then recurse. */
   private step(d: number, k: number): void {
     const L = this.levels[d];
-    if (this.topK > 0) {
+    if (this.adaptive) {
       this.syncThreshold();
       if (L.primSu[k] < this.minUtil) return;
     }

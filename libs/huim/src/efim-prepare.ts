@@ -320,5 +320,8 @@ export function prepare(db: UtilityDatabase, opt: ResolvedOptions): PreparedData
     merging,
     mergedTop: dups,
     compactRatio: opt.compactRatio,
+    maxItemsets: opt.maxItemsets,
+    maxItemsetItems: opt.maxItemsetItems,
+    memoryBudgetBytes: opt.memoryBudgetBytes,
   };
 }

@@ -31,6 +31,61 @@ export interface PreparedDatabase {
   mergedTop: number;
   /** See ResolvedOptions.compactRatio. */
   compactRatio: number;
+  /** Most itemsets a search keeps (0: no cap); see ResolvedOptions.maxItemsets. */
+  maxItemsets: number;
+  /** Most items summed over the itemsets kept (0: no cap). */
+  maxItemsetItems: number;
+  /** Bytes one search may hold in its arena and output (0: no budget). */
+  memoryBudgetBytes: number;
+}
+
+/**
+ * A search that cannot stay within its memory budget, even with the threshold raised:
+ * thrown before the search when the estimate is already over, or when an arena would grow past it.
+ */
+export class MiningLimitError extends Error {
+  constructor(
+    message: string,
+    /** Estimated bytes the search needed when it stopped. */
+    readonly estimatedBytes: number,
+    readonly budgetBytes: number,
+  ) {
+    super(message);
+    this.name = 'MiningLimitError';
+  }
+}
+
+export const MB = 1024 * 1024;
+
+/** Bytes per arena slot (IT Int32 + UT Float64 + SU Float64) and per stored itemset (offset, utility, support). */
+export const ARENA_SLOT_BYTES = 20;
+
+export const OUTPUT_SLOT_BYTES = 16;
+
+/**
+ * Estimated bytes of one search before it starts: its arena (the database plus a quarter),
+ * the per-item bins and, with a cap, the output buffers at their compaction point
+ * (2 * cap + 1024 itemsets of average length).
+ */
+export function estimateSearchBytes(db: PreparedDatabase): number {
+  const arena = (db.items.length + Math.max(1024, db.items.length >> 2)) * ARENA_SLOT_BYTES;
+  const bins = db.m * 32 + db.n * 16;
+  const items = db.maxItemsetItems > 0 ? 2 * db.maxItemsetItems + 4096 : (2 * db.maxItemsets + 1024) * Math.min(db.maxLength, Math.max(1, db.m), 8);
+  const output = db.maxItemsets > 0 ? ((2 * db.maxItemsets + 1024) * OUTPUT_SLOT_BYTES + 4 * items) * 2 : 0;
+  return arena + bins + output;
+}
+
+/** Fail fast when even the capped search does not fit its budget; the error carries the estimate. */
+export function checkSearchBudget(db: PreparedDatabase): void {
+  if (db.memoryBudgetBytes <= 0) return;
+  const estimate = estimateSearchBytes(db);
+  if (estimate > db.memoryBudgetBytes) {
+    throw new MiningLimitError(
+      `mining would need about ${Math.ceil(estimate / MB)} MB (database of ${db.items.length} item occurrences${db.maxItemsets > 0 ? `, up to ${db.maxItemsets} itemsets kept` : ''}), over its memory budget of ${Math.floor(db.memoryBudgetBytes / MB)} MB: lower maxPatternLength, raise the threshold or mine fewer transactions`,
+      estimate,
+      db.memoryBudgetBytes,
+    );
+  }
 }
 
 /** Itemsets found by the search, flat. Items are dense ids of the source database. */

@@ -38,5 +38,6 @@
  * and efim-prepared-database.ts (what they exchange). This module is their entry point.
  */
 export type { PreparedDatabase, RawItemsets, SearchStats, ThresholdShare } from './efim-prepared-database';
+export { MiningLimitError, estimateSearchBytes, checkSearchBudget } from './efim-prepared-database';
 export { chooseMerging, prepare } from './efim-prepare';
 export { Miner } from './efim-miner';

@@ -11,6 +11,8 @@ export { mine, patternsOf } from './mine';
 export type { Pattern, MineResult, MineStats, FlatItemsets } from './mine';
 export { mineParallel, MiningPool } from './parallel';
 export type { ParallelOptions } from './parallel';
+export { MiningLimitError, estimateSearchBytes } from './efim';
+export { lowerThreadPriority } from './thread-priority';
 export { measure } from './measure';
 export type { ItemsetLike } from './measure';
 export { bruteForce } from './oracle/bruteforce';

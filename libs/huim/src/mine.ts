@@ -1,6 +1,6 @@
 /** Single-threaded mining entry point and result assembly. */
 import { compareKeys, ItemDictionary, ItemKey, UtilityDatabase } from './database';
-import { Miner, prepare, PreparedDatabase, RawItemsets } from './efim';
+import { checkSearchBudget, Miner, prepare, PreparedDatabase, RawItemsets } from './efim';
 import { MineOptions, resolveOptions } from './options';
 
 /** One high-utility itemset. */
@@ -24,6 +24,12 @@ export interface MineStats {
   keptItems: number;
   /** Absolute minimum utility used (top-k: the utility of the k-th itemset, or the initial threshold if fewer were found). */
   minUtility: number;
+  /** Absolute minimum utility asked for (resolved from a percentage; top-k: the initial threshold). */
+  requestedMinUtility: number;
+  /** Whether the cap (`maxItemsets`) made the search raise its threshold above the one asked for. */
+  thresholdRaised: boolean;
+  /** The cap that applied (0: none). */
+  maxItemsets: number;
   /** Minimum support count used. */
   minSupportCount: number;
   /** Candidate itemsets whose exact utility was computed. */
@@ -66,6 +72,7 @@ export function mine(db: UtilityDatabase, options: MineOptions): MineResult {
   const t0 = performance.now();
   const opt = resolveOptions(db, options);
   const prepared = prepare(db, opt);
+  checkSearchBudget(prepared);
   const miner = new Miner(prepared);
   const n = miner.taskCount;
   for (let k = 0; k < n; k++) {
@@ -73,7 +80,7 @@ export function mine(db: UtilityDatabase, options: MineOptions): MineResult {
     if (options.onProgress) options.onProgress(k + 1, n);
   }
   const raw = miner.result();
-  return assemble(db, prepared, [raw], { candidates: miner.stats.candidates, merged: miner.stats.merged }, 1, t0, options.patterns !== false);
+  return assemble(db, prepared, [raw], { candidates: miner.stats.candidates, merged: miner.stats.merged, threshold: miner.minUtil }, 1, t0, options.patterns !== false);
 }
 
 /** Merge raw results (possibly from several threads), apply top-k, build sorted patterns. */
@@ -81,7 +88,7 @@ export function assemble(
   db: UtilityDatabase,
   prepared: PreparedDatabase,
   raws: RawItemsets[],
-  counters: { candidates: number; merged: number },
+  counters: { candidates: number; merged: number; threshold?: number },
   threads: number,
   t0: number,
   wantPatterns = true,
@@ -109,6 +116,17 @@ export function assemble(
     const sorted = us.slice().sort();
     if (total >= prepared.topK) minUtility = sorted[total - prepared.topK];
     for (let x = 0; x < total; x++) if (us[x] >= minUtility) keep.push(x);
+  } else if (prepared.maxItemsets > 0) {
+    // Capped: the threshold the searches reached is a lower bound of the exact cut, and every
+    // itemset at or above it is here; the exact cut drops whole groups of equal utility, lowest
+    // first, until the count and the items held are within their caps.
+    const floor = Math.max(minUtility, counters.threshold ?? minUtility);
+    const above: number[] = [];
+    for (let x = 0; x < total; x++) if (raws[rawOf[x]].utility[idxOf[x]] >= floor) above.push(x);
+    const utilityOf = (x: number) => raws[rawOf[x]].utility[idxOf[x]];
+    const lengthOf = (x: number) => raws[rawOf[x]].offsets[idxOf[x] + 1] - raws[rawOf[x]].offsets[idxOf[x]];
+    minUtility = cappedThreshold(above.map(utilityOf), above.map(lengthOf), prepared.maxItemsets, prepared.maxItemsetItems, floor);
+    for (const x of above) if (utilityOf(x) >= minUtility) keep.push(x);
   } else {
     keep = Array.from({ length: total }, (_, x) => x);
   }
@@ -169,6 +187,9 @@ export function assemble(
       items: db.nItems,
       keptItems: prepared.m,
       minUtility,
+      requestedMinUtility: prepared.minUtil,
+      thresholdRaised: prepared.topK === 0 && minUtility > prepared.minUtil,
+      maxItemsets: prepared.maxItemsets,
       minSupportCount: prepared.minSup,
       candidates: counters.candidates,
       mergedTransactions: prepared.mergedTop + counters.merged,
@@ -177,6 +198,28 @@ export function assemble(
       ms: performance.now() - t0,
     },
   };
+}
+
+/**
+ * The smallest threshold >= floor at which the itemsets with at least that utility number at
+ * most maxItemsets and hold at most maxItems items (0: no item cap) in total.
+ */
+export function cappedThreshold(utilities: number[], lengths: number[], maxItemsets: number, maxItems: number, floor: number): number {
+  const order = utilities.map((_, x) => x).sort((a, b) => utilities[b] - utilities[a]);
+  const itemCap = maxItems > 0 ? maxItems : Infinity;
+  let count = 0;
+  let items = 0;
+  for (let k = 0; k < order.length; ) {
+    const u = utilities[order[k]];
+    let e = k;
+    let groupItems = 0;
+    while (e < order.length && utilities[order[e]] === u) groupItems += lengths[order[e++]];
+    if (count + (e - k) > maxItemsets || items + groupItems > itemCap) return Math.max(floor, u + 1);
+    count += e - k;
+    items += groupItems;
+    k = e;
+  }
+  return floor;
 }
 
 function fillFlat(

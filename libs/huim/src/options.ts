@@ -33,6 +33,26 @@ export interface MineOptions {
   onProgress?: (done: number, total: number) => void;
   /** Build `result.itemsets` (default true); with false only `result.flat` is filled (large results). */
   patterns?: boolean;
+  /**
+   * Most itemsets the search may hold (default: no cap). When `minUtility` would yield more,
+   * the search raises its threshold as top-k does and returns exactly the itemsets of the
+   * full result whose utility is above the (cap + 1)-th best utility (so at most this many;
+   * fewer when itemsets tie at the cut); `stats.thresholdRaised` and `stats.minUtility` say
+   * so. In top-k mode `topK` may not exceed it.
+   */
+  maxItemsets?: number;
+  /**
+   * Most items summed over the itemsets held (default: no cap): the same threshold raising
+   * when the kept itemsets would hold more items in total (long itemsets of a very low
+   * threshold). The result is the longest run of best itemsets within both caps.
+   */
+  maxItemsetItems?: number;
+  /**
+   * Bytes the search may use for its buffers (default: no budget; with several threads, the
+   * budget is shared equally). The search fails fast with a `MiningLimitError` carrying an
+   * estimate when it cannot fit, before it starts or as soon as a buffer would grow past it.
+   */
+  memoryBudgetBytes?: number;
 }
 
 export interface ResolvedOptions {
@@ -47,6 +67,12 @@ export interface ResolvedOptions {
   merging: boolean | 'auto';
   /** Fraction of kept suffix items under which a projection is copied (0: never, 2: always). */
   compactRatio: number;
+  /** Most itemsets held (0: no cap). */
+  maxItemsets: number;
+  /** Most items summed over the itemsets held (0: no cap). */
+  maxItemsetItems: number;
+  /** Buffer budget of one search in bytes (0: none). */
+  memoryBudgetBytes: number;
 }
 
 /** Exact ceil(total * pct / 100) for a decimal percentage string like "0.05". */
@@ -103,5 +129,13 @@ export function resolveOptions(db: UtilityDatabase, o: MineOptions): ResolvedOpt
   const c = o.compaction ?? 'auto';
   if (c !== 'auto' && c !== 'always' && c !== 'never') throw new RangeError(`compaction must be 'auto', 'always' or 'never'`);
   const compactRatio = c === 'auto' ? 0.9 : c === 'always' ? 2 : 0;
-  return { minUtil, minSup, maxLength, topK, merging, compactRatio };
+  const maxItemsetItems = o.maxItemsetItems ?? 0;
+  if (!Number.isSafeInteger(maxItemsetItems) || maxItemsetItems < 0) throw new RangeError(`maxItemsetItems must be a positive integer, got ${o.maxItemsetItems}`);
+  // every itemset holds an item, so an item cap is also a count cap
+  const maxItemsets = o.maxItemsets ?? (maxItemsetItems > 0 ? maxItemsetItems : 0);
+  if (!Number.isSafeInteger(maxItemsets) || maxItemsets < 0) throw new RangeError(`maxItemsets must be a positive integer, got ${o.maxItemsets}`);
+  if (maxItemsets > 0 && topK > maxItemsets) throw new RangeError(`topK (${topK}) may not exceed maxItemsets (${maxItemsets})`);
+  const memoryBudgetBytes = o.memoryBudgetBytes ?? 0;
+  if (!(Number.isFinite(memoryBudgetBytes) && memoryBudgetBytes >= 0)) throw new RangeError(`memoryBudgetBytes must be a non-negative number, got ${o.memoryBudgetBytes}`);
+  return { minUtil, minSup, maxLength, topK, merging, compactRatio, maxItemsets, maxItemsetItems, memoryBudgetBytes };
 }

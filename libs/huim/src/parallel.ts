@@ -9,7 +9,8 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { UtilityDatabase } from './database';
-import { Miner, prepare, PreparedDatabase, RawItemsets, ThresholdShare } from './efim';
+import type { ResourceLimits } from 'node:worker_threads';
+import { checkSearchBudget, Miner, MiningLimitError, prepare, PreparedDatabase, RawItemsets, ThresholdShare } from './efim';
 import { assemble, MineResult } from './mine';
 import { MineOptions, resolveOptions } from './options';
 
@@ -23,6 +24,10 @@ export interface ParallelOptions extends MineOptions {
   useMainThread?: boolean;
   /** Workers to use (see {@link MiningPool}); by default a pool is started and closed per call. */
   pool?: MiningPool;
+  /** Heap limits of the worker threads this call starts (ignored with `pool`). */
+  resourceLimits?: ResourceLimits;
+  /** Niceness (1..19, Linux) of the worker threads this call starts, so the event loop keeps priority (ignored with `pool`). */
+  niceness?: number;
 }
 
 /** Shared state between the threads of one mining run. */
@@ -70,6 +75,8 @@ export interface WorkerOutput {
   candidates?: number;
   merged?: number;
   error?: string;
+  /** Set when the error is a {@link MiningLimitError}. */
+  limit?: { estimatedBytes: number; budgetBytes: number };
 }
 
 /**
@@ -82,10 +89,10 @@ export class MiningPool {
   private nextJob = 1;
   private closed = false;
 
-  constructor(size: number) {
+  constructor(size: number, resourceLimits?: ResourceLimits, niceness = 0) {
     const workerFile = path.join(__dirname, 'worker.js');
     for (let w = 0; w < size; w++) {
-      const worker = new Worker(workerFile);
+      const worker = new Worker(workerFile, { ...(resourceLimits ? { resourceLimits } : {}), workerData: { niceness } });
       worker.unref();
       this.workers.push(worker);
     }
@@ -107,12 +114,14 @@ export class MiningPool {
           const onMessage = (msg: WorkerOutput & { id: number }) => {
             if (msg.id !== id) return;
             cleanup();
-            if (msg.error) reject(new Error(`mining worker failed: ${msg.error}`));
+            if (msg.limit) reject(new MiningLimitError(msg.error ?? 'mining worker over its memory budget', msg.limit.estimatedBytes, msg.limit.budgetBytes));
+            else if (msg.error) reject(new Error(`mining worker failed: ${msg.error}`));
             else resolve(msg);
           };
-          const onError = (err: Error) => {
+          const onError = (err: Error & { code?: string }) => {
             cleanup();
-            reject(err);
+            if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') reject(new MiningLimitError(`a mining thread ran out of its heap limit: ${err.message}`, 0, 0));
+            else reject(err);
           };
           const onExit = (code: number) => {
             cleanup();
@@ -148,11 +157,14 @@ export async function mineParallel(db: UtilityDatabase, options: ParallelOptions
   const useMain = options.useMainThread ?? true;
   const wanted = useMain ? threads - 1 : threads;
   // start the workers first: their start-up overlaps with the preparation below
-  const ownPool = options.pool === undefined && wanted > 0 ? new MiningPool(wanted) : undefined;
+  const ownPool = options.pool === undefined && wanted > 0 ? new MiningPool(wanted, options.resourceLimits, options.niceness) : undefined;
   const pool = options.pool ?? ownPool;
   try {
     const opt = resolveOptions(db, options);
+    // the budget is for the whole call: each thread gets its share
+    if (opt.memoryBudgetBytes > 0) opt.memoryBudgetBytes = Math.floor(opt.memoryBudgetBytes / threads);
     const prepared = prepare(db, opt);
+    checkSearchBudget(prepared);
     const shared: SharedState = { counter: new SharedArrayBuffer(4), threshold: new SharedArrayBuffer(8) };
     const share = makeShare(shared.threshold);
     share.raise(prepared.minUtil);
@@ -181,7 +193,7 @@ export async function mineParallel(db: UtilityDatabase, options: ParallelOptions
       candidates += o.candidates ?? 0;
       merged += o.merged ?? 0;
     }
-    return assemble(db, prepared, raws, { candidates, merged }, (useMain || nWorkers === 0 ? 1 : 0) + nWorkers, t0, options.patterns !== false);
+    return assemble(db, prepared, raws, { candidates, merged, threshold: share.read() }, (useMain || nWorkers === 0 ? 1 : 0) + nWorkers, t0, options.patterns !== false);
   } finally {
     if (ownPool) await ownPool.close();
   }

@@ -1,7 +1,10 @@
 /** Worker thread of {@link MiningPool}: each job mines root branches taken from a shared counter. */
-import { parentPort } from 'node:worker_threads';
-import { Miner } from './efim';
+import { parentPort, workerData } from 'node:worker_threads';
+import { Miner, MiningLimitError } from './efim';
 import { drain, makeShare, WorkerInput, WorkerOutput } from './parallel';
+import { lowerThreadPriority } from './thread-priority';
+
+lowerThreadPriority((workerData as { niceness?: number } | null)?.niceness ?? 0);
 
 const port = parentPort;
 if (port) {
@@ -16,7 +19,10 @@ if (port) {
       out = { id: msg.id, raw, candidates: miner.stats.candidates, merged: miner.stats.merged };
       transfer = [raw.offsets.buffer, raw.items.buffer, raw.utility.buffer, raw.support.buffer] as ArrayBuffer[];
     } catch (e) {
-      out = { id: msg.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+      Atomics.store(new Int32Array(msg.input.shared.counter), 0, msg.input.order.length); // stop the other threads early
+      out = e instanceof MiningLimitError
+        ? { id: msg.id, error: e.message, limit: { estimatedBytes: e.estimatedBytes, budgetBytes: e.budgetBytes } }
+        : { id: msg.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
     }
     port.postMessage(out, transfer);
   });

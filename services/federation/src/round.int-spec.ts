@@ -33,7 +33,7 @@ const base = { DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL:
 function upload(client: ingestionV1.IngestionServiceClient, storeId: string, lines: string[]): Promise<ingestionV1.FileSummary> {
   return new Promise((ok, fail) => {
     const stream = client.uploadFile((error, response) => (error ? fail(error) : ok(response.file!)));
-    stream.write({ part: { $case: 'header', value: { storeId, fileName: `${storeId}.txt`, format: ingestionV1.FileFormat.FILE_FORMAT_SPMF, requestId: '' } } });
+    stream.write({ part: { $case: 'header', value: { storeId, fileName: `${storeId}.txt`, format: ingestionV1.FileFormat.FILE_FORMAT_SPMF, requestId: '', mode: '' } } });
     stream.write({ part: { $case: 'chunk', value: Buffer.from(lines.join('\n') + '\n') } });
     stream.end();
   });

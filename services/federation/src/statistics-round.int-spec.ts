@@ -40,8 +40,10 @@ function csvFor(s: number): string {
 function upload(client: ingestionV1.IngestionServiceClient, storeId: string, content: string): Promise<ingestionV1.FileSummary> {
   return new Promise((ok, fail) => {
     const stream = client.uploadFile((error, response) => (error ? fail(error) : ok(response.file!)));
-    stream.write({ part: { $case: 'header', value: { storeId, fileName: `${storeId}.csv`, format: ingestionV1.FileFormat.FILE_FORMAT_LINEITEM_CSV, requestId: '' } } });
-    stream.write({ part: { $case: 'chunk', value: Buffer.from(content) } });
+    stream.write({ part: { $case: 'header', value: { storeId, fileName: `${storeId}.csv`, format: ingestionV1.FileFormat.FILE_FORMAT_LINEITEM_CSV, requestId: '', mode: '' } } });
+    const bytes = Buffer.from(content);
+    stream.write({ part: { $case: 'chunk', value: bytes } });
+    stream.write({ part: { $case: 'end', value: { bytes: String(bytes.length) } } });
     stream.end();
   });
 }

@@ -32,7 +32,7 @@ function grpcReady(client: grpc.Client, name: string, address: string) {
       inject: [SERVICE_CONFIG],
       useFactory: (config: GatewayConfig): GatewayOptions => ({
         maxUploadBytes: config.MAX_UPLOAD_BYTES,
-        jwt: { keys: config.JWT_VERIFY_KEYS, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+        jwt: { keys: config.JWT_VERIFY_KEYS, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, maxLifetimeSeconds: config.JWT_MAX_LIFETIME_SECONDS },
         principalCacheTtlMs: config.PRINCIPAL_CACHE_TTL_MS,
         rateLimits: { perUser: config.RATE_LIMIT_PER_USER, perApiKey: config.RATE_LIMIT_PER_API_KEY },
         metricsToken: config.METRICS_TOKEN,

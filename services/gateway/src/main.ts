@@ -14,6 +14,7 @@ import { ipRateLimitMiddleware } from './rate-limit/rate-limit.middleware';
 import { buildOpenApi } from './openapi';
 import { serveDashboard } from './dashboard/dashboard-static';
 import { gatewayValidationPipe } from './http/validation-pipe';
+import { jsonShapeVerifier } from './http/json-limits';
 
 export { buildOpenApi } from './openapi';
 
@@ -44,7 +45,8 @@ export function configureGatewayApp(app: INestApplication, config: GatewayConfig
   express.use((request: { path: string }, response: unknown, next: () => void) => (request.path.startsWith('/api/docs') ? docsHeaders : apiHeaders)(request as never, response as never, next));
   express.use(serveDashboard(config.DASHBOARD_DIR, logger));
   express.use(ipRateLimitMiddleware(rateLimiter, config.RATE_LIMIT_PER_IP));
-  express.useBodyParser('json', { limit: config.JSON_BODY_LIMIT });
+  // The raw body is checked for depth and prototype keys before JSON.parse can recurse on it.
+  express.useBodyParser('json', { limit: config.JSON_BODY_LIMIT, verify: jsonShapeVerifier(config.JSON_MAX_DEPTH) });
   const origins = corsOriginsOf(config);
   express.enableCors({
     origin: origins.length ? origins : false,

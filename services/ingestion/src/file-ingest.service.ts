@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { detectFormat, parseTransactions, type FileFormat, type ParsedTransaction, type RowError } from '@tessera/formats';
+import { detectFormat, FileFormatError, parseTransactions, type FileFormat, type ParsedTransaction, type RowError } from '@tessera/formats';
 import { ServiceMetrics, type Logger } from '@tessera/common';
 import { LOGGER } from '@tessera/nest-core';
 import { FILE_INGEST_OPTIONS } from './ingestion.tokens';
 import { TransactionRepository } from './repositories/transaction.repository';
-import { FileRepository, type FileRow } from './repositories/file.repository';
-import { BatchEventPublisher, countByStore } from './batch-event.publisher';
+import { FileRepository, type FileRow, type UploadMode } from './repositories/file.repository';
+import { BatchEventPublisher, countByStore, type StoreBatchCounts } from './batch-event.publisher';
 import { hashCustomer } from './pos-event.validator';
 import type { TransactionRecord } from './transaction.model';
 
@@ -17,15 +17,25 @@ export interface UploadHeader {
   storeId: string;
   fileName: string;
   format?: FileFormat;
+  /** Default all-or-nothing: a file that fails as a whole leaves no transactions. */
+  mode?: UploadMode;
 }
 
 export class UploadError extends Error {
   constructor(
-    readonly kind: 'invalid' | 'too-large',
+    readonly kind: 'invalid' | 'too-large' | 'aborted',
     message: string,
   ) {
     super(message);
   }
+}
+
+/** What an all-or-nothing upload has read so far (its rows wait in the staging table). */
+interface StagedUpload {
+  staged: number;
+  rejected: number;
+  firstOccurredAt?: string;
+  lastOccurredAt?: string;
 }
 
 export interface FileReport {
@@ -75,34 +85,62 @@ export class FileIngestService {
 
   async ingest(header: UploadHeader, chunks: AsyncIterable<Buffer>): Promise<FileReport> {
     if (!STORE_ID_PATTERN.test(header.storeId)) throw new UploadError('invalid', `storeId ${JSON.stringify(header.storeId)} is not a valid store id (letters, digits, _ . -; at most 64)`);
-    const { firstLine, rest } = await peekFirstLine(this.limited(chunks));
+    const mode: UploadMode = header.mode ?? 'all-or-nothing';
+    const { firstLine, rest } = await peekFirstLine(this.limited(chunks)).catch((error: unknown) => {
+      throw error instanceof UploadError ? new UploadError(error.kind, `${error.message}; nothing was stored`) : error;
+    });
     const format = header.format ?? detectFormat(header.fileName, firstLine);
-    if (!format) throw new UploadError('invalid', `cannot tell the format of ${JSON.stringify(header.fileName)} from its first line; pass format = seed-csv, seed-json, lineitem-csv or spmf`);
+    if (!format) throw new UploadError('invalid', `cannot tell the format of ${JSON.stringify(header.fileName)} from its first line; pass format = seed-csv, seed-json, lineitem-csv or spmf; nothing was stored`);
     const fileId = randomUUID();
-    await this.files.create({ fileId, storeId: header.storeId, fileName: header.fileName.slice(0, 512), format });
+    await this.files.create({ fileId, storeId: header.storeId, fileName: header.fileName.slice(0, 512), format, mode });
     const uploadTime = new Date().toISOString();
+    const staged: StagedUpload = { staged: 0, rejected: 0 };
     let pending: TransactionRecord[] = [];
     let pendingErrors: RowError[] = [];
+    const write = async () => {
+      if (mode === 'partial') await this.flush(fileId, pending, pendingErrors);
+      else await this.stage(fileId, pending, pendingErrors, staged);
+      pending = [];
+      pendingErrors = [];
+    };
     try {
       for await (const event of parseTransactions(rest, format, { idPrefix: 'f-' })) {
         if (event.kind === 'transaction') pending.push(this.toRecord(header.storeId, fileId, event.transaction, uploadTime));
         else pendingErrors.push(event.error);
-        if (pending.length + pendingErrors.length >= this.options.batchSize) {
-          await this.flush(fileId, pending, pendingErrors);
-          pending = [];
-          pendingErrors = [];
-        }
+        if (pending.length + pendingErrors.length >= this.options.batchSize) await write();
       }
-      await this.flush(fileId, pending, pendingErrors);
-      await this.files.finish(fileId, 'completed');
+      await write();
+      if (mode === 'partial') await this.files.finish(fileId, 'completed');
+      else await this.commit(header.storeId, fileId, staged);
     } catch (error) {
-      const reason = error instanceof UploadError ? error.message : `stopped: ${(error as Error).message}`;
-      await this.files.finish(fileId, 'failed', `${reason}; transactions stored before this point are kept, and re-uploading the file stores only what is missing`).catch(() => undefined);
-      this.logger.error({ fileId, storeId: header.storeId, err: error }, 'file upload failed');
-      if (error instanceof UploadError) throw error;
-      throw new Error(`upload ${fileId} failed: ${(error as Error).message}`);
+      const cause = error instanceof UploadError || error instanceof FileFormatError ? error.message : `stopped: ${(error as Error).message}`;
+      let outcome: string;
+      if (mode === 'partial') {
+        const stored = (await this.files.find(header.storeId, fileId).catch(() => undefined))?.stored ?? 'the';
+        outcome = `${stored} transactions stored before this point are kept (partial upload), and re-uploading the file stores only what is missing`;
+      } else {
+        const discarded = await this.transactions.discardStaged(fileId).then(
+          () => true,
+          () => false,
+        );
+        await this.files.recordErrorCount(fileId, staged.rejected).catch(() => undefined);
+        outcome = `nothing from this file was stored (all-or-nothing upload: the ${staged.staged + pending.length} transactions read before the failure were ${discarded ? 'discarded' : 'left in staging, never visible, and are dropped on restart'})`;
+      }
+      const reason = `${cause}; ${outcome}`;
+      await this.files.finish(fileId, 'failed', reason).catch(() => undefined);
+      this.logger.error({ fileId, storeId: header.storeId, mode, err: error }, 'file upload failed');
+      if (error instanceof UploadError) throw new UploadError(error.kind, `${reason} (file ${fileId})`);
+      if (error instanceof FileFormatError) throw new UploadError('invalid', `${reason} (file ${fileId})`);
+      throw new Error(`upload ${fileId} failed: ${reason}`);
     }
     return (await this.report(header.storeId, fileId, 100, 0))!;
+  }
+
+  /** Marks uploads cut off by a crash failed and drops whatever they had staged. */
+  async recoverInterrupted(): Promise<number> {
+    const interrupted = await this.files.failInterrupted();
+    await this.transactions.discardAbandoned(this.files.filesTable);
+    return interrupted;
   }
 
   /** Parses the first transactions of a file without storing anything. */
@@ -125,6 +163,38 @@ export class FileIngestService {
     if (!file) return undefined;
     const errors = await this.files.errors(fileId, errorLimit, errorOffset);
     return { file, errorCount: Number(file.rejected), errors: errors.map((e) => ({ line: Number(e.line), field: e.field, reason: e.reason })) };
+  }
+
+  /** All-or-nothing: stage a batch (rows invisible to every reader) and keep its row errors. */
+  private async stage(fileId: string, records: TransactionRecord[], errors: RowError[], staged: StagedUpload): Promise<void> {
+    if (records.length === 0 && errors.length === 0) return;
+    await this.dataSource.transaction(async (manager) => {
+      await this.transactions.stageMany(manager, fileId, staged.staged, records);
+      if (errors.length > 0) await this.files.recordErrors(manager, fileId, errors);
+    });
+    staged.staged += records.length;
+    staged.rejected += errors.length;
+    for (const record of records) {
+      if (!staged.firstOccurredAt || record.occurredAt < staged.firstOccurredAt) staged.firstOccurredAt = record.occurredAt;
+      if (!staged.lastOccurredAt || record.occurredAt > staged.lastOccurredAt) staged.lastOccurredAt = record.occurredAt;
+    }
+  }
+
+  /** All-or-nothing: the whole file was read; move its rows in and write its counts, in one transaction. */
+  private async commit(storeId: string, fileId: string, staged: StagedUpload): Promise<void> {
+    const storedByStore = await this.dataSource.transaction(async (manager) => {
+      const inserted = await this.transactions.commitStaged(manager, fileId);
+      const stored = [...inserted.values()].reduce((a, b) => a + b, 0);
+      await this.files.recordBatch(manager, fileId, { accepted: staged.staged, stored, duplicates: staged.staged - stored, rejected: staged.rejected }, []);
+      await this.files.finish(fileId, 'completed', undefined, manager);
+      return inserted;
+    });
+    const stored = storedByStore.get(storeId) ?? 0;
+    this.uploads.inc({ outcome: 'stored' }, stored);
+    this.uploads.inc({ outcome: 'duplicate' }, staged.staged - stored);
+    this.uploads.inc({ outcome: 'rejected' }, staged.rejected);
+    const counts: StoreBatchCounts = { stored, duplicates: staged.staged - stored, rejected: staged.rejected, firstOccurredAt: staged.firstOccurredAt, lastOccurredAt: staged.lastOccurredAt };
+    await this.batchEvents.publishCommitted('file', fileId, new Map([[storeId, counts]]));
   }
 
   private async flush(fileId: string, records: TransactionRecord[], errors: RowError[]): Promise<void> {

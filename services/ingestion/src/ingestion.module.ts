@@ -37,13 +37,14 @@ const fromConfig = <T>(provide: symbol, pick: (config: IngestionConfig) => T) =>
 })
 export class IngestionModule implements OnModuleInit, OnApplicationBootstrap {
   constructor(
-    private readonly files: FileRepository,
+    private readonly fileIngest: FileIngestService,
     @Inject(SERVICE_CONFIG) private readonly config: IngestionConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onModuleInit() {
-    const interrupted = await this.files.failInterrupted();
+    // Uploads a dead process left open are failed and their staged rows discarded (all-or-nothing).
+    const interrupted = await this.fileIngest.recoverInterrupted();
     if (interrupted) this.logger.warn({ interrupted }, 'uploads interrupted by the previous stop were marked failed');
   }
 

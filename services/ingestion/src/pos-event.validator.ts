@@ -41,7 +41,9 @@ export class PosEventValidator {
       return { ok: false, reason: `payload is not JSON: ${(error as Error).message}`, fieldPath: '' };
     }
     const loose = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
+    const prototypeKey = prototypeKeyPath(event);
     const ids = { storeId: typeof loose.storeId === 'string' ? loose.storeId : undefined, transactionId: typeof loose.transactionId === 'string' ? loose.transactionId : undefined };
+    if (prototypeKey) return { ok: false, reason: `${prototypeKey} is not allowed: __proto__, constructor and prototype are never fields of pos.transactions.v1`, fieldPath: prototypeKey, ...ids };
     if (!this.validate(event)) {
       const error = this.validate.errors![0];
       const fieldPath = error.keyword === 'required' ? `${error.instancePath}/${(error.params as { missingProperty: string }).missingProperty}` : error.keyword === 'additionalProperties' ? `${error.instancePath}/${(error.params as { additionalProperty: string }).additionalProperty}` : error.instancePath;
@@ -52,28 +54,56 @@ export class PosEventValidator {
     if (messageKey !== null && messageKey !== valid.storeId) {
       return { ok: false, reason: `storeId "${valid.storeId}" is not the store "${messageKey}" the event was sent for (Kafka message key or request store)`, fieldPath: '/storeId', ...ids };
     }
+    // the format allows leap seconds and other times Date cannot hold
+    const occurredAt = new Date(valid.occurredAt);
+    if (Number.isNaN(occurredAt.getTime())) return { ok: false, reason: `/occurredAt ${JSON.stringify(valid.occurredAt)} is not a time that can be stored (leap seconds are not accepted)`, fieldPath: '/occurredAt', ...ids };
     const skus = new Set<string>();
     const lines: TransactionRecord['lines'] = [];
+    let totalCents = 0;
     for (let i = 0; i < valid.lines.length; i++) {
       const line = valid.lines[i];
       if (skus.has(line.sku)) return { ok: false, reason: `sku "${line.sku}" appears in two lines; send one line per sku`, fieldPath: `/lines/${i}/sku`, ...ids };
       skus.add(line.sku);
       const unitPriceCents = toCents(line.unitPrice)!;
       const unitProfitCents = line.unitProfit === undefined ? undefined : toCents(line.unitProfit)!;
-      lines.push({ sku: line.sku, name: line.name, quantity: line.quantity, unitPriceCents, unitProfitCents, utilityCents: line.quantity * (unitProfitCents ?? unitPriceCents) });
+      const utilityCents = line.quantity * (unitProfitCents ?? unitPriceCents);
+      totalCents += utilityCents;
+      lines.push({ sku: line.sku, name: line.name, quantity: line.quantity, unitPriceCents, unitProfitCents, utilityCents });
     }
+    if (!Number.isSafeInteger(totalCents)) return { ok: false, reason: `/lines add up to more than ${Number.MAX_SAFE_INTEGER} cents; split the basket`, fieldPath: '/lines', ...ids };
     return {
       ok: true,
       record: {
         storeId: valid.storeId,
         transactionId: valid.transactionId,
-        occurredAt: new Date(valid.occurredAt).toISOString(),
+        occurredAt: occurredAt.toISOString(),
         customerHash: valid.customerId === undefined ? undefined : hashCustomer(this.customerHashKey, valid.storeId, valid.customerId),
         lines,
         source: 'pos',
       },
     };
   }
+}
+
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * JSON pointer of the first `__proto__`, `constructor` or `prototype` key in a parsed value
+ * (JSON.parse makes them own properties). Refused whatever the schema says, so no later copy
+ * of the event can turn one into a prototype. Iterative: a deep payload cannot overflow the stack.
+ */
+export function prototypeKeyPath(value: unknown): string | undefined {
+  const stack: { value: unknown; path: string }[] = [{ value, path: '' }];
+  while (stack.length > 0) {
+    const { value: current, path } = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    for (const key of Object.keys(current)) {
+      const child = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      if (PROTOTYPE_KEYS.has(key)) return child;
+      stack.push({ value: (current as Record<string, unknown>)[key], path: child });
+    }
+  }
+  return undefined;
 }
 
 /** Keyed hash of a customer id: linkable within the node for analytics, never reversible without the key. */

@@ -3,7 +3,7 @@ import { measure, type UtilityDatabase } from '@tessera/huim';
 import { calibrationCounts, checkPlanDigest, clippedSum, demandSeriesClippedSum, priceResponseClippedSum, proposeItemsets, type CalibrationPlan, type DemandSeriesPlan, type PriceResponsePlan, type RoundPlan, type SalesTransaction } from '@tessera/federated';
 import type { ingestionV1 } from '@tessera/proto';
 import { loadStoreDatabase } from './jobs/store-database';
-import { INGESTION_CLIENT, MEASURE_CACHE_MAX_AGE_MS } from './mining.tokens';
+import { INGESTION_CLIENT, MEASURE_CACHE_MAX_AGE_MS, MEASURE_LIMITS } from './mining.tokens';
 import { loadStoreSales } from './jobs/store-sales';
 
 /**
@@ -19,6 +19,7 @@ export class MeasureService {
   constructor(
     @Inject(INGESTION_CLIENT) private readonly ingestion: ingestionV1.IngestionServiceClient,
     @Optional() @Inject(MEASURE_CACHE_MAX_AGE_MS) private readonly maxAgeMs = 10 * 60_000,
+    @Optional() @Inject(MEASURE_LIMITS) private readonly limits: { maxItemsets?: number; memoryBudgetBytes?: number } = {},
   ) {}
 
   invalidate(storeId: string) {
@@ -37,7 +38,7 @@ export class MeasureService {
 
   /** The store's local top itemsets for a round's candidate proposal: itemsets only. */
   async propose(storeId: string, options: { topM: number; maxLength: number; minSupport?: number }): Promise<string[][]> {
-    return proposeItemsets(await this.database(storeId), options);
+    return proposeItemsets(await this.database(storeId), { ...options, ...this.limits });
   }
 
   /**

@@ -25,7 +25,7 @@ const call = <Req, Res>(method: (r: Req, cb: (e: grpc.ServiceError | null, r: Re
 function upload(storeId: string, content: Buffer): Promise<ingestionV1.FileSummary> {
   return new Promise((ok, fail) => {
     const stream = ingestionClient.uploadFile((error, response) => (error ? fail(error) : ok(response.file!)));
-    stream.write({ part: { $case: 'header', value: { storeId, fileName: 'foodmart.txt', format: ingestionV1.FileFormat.FILE_FORMAT_SPMF, requestId: '' } } });
+    stream.write({ part: { $case: 'header', value: { storeId, fileName: 'foodmart.txt', format: ingestionV1.FileFormat.FILE_FORMAT_SPMF, requestId: '', mode: '' } } });
     for (let i = 0; i < content.length; i += 65536) stream.write({ part: { $case: 'chunk', value: content.subarray(i, i + 65536) } });
     stream.end();
   });

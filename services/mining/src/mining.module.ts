@@ -12,7 +12,7 @@ import { MiningGrpcController } from './grpc/mining.grpc';
 import { StoreDataEventsController } from './grpc/store-data.events';
 import { MiningErasureController } from './erasure/erasure.controller';
 import { MiningErasureRepository } from './erasure/erasure.repository';
-import { INGESTION_CLIENT } from './mining.tokens';
+import { INGESTION_CLIENT, MEASURE_LIMITS } from './mining.tokens';
 
 export { INGESTION_CLIENT } from './mining.tokens';
 
@@ -27,8 +27,19 @@ export { INGESTION_CLIENT } from './mining.tokens';
       provide: JobRunner,
       inject: [JobRepository, INGESTION_CLIENT, { token: BUS, optional: true }, LOGGER, ServiceMetrics, SERVICE_CONFIG],
       useFactory: (jobs: JobRepository, ingestion: ingestionV1.IngestionServiceClient, bus: Bus | undefined, logger: Logger, metrics: ServiceMetrics, config: MiningConfig) =>
-        new JobRunner(jobs, ingestion, bus, logger, metrics, { threads: config.MINING_THREADS, maxConcurrent: config.MAX_CONCURRENT_JOBS, maxPatterns: config.MAX_PATTERNS_STORED, topic: config.JOBS_TOPIC }),
+        new JobRunner(jobs, ingestion, bus, logger, metrics, {
+          threads: config.MINING_THREADS,
+          maxConcurrent: config.MAX_CONCURRENT_JOBS,
+          maxPatterns: config.MAX_PATTERNS_STORED,
+          topic: config.JOBS_TOPIC,
+          maxItemsets: config.MINING_MAX_ITEMSETS,
+          maxItemsetItems: config.MINING_MAX_ITEMSET_ITEMS,
+          memoryBudgetMb: config.MINING_MEMORY_BUDGET_MB,
+          workerMaxOldGenerationMb: config.MINING_WORKER_MAX_OLD_GENERATION_MB,
+          threadNiceness: config.MINING_THREAD_NICENESS,
+        }),
     },
+    { provide: MEASURE_LIMITS, inject: [SERVICE_CONFIG], useFactory: (config: MiningConfig) => ({ maxItemsets: config.MINING_MAX_ITEMSETS, memoryBudgetBytes: config.MINING_MEMORY_BUDGET_MB * 1024 * 1024 }) },
     MeasureService,
   ],
 })

@@ -6,6 +6,7 @@ import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import { requestIdOf } from '../http/request-id';
 import { PrincipalService, type AccessClaims } from './principal.service';
 import type { UserPrincipal } from './access-policy';
+import { tokenLifetimeProblem } from './token-lifetime.util';
 
 function kidOf(rawJwt: string): string | undefined {
   try {
@@ -18,11 +19,14 @@ function kidOf(rawJwt: string): string | undefined {
 
 /**
  * passport-jwt, verifying locally: ES256 only (no "none", no HMAC confusion), the key named
- * by the token's kid, issuer and audience checked, expiry enforced. Then the auth service
+ * by the token's kid, issuer and audience checked, expiry enforced (and required, with a
+ * lifetime of at most JWT_MAX_LIFETIME_SECONDS). Then the auth service
  * confirms the user still exists (cached briefly) and supplies their current scope.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  private readonly maxLifetimeSeconds: number;
+
   constructor(
     @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
     private readonly principals: PrincipalService,
@@ -41,10 +45,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         done(null, key as unknown as string); // jsonwebtoken accepts a KeyObject
       },
     });
+    this.maxLifetimeSeconds = options.jwt.maxLifetimeSeconds ?? 3600;
   }
 
   validate(request: Request, claims: AccessClaims & { sub?: unknown; iat?: unknown }): Promise<UserPrincipal> {
     if (typeof claims.sub !== 'string' || typeof claims.iat !== 'number') throw new UnauthorizedException('access token lacks sub or iat');
+    const lifetime = tokenLifetimeProblem(claims as { iat: number; exp?: unknown }, this.maxLifetimeSeconds);
+    if (lifetime) throw new UnauthorizedException(lifetime);
     return this.principals.forAccessToken(claims, requestIdOf(request));
   }
 }

@@ -42,7 +42,8 @@ export class AuditInterceptor implements NestInterceptor {
         const status = error instanceof HttpException ? error.getStatus() : 500;
         const response = error instanceof HttpException ? error.getResponse() : undefined;
         const message = typeof response === 'object' && response && 'message' in response ? String((response as { message: unknown }).message) : (error as Error).message;
-        return from(this.recorder.record(auditedCallerOf(request), action, status === 403 ? 'denied' : 'failure', { reason: `${status}: ${message}`.slice(0, 500) })).pipe(mergeMap(() => throwError(() => error)));
+        // a refused write's answer may say what was stored (e.g. `stored: 0` for an upload): keep that too
+        return from(this.recorder.record(auditedCallerOf(request), action, status === 403 ? 'denied' : 'failure', { reason: `${status}: ${message}`.slice(0, 500), details: auditSummary(response) })).pipe(mergeMap(() => throwError(() => error)));
       }),
     );
   }

@@ -28,6 +28,7 @@ export class StartRoundBody {
   @IsOptional()
   @IsInt()
   @Min(2)
+  @Max(10_000)
   kThreshold?: number;
 
   @ApiPropertyOptional({ description: 'Publish only itemsets whose noisy utility is at least this fraction of the total', default: 0 })

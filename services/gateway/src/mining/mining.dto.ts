@@ -9,10 +9,10 @@ export class StartMiningBody {
   @IsStoreId()
   storeId!: string;
 
-  @ApiPropertyOptional({ description: 'Minimum utility: a number in currency units (e.g. 125.5) or a percentage of the store\'s total utility (e.g. "0.5%"). Give this or topK.', oneOf: [{ type: 'number' }, { type: 'string' }] })
+  @ApiPropertyOptional({ description: 'Minimum utility: a number is an amount in currency units (e.g. 125.5, at most 90071992547409); a string is a percentage of the store\'s total utility (e.g. "0.5%", at most "100%"). Give this or topK. When more itemsets than the service\'s cap (MINING_MAX_ITEMSETS) would pass it, the job raises the threshold and keeps the best ones: its statistics give requestedMinUtility, the minUtility used and thresholdRaised.', oneOf: [{ type: 'number' }, { type: 'string' }] })
   @IsOptional()
   @ValidateIf((o) => typeof o.minUtility === 'string')
-  @Matches(/^\d+(\.\d+)?%$/, { message: 'minUtility as text must be a percentage such as "0.5%"' })
+  @Matches(/^(100(\.0+)?|\d{1,2}(\.\d{1,6})?)%$/, { message: 'minUtility as text must be a percentage from 0% to 100% such as "0.5%"' })
   minUtility?: number | string;
 
   @ApiPropertyOptional({ description: 'Top-k mode: the k itemsets of highest utility' })
@@ -77,6 +77,7 @@ export class MiningResultsQuery extends StoreQuery {
   @Type(() => Number)
   @IsNumber()
   @Min(0)
+  @Max(90_071_992_547_409)
   minUtility?: number;
 
   @ApiPropertyOptional()
@@ -92,6 +93,7 @@ export class MiningResultsQuery extends StoreQuery {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(100)
   minLength?: number;
 
   @ApiPropertyOptional()
@@ -99,6 +101,7 @@ export class MiningResultsQuery extends StoreQuery {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(100)
   maxLength?: number;
 
   @ApiPropertyOptional({ description: 'Only patterns containing this SKU' })

@@ -13,6 +13,9 @@ const STATUS: Record<number, string> = {
   [miningV1.JobStatus.JOB_STATUS_CANCELLED]: 'cancelled',
 };
 
+/** Largest amount in currency units whose cents stay exact (int64 on the wire, safe integer inside). */
+export const MAX_UNITS = Math.floor(Number.MAX_SAFE_INTEGER / 100);
+
 /** Money is integer cents inside Tessera; the API speaks currency units. */
 const units = (cents: string | number) => Number(cents) / 100;
 
@@ -34,6 +37,12 @@ export function jobJson(job: miningV1.Job) {
           items: Number(s.items),
           patternCount: Number(s.itemsets),
           minUtility: units(s.minUtilityCents),
+          // what was asked (an amount in currency units, a percentage of the store's total, or top-k)
+          // and whether the itemset cap raised the threshold to minUtility
+          requestedMinUtility: units(s.requestedMinUtilityCents),
+          minUtilityKind: s.minUtilityKind || undefined,
+          thresholdRaised: s.thresholdRaised,
+          maxItemsets: Number(s.maxItemsets) || undefined,
           executionTimeMs: Number(s.totalMs),
           miningTimeMs: Number(s.miningMs),
           peakMemoryMb: Math.round(s.peakRssMb * 10) / 10,
@@ -58,8 +67,9 @@ export class MiningService {
 
   async start(body: StartMiningBody, requestId?: string) {
     if ((body.minUtility === undefined) === (body.topK === undefined)) throw new BadRequestException('give either minUtility (currency units, or a percentage such as "0.5%") or topK');
+    if (body.minUtility !== undefined && typeof body.minUtility !== 'number' && typeof body.minUtility !== 'string') throw new BadRequestException('minUtility must be a number (currency units) or a percentage string such as "0.5%"');
     const minUtility = body.minUtility === undefined ? '' : typeof body.minUtility === 'string' ? body.minUtility : String(Math.round(body.minUtility * 100));
-    if (typeof body.minUtility === 'number' && !(body.minUtility >= 0)) throw new BadRequestException('minUtility must be >= 0');
+    if (typeof body.minUtility === 'number' && !(body.minUtility >= 0 && body.minUtility <= MAX_UNITS)) throw new BadRequestException(`minUtility must be a number from 0 to ${MAX_UNITS} (currency units) or a percentage such as "0.5%"`);
     const { job } = await this.downstream.run('mining', () =>
       callUnary(this.mining.startJob.bind(this.mining), {
         storeId: body.storeId,

@@ -58,6 +58,7 @@ export class ImpactPatternBody {
   @ApiProperty({ description: 'The pattern\'s utility in currency units (its estimate on this store)' })
   @IsNumber()
   @Min(0)
+  @Max(90_071_992_547_409, { message: 'utility must be at most 90071992547409 (currency units)' })
   utility!: number;
 }
 

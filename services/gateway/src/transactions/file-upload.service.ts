@@ -1,4 +1,4 @@
-import { BadRequestException, HttpException, HttpStatus, Inject, Injectable, PayloadTooLargeException } from '@nestjs/common';
+import { BadRequestException, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import busboy from 'busboy';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
@@ -18,6 +18,15 @@ import { Downstream } from '../clients/downstream';
 
 type Kind = 'upload' | 'preview';
 
+/** Room for the multipart boundaries and small fields around the file part, in the Content-Length pre-check. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+const UPLOAD_MODES = ['all-or-nothing', 'partial'] as const;
+
+/** A refused upload's answer: what was stored (nothing, in all-or-nothing mode) goes with it to the client and the audit row. */
+function refused(status: HttpStatus, message: string, stored?: 0): HttpException {
+  return new HttpException({ statusCode: status, error: status === HttpStatus.PAYLOAD_TOO_LARGE ? 'Payload Too Large' : 'Bad Request', message, ...(stored === 0 ? { stored: 0 } : {}) }, status);
+}
+
 /**
  * Streams a multipart upload straight into the ingestion service's gRPC client stream:
  * the file is never held whole in the gateway. Fields `storeId` (and optional `format`)
@@ -32,7 +41,16 @@ export class FileUploadService {
   ) {}
 
   upload(source: UploadSource, requestId?: string) {
-    return this.stream(source, 'upload', requestId).then((response) => fileSummaryJson((response as ingestionV1.UploadFileResponse).file!));
+    return this.stream(source, 'upload', requestId).then(
+      (response) => fileSummaryJson((response as ingestionV1.UploadFileResponse).file!),
+      (error: unknown) => {
+        // an all-or-nothing upload refused with a 4xx stored nothing: say so to the client and the audit row
+        if (source.queryMode === 'partial' || !(error instanceof HttpException) || error.getStatus() >= 500) throw error;
+        const body = error.getResponse();
+        const fields = typeof body === 'object' && body !== null ? body : { statusCode: error.getStatus(), message: body };
+        throw new HttpException({ ...fields, stored: 0 }, error.getStatus());
+      },
+    );
   }
 
   preview(source: UploadSource, requestId?: string) {
@@ -41,6 +59,14 @@ export class FileUploadService {
 
   private stream(source: UploadSource, kind: Kind, requestId?: string): Promise<ingestionV1.UploadFileResponse | ingestionV1.PreviewFileResponse> {
     if (!source.isMultipart) return Promise.reject(new BadRequestException('send the file as multipart/form-data with fields storeId, format (optional) and file'));
+    // refuse what is announced too large before reading a byte of it
+    const announced = Number(source.headers['content-length']);
+    if (Number.isFinite(announced) && announced > this.options.maxUploadBytes + MULTIPART_OVERHEAD_BYTES) {
+      source.body.resume();
+      return Promise.reject(refused(HttpStatus.PAYLOAD_TOO_LARGE, `Content-Length ${announced} is over the ${this.options.maxUploadBytes}-byte upload limit; nothing was stored`, 0));
+    }
+    const mode = source.queryMode ?? 'all-or-nothing';
+    if (typeof mode !== 'string' || !(UPLOAD_MODES as readonly string[]).includes(mode)) return Promise.reject(new BadRequestException(`mode must be ${UPLOAD_MODES.join(' or ')} (default all-or-nothing)`));
     return new Promise((resolve, reject) => {
       const fields: Record<string, string> = { ...(source.queryStoreId !== undefined ? { storeId: source.queryStoreId } : {}) };
       let fileSeen = false;
@@ -82,7 +108,7 @@ export class FileUploadService {
           return fail(new BadRequestException(`format must be one of ${FILE_FORMAT_NAMES.join(', ')}`));
         }
         this.downstream
-          .run('ingestion', () => this.forward(kind, file, { storeId, fileName: info.filename ?? 'upload', format, requestId: requestId ?? '' }, requestId))
+          .run('ingestion', () => this.forward(kind, file, { storeId, fileName: info.filename ?? 'upload', format, requestId: requestId ?? '', mode: mode === 'partial' ? 'partial' : '' }, requestId))
           .then(
           (response) => {
             if (!settled) {
@@ -112,18 +138,28 @@ export class FileUploadService {
       };
       const metadata = metadataWithRequestId(requestId);
       const call = kind === 'upload' ? this.ingestion.uploadFile(metadata, callback) : this.ingestion.previewFile(metadata, callback);
+      const tooLarge = () => refused(HttpStatus.PAYLOAD_TOO_LARGE, `the file is larger than the ${this.options.maxUploadBytes}-byte upload limit; ${header.mode === 'partial' ? 'transactions committed before the limit are kept (mode=partial)' : 'nothing was stored'}`, header.mode === 'partial' ? undefined : 0);
+      // busboy ends the file stream at the limit; stop the upload there, not after the whole body
+      file.once('limit', () => {
+        callError = tooLarge();
+        call.cancel();
+      });
       (async () => {
         call.write({ part: { $case: 'header', value: header } });
+        let bytes = 0;
         for await (const chunk of file) {
           if (callError !== undefined || result !== undefined) break; // the server answered early (preview, or an error)
+          bytes += (chunk as Buffer).length;
           if (!call.write({ part: { $case: 'chunk', value: chunk as Buffer } })) await Promise.race([once(call, 'drain'), done]);
         }
         file.resume();
-        if (file.truncated) {
+        if (file.truncated || callError !== undefined) {
           call.cancel();
-          callError = new PayloadTooLargeException(`the file is larger than the ${this.options.maxUploadBytes}-byte upload limit`);
+          callError ??= tooLarge();
           return;
         }
+        // tells ingestion the file is complete (a cancelled stream must never read as one)
+        if (result === undefined) call.write({ part: { $case: 'end', value: { bytes: String(bytes) } } });
         call.end();
       })().catch((error) => {
         callError = error;
@@ -132,7 +168,7 @@ export class FileUploadService {
     });
     await done;
     if (callError instanceof HttpException) throw callError;
-    if (callError && (callError as grpc.ServiceError).code === grpc.status.CANCELLED && file.truncated) throw new PayloadTooLargeException(`the file is larger than the ${this.options.maxUploadBytes}-byte upload limit`);
+    if (callError && (callError as grpc.ServiceError).code === grpc.status.CANCELLED && file.truncated) throw refused(HttpStatus.PAYLOAD_TOO_LARGE, `the file is larger than the ${this.options.maxUploadBytes}-byte upload limit; nothing was stored`, header.mode === 'partial' ? undefined : 0);
     if (callError && isOutage(callError)) throw callError; // counted by the circuit breaker, mapped by the caller
     if (callError) throw httpErrorFromGrpc(callError, 'ingestion');
     if (!result) throw new HttpException('ingestion returned no answer', HttpStatus.BAD_GATEWAY);

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsISO8601, IsNumber, IsOptional, Min, IsUUID } from 'class-validator';
+import { IsISO8601, IsNumber, IsOptional, Max, Min, IsUUID } from 'class-validator';
 import { PageLimit, PageOffset } from '../http/paging';
 import { IsStoreId } from '../http/store-id';
 
@@ -27,6 +27,7 @@ export class ListTransactionsQuery {
   @Type(() => Number)
   @IsNumber({ maxDecimalPlaces: 2 }, { message: 'minUtility must be a number with at most 2 decimals' })
   @Min(0)
+  @Max(90_071_992_547_409, { message: 'minUtility must be at most 90071992547409 (currency units)' })
   minUtility?: number;
 
   @PageLimit(100, 1000)

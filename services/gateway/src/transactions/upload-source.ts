@@ -11,6 +11,8 @@ export interface UploadSource {
   readonly isMultipart: boolean;
   /** A storeId given in the query string (the form field, when present, is the one that counts). */
   readonly queryStoreId?: string;
+  /** The `mode` query parameter as given (all-or-nothing by default; `partial` keeps committed batches). */
+  readonly queryMode?: unknown;
   /** Throws 403 unless the caller may reach the store, and records it as the request's store (for the audit row). */
   authorizeStore(storeId: string): void;
 }
@@ -21,6 +23,7 @@ export function uploadSourceOf(request: Request): UploadSource {
     headers: request.headers,
     isMultipart: Boolean(request.is('multipart/form-data')),
     queryStoreId: typeof request.query.storeId === 'string' ? request.query.storeId : undefined,
+    queryMode: request.query.mode,
     authorizeStore: (storeId) => authorizeStore(request, storeId),
   };
 }

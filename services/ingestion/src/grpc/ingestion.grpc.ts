@@ -8,34 +8,14 @@ import type { FileFormat } from '@tessera/formats';
 import { FileIngestService, STORE_ID_PATTERN, UploadError, type FileReport, type UploadHeader } from '../file-ingest.service';
 import { PosIngestService } from '../pos-ingest.service';
 import { TransactionQueryService } from '../transaction-query.service';
+import { FORMAT_NAMES, readUpload } from './upload-stream';
 
 const { FileFormat: Format, FileStatus: Status } = ingestionV1;
 
-const FORMAT_NAMES: Record<number, FileFormat | undefined> = {
-  [Format.FILE_FORMAT_SEED_CSV]: 'seed-csv',
-  [Format.FILE_FORMAT_SEED_JSON]: 'seed-json',
-  [Format.FILE_FORMAT_LINEITEM_CSV]: 'lineitem-csv',
-  [Format.FILE_FORMAT_SPMF]: 'spmf',
-};
 const FORMAT_CODES = Object.fromEntries(Object.entries(FORMAT_NAMES).map(([code, name]) => [name, Number(code)])) as Record<FileFormat, ingestionV1.FileFormat>;
 
-/** Splits a client stream into its header and the byte chunks that follow. */
-async function readUpload(call: AsyncIterable<ingestionV1.UploadFileRequest>): Promise<{ header: UploadHeader; chunks: AsyncIterable<Buffer> }> {
-  const iterator = call[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done || first.value.part?.$case !== 'header') throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'the first message of an upload must be its header');
-  const header = first.value.part.value;
-  async function* chunks() {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      if (next.value.part?.$case !== 'chunk') throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'only chunks may follow the header');
-      yield next.value.part.value;
-    }
-  }
-  return { header: { storeId: header.storeId, fileName: header.fileName, format: FORMAT_NAMES[header.format] }, chunks: chunks() };
-}
-
 function toGrpcError(error: unknown): unknown {
-  if (error instanceof UploadError) return new GrpcError(error.kind === 'too-large' ? grpc.status.RESOURCE_EXHAUSTED : grpc.status.INVALID_ARGUMENT, error.message);
+  if (error instanceof UploadError) return new GrpcError(error.kind === 'too-large' ? grpc.status.RESOURCE_EXHAUSTED : error.kind === 'aborted' ? grpc.status.CANCELLED : grpc.status.INVALID_ARGUMENT, error.message);
   return error;
 }
 

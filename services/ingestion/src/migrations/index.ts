@@ -1,3 +1,4 @@
 import { CreateIngestionTables1732200000000 } from './1732200000000-create-ingestion-tables';
+import { StageFileUploads1764650000000 } from './1764650000000-stage-file-uploads';
 
-export const ingestionMigrations = [CreateIngestionTables1732200000000];
+export const ingestionMigrations = [CreateIngestionTables1732200000000, StageFileUploads1764650000000];

@@ -24,10 +24,60 @@ export interface TransactionQuery {
 /** Queries on stored transactions; every read names the store it reads. */
 @Injectable()
 export class TransactionRepository {
-  private readonly t: Record<'transactions', string>;
+  private readonly t: Record<'transactions' | 'staged_transactions', string>;
 
   constructor(private readonly dataSource: DataSource) {
-    this.t = { transactions: tableIn(dataSource, 'transactions') };
+    this.t = { transactions: tableIn(dataSource, 'transactions'), staged_transactions: tableIn(dataSource, 'staged_transactions') };
+  }
+
+  /** Stages a batch of an all-or-nothing upload under its file id; `firstSeq` keeps the file's order. */
+  async stageMany(manager: EntityManager, fileId: string, firstSeq: number, records: TransactionRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await manager.query(
+      `INSERT INTO ${this.t.staged_transactions} (file_id, seq, store_id, transaction_id, occurred_at, customer_hash, total_utility_cents, line_count, lines)
+       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::bigint[], $8::int[], $9::jsonb[])`,
+      [
+        fileId,
+        records.map((_, i) => firstSeq + i),
+        records.map((r) => r.storeId),
+        records.map((r) => r.transactionId),
+        records.map((r) => r.occurredAt),
+        records.map((r) => r.customerHash ?? null),
+        records.map((r) => String(totalUtilityCents(r))),
+        records.map((r) => r.lines.length),
+        records.map((r) => JSON.stringify(r.lines)),
+      ],
+    );
+  }
+
+  /**
+   * Moves a file's staged transactions into the store's transactions in one statement (rows
+   * already there, or repeated in the file, are duplicates: the first one counts) and drops
+   * the staging rows. Returns how many rows were new per store.
+   */
+  async commitStaged(manager: EntityManager, fileId: string): Promise<Map<string, number>> {
+    const result: { store_id: string; inserted: string }[] = await manager.query(
+      `WITH inserted AS (
+         INSERT INTO ${this.t.transactions} (store_id, transaction_id, occurred_at, customer_hash, total_utility_cents, line_count, lines, source, file_id)
+         SELECT store_id, transaction_id, occurred_at, customer_hash, total_utility_cents, line_count, lines, 'file', file_id
+         FROM ${this.t.staged_transactions} WHERE file_id = $1 ORDER BY seq
+         ON CONFLICT (store_id, transaction_id) DO NOTHING
+         RETURNING store_id)
+       SELECT store_id, count(*)::text AS inserted FROM inserted GROUP BY store_id`,
+      [fileId],
+    );
+    await manager.query(`DELETE FROM ${this.t.staged_transactions} WHERE file_id = $1`, [fileId]);
+    return new Map(result.map((row) => [row.store_id, Number(row.inserted)]));
+  }
+
+  /** Drops the staged rows of a failed upload. */
+  async discardStaged(fileId: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM ${this.t.staged_transactions} WHERE file_id = $1`, [fileId]);
+  }
+
+  /** Drops staged rows left by uploads that are no longer processing (cut off by a crash). */
+  async discardAbandoned(filesTable: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM ${this.t.staged_transactions} s WHERE NOT EXISTS (SELECT 1 FROM ${filesTable} f WHERE f.file_id = s.file_id AND f.status = 'processing')`);
   }
 
   /**

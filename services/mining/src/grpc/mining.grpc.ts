@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { GrpcError } from '@tessera/common';
+import { MiningLimitError } from '@tessera/huim';
 import { miningV1 } from '@tessera/proto';
 import { JobRunner, JobRuleError } from '../jobs/job-runner';
 import { JobRepository, type JobRow, type PatternQuery } from '../repositories/job.repository';
@@ -45,7 +46,7 @@ export function jobMessage(row: JobRow): miningV1.Job {
     phase: row.phase,
     failureReason: row.failure_reason ?? '',
     statistics: s
-      ? { transactions: String(s.transactions), items: String(s.items), itemsets: String(s.itemsets), minUtilityCents: String(s.minUtilityCents), totalMs: String(s.totalMs), miningMs: String(s.miningMs), peakRssMb: s.peakRssMb, candidates: String(s.candidates), merging: s.merging, threads: s.threads }
+      ? { transactions: String(s.transactions), items: String(s.items), itemsets: String(s.itemsets), minUtilityCents: String(s.minUtilityCents), totalMs: String(s.totalMs), miningMs: String(s.miningMs), peakRssMb: s.peakRssMb, candidates: String(s.candidates), merging: s.merging, threads: s.threads, requestedMinUtilityCents: String(s.requestedMinUtilityCents ?? s.minUtilityCents), minUtilityKind: s.minUtilityKind ?? '', thresholdRaised: s.thresholdRaised ?? false, maxItemsets: String(s.maxItemsets ?? 0) }
       : undefined,
     createdAt: new Date(row.created_at).toISOString(),
     startedAt: row.started_at ? new Date(row.started_at).toISOString() : '',
@@ -53,12 +54,13 @@ export function jobMessage(row: JobRow): miningV1.Job {
   };
 }
 
-/** A broken job rule is the caller's mistake: INVALID_ARGUMENT with the rule's message. */
+/** A broken job rule is the caller's mistake: INVALID_ARGUMENT with the rule's message; a mining limit is RESOURCE_EXHAUSTED. */
 async function rules<Res>(handler: () => Promise<Res>): Promise<Res> {
   try {
     return await handler();
   } catch (error) {
     if (error instanceof JobRuleError) throw new GrpcError(grpc.status.INVALID_ARGUMENT, error.message);
+    if (error instanceof MiningLimitError) throw new GrpcError(grpc.status.RESOURCE_EXHAUSTED, error.message);
     throw error;
   }
 }

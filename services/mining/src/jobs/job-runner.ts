@@ -14,7 +14,7 @@ interface WorkerResult {
   ok: boolean;
   error?: string;
   itemsets?: { items: string[]; utility: number; support: number; supportRatio: number; confidence: number }[];
-  stats?: { transactions: number; items: number; minUtility: number; candidates: number; merging: boolean; threads: number; ms: number };
+  stats?: { transactions: number; items: number; minUtility: number; requestedMinUtility: number; thresholdRaised: boolean; maxItemsets: number; candidates: number; merging: boolean; threads: number; ms: number };
   peakRssMb?: number;
 }
 
@@ -26,6 +26,8 @@ export function validateJobOptions(options: JobOptions): MineOptions {
   if (options.topK !== undefined && options.topK !== 0 && !(Number.isInteger(options.topK) && options.topK > 0 && options.topK <= 100000)) throw new JobRuleError('topK must be an integer from 1 to 100000');
   if (options.minSupport !== undefined && !(options.minSupport >= 0 && options.minSupport <= 1)) throw new JobRuleError('minSupport must be a fraction from 0 to 1');
   if (options.maxPatternLength !== undefined && options.maxPatternLength !== 0 && !(Number.isInteger(options.maxPatternLength) && options.maxPatternLength >= 1 && options.maxPatternLength <= 100)) throw new JobRuleError('maxPatternLength must be from 1 to 100');
+  if (hasThreshold && !options.minUtility!.endsWith('%') && !Number.isSafeInteger(Number(options.minUtility))) throw new JobRuleError(`minUtility ${options.minUtility} cents is out of range (at most ${Number.MAX_SAFE_INTEGER})`);
+  if (hasThreshold && options.minUtility!.endsWith('%') && !(Number(options.minUtility!.slice(0, -1)) <= 100)) throw new JobRuleError(`minUtility ${options.minUtility} is over 100%`);
   return {
     ...(hasThreshold ? { minUtility: options.minUtility!.endsWith('%') ? options.minUtility! : Number(options.minUtility) } : { topK: options.topK }),
     minSupport: options.minSupport || undefined,
@@ -51,7 +53,7 @@ export class JobRunner {
     private readonly bus: Bus | undefined,
     private readonly logger: Logger,
     metrics: ServiceMetrics,
-    private readonly settings: { threads: number; maxConcurrent: number; maxPatterns: number; topic: string },
+    private readonly settings: { threads: number; maxConcurrent: number; maxPatterns: number; topic: string; maxItemsets?: number; maxItemsetItems?: number; memoryBudgetMb?: number; workerMaxOldGenerationMb?: number; threadNiceness?: number },
   ) {
     this.jobsFinished = metrics.counter('mining_jobs_total', 'Mining jobs finished, by outcome', ['outcome'] as const);
     this.jobSeconds = metrics.histogram('mining_job_duration_seconds', 'Wall time of completed mining jobs', [] as const, [0.1, 0.5, 1, 5, 15, 60, 300, 1800]);
@@ -131,14 +133,27 @@ export class JobRunner {
       const options = validateJobOptions(job.options);
       const threads = Math.min(job.options.threads || this.settings.threads, this.settings.threads);
       const serialised = serialiseDatabase(database);
+      const resourceLimits = this.settings.workerMaxOldGenerationMb ? { maxOldGenerationSizeMb: this.settings.workerMaxOldGenerationMb } : undefined;
+      const guarded = {
+        ...options,
+        ...(this.settings.maxItemsets ? { maxItemsets: Math.max(this.settings.maxItemsets, options.topK ?? 0) } : {}),
+        ...(this.settings.maxItemsetItems && !options.topK ? { maxItemsetItems: this.settings.maxItemsetItems } : {}),
+        ...(this.settings.memoryBudgetMb ? { memoryBudgetBytes: this.settings.memoryBudgetMb * 1024 * 1024 } : {}),
+      };
       const worker = new Worker(join(__dirname, 'mining.worker.js'), {
-        workerData: { database: serialised, options, threads },
+        ...(resourceLimits ? { resourceLimits } : {}),
+        workerData: { database: serialised, options: guarded, threads, resourceLimits, niceness: this.settings.threadNiceness ?? 0 },
         transferList: [serialised.offsets.buffer, serialised.items.buffer, serialised.utilities.buffer, serialised.transactionUtility.buffer, serialised.itemSupport.buffer] as ArrayBuffer[],
       });
       this.running.get(jobId)!.worker = worker;
       const result = await new Promise<WorkerResult>((resolve) => {
         worker.once('message', resolve);
-        worker.once('error', (error) => resolve({ ok: false, error: error.message }));
+        worker.once('error', (error: Error & { code?: string }) =>
+          resolve({
+            ok: false,
+            error: error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `the mining worker ran out of its ${this.settings.workerMaxOldGenerationMb} MB heap limit (MINING_WORKER_MAX_OLD_GENERATION_MB) and was stopped: raise the threshold or lower maxPatternLength` : error.message,
+          }),
+        );
         worker.once('exit', (code) => resolve({ ok: false, error: abort.signal.aborted ? 'cancelled' : `the mining worker exited with code ${code}` }));
       });
       await worker.terminate();
@@ -152,6 +167,10 @@ export class JobRunner {
         items: result.stats!.items,
         itemsets: itemsets.length,
         minUtilityCents: result.stats!.minUtility,
+        requestedMinUtilityCents: result.stats!.requestedMinUtility,
+        minUtilityKind: options.topK ? 'top-k' : typeof options.minUtility === 'string' ? 'percent' : 'amount',
+        thresholdRaised: result.stats!.thresholdRaised,
+        maxItemsets: result.stats!.maxItemsets,
         totalMs: 0,
         miningMs: Math.round(result.stats!.ms),
         peakRssMb: Math.max(result.peakRssMb ?? 0, process.resourceUsage().maxRSS / 1024),

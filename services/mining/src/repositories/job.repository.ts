@@ -17,7 +17,16 @@ export interface JobStatistics {
   transactions: number;
   items: number;
   itemsets: number;
+  /** The threshold used, in cents (raised above the requested one when thresholdRaised). */
   minUtilityCents: number;
+  /** The threshold asked for, resolved to cents ("0.5%" of the store's total utility, or the amount given). */
+  requestedMinUtilityCents?: number;
+  /** How the request gave its threshold: an amount in cents, a percentage of the total utility, or top-k. */
+  minUtilityKind?: 'amount' | 'percent' | 'top-k';
+  /** True when the itemset cap made the search raise its threshold (only the best itemsets were kept). */
+  thresholdRaised?: boolean;
+  /** The cap on itemsets held while mining that applied. */
+  maxItemsets?: number;
   totalMs: number;
   miningMs: number;
   peakRssMb: number;
@@ -116,8 +125,9 @@ export class JobRepository {
         [jobId, JSON.stringify(statistics), truncated],
       );
       if ((updated as [unknown[], number])[1] === 0) return false; // cancelled meanwhile
-      for (let start = 0; start < patterns.length; start += 5000) {
-        const chunk = patterns.slice(start, start + 5000);
+      // small statements: in the all-in-one process PGlite runs on the event loop's thread
+      for (let start = 0; start < patterns.length; start += 1000) {
+        const chunk = patterns.slice(start, start + 1000);
         await manager.query(
           `INSERT INTO ${this.t.patterns} (job_id, rank, items, length, utility_cents, support, support_ratio, confidence)
            SELECT $1, r, string_to_array(i, chr(31)), l, u, s, sr, c FROM unnest($2::int[], $3::text[], $4::int[], $5::bigint[], $6::int[], $7::float8[], $8::float8[]) AS x(r, i, l, u, s, sr, c)`,

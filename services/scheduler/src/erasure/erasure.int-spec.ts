@@ -66,8 +66,10 @@ describe('erasure of one customer', () => {
     const ingestionClient = new ingestionV1.IngestionServiceClient(`127.0.0.1:${ingestion.grpcPort}`, insecure);
     const file = await new Promise<ingestionV1.FileSummary>((ok, fail) => {
       const stream = ingestionClient.uploadFile((error, response) => (error ? fail(error) : ok(response.file!)));
-      stream.write({ part: { $case: 'header', value: { storeId, fileName: 'baskets.csv', format: ingestionV1.FileFormat.FILE_FORMAT_LINEITEM_CSV, requestId: '' } } });
-      stream.write({ part: { $case: 'chunk', value: lineItems() } });
+      stream.write({ part: { $case: 'header', value: { storeId, fileName: 'baskets.csv', format: ingestionV1.FileFormat.FILE_FORMAT_LINEITEM_CSV, requestId: '', mode: '' } } });
+      const bytes = lineItems();
+      stream.write({ part: { $case: 'chunk', value: bytes } });
+      stream.write({ part: { $case: 'end', value: { bytes: String(bytes.length) } } });
       stream.end();
     });
     assert.equal(Number(file.transactionCount), 6);

@@ -151,10 +151,29 @@ export interface FileHeader {
   /** Unspecified: detected from the file name and first line. */
   format: FileFormat;
   requestId: string;
+  /**
+   * "all-or-nothing" (default, also when empty): a file that fails as a whole (too large,
+   * aborted, unreadable) leaves no transactions. "partial": batches are committed as they
+   * are read and stay when the file fails later (for huge files; the failure says how many).
+   */
+  mode: string;
+}
+
+/**
+ * The last message of an upload: the file is complete and had this many bytes. A stream that
+ * closes without it is treated as complete only when it was not cancelled (clients should send it:
+ * a cancelled stream can look ended for a moment on the server).
+ */
+export interface FileEnd {
+  bytes: string;
 }
 
 export interface UploadFileRequest {
-  part?: { $case: "header"; value: FileHeader } | { $case: "chunk"; value: Buffer } | undefined;
+  part?:
+    | { $case: "header"; value: FileHeader }
+    | { $case: "chunk"; value: Buffer }
+    | { $case: "end"; value: FileEnd }
+    | undefined;
 }
 
 export interface RowError {
@@ -188,7 +207,11 @@ export interface UploadFileResponse {
 }
 
 export interface PreviewFileRequest {
-  part?: { $case: "header"; value: FileHeader } | { $case: "chunk"; value: Buffer } | undefined;
+  part?:
+    | { $case: "header"; value: FileHeader }
+    | { $case: "chunk"; value: Buffer }
+    | { $case: "end"; value: FileEnd }
+    | undefined;
 }
 
 export interface PreviewTransaction {
@@ -622,7 +645,7 @@ export const IngestEventsResponse: MessageFns<IngestEventsResponse> = {
 };
 
 function createBaseFileHeader(): FileHeader {
-  return { storeId: "", fileName: "", format: 0, requestId: "" };
+  return { storeId: "", fileName: "", format: 0, requestId: "", mode: "" };
 }
 
 export const FileHeader: MessageFns<FileHeader> = {
@@ -638,6 +661,9 @@ export const FileHeader: MessageFns<FileHeader> = {
     }
     if (message.requestId !== "") {
       writer.uint32(34).string(message.requestId);
+    }
+    if (message.mode !== "") {
+      writer.uint32(42).string(message.mode);
     }
     return writer;
   },
@@ -687,6 +713,14 @@ export const FileHeader: MessageFns<FileHeader> = {
             message.requestId = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.mode = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -717,6 +751,7 @@ export const FileHeader: MessageFns<FileHeader> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      mode: isSet(object.mode) ? globalThis.String(object.mode) : "",
     };
   },
 
@@ -734,6 +769,9 @@ export const FileHeader: MessageFns<FileHeader> = {
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
     }
+    if (message.mode !== "") {
+      obj.mode = message.mode;
+    }
     return obj;
   },
 
@@ -746,6 +784,74 @@ export const FileHeader: MessageFns<FileHeader> = {
     message.fileName = object.fileName ?? "";
     message.format = object.format ?? 0;
     message.requestId = object.requestId ?? "";
+    message.mode = object.mode ?? "";
+    return message;
+  },
+};
+
+function createBaseFileEnd(): FileEnd {
+  return { bytes: "0" };
+}
+
+export const FileEnd: MessageFns<FileEnd> = {
+  encode(message: FileEnd, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.bytes !== "0") {
+      writer.uint32(8).int64(message.bytes);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FileEnd {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFileEnd();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.bytes = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FileEnd {
+    return { bytes: isSet(object.bytes) ? globalThis.String(object.bytes) : "0" };
+  },
+
+  toJSON(message: FileEnd): unknown {
+    const obj: any = {};
+    if (message.bytes !== "0") {
+      obj.bytes = message.bytes;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FileEnd>, I>>(base?: I): FileEnd {
+    return FileEnd.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FileEnd>, I>>(object: I): FileEnd {
+    const message = createBaseFileEnd();
+    message.bytes = object.bytes ?? "0";
     return message;
   },
 };
@@ -762,6 +868,9 @@ export const UploadFileRequest: MessageFns<UploadFileRequest> = {
         break;
       case "chunk":
         writer.uint32(18).bytes(message.part.value);
+        break;
+      case "end":
+        FileEnd.encode(message.part.value, writer.uint32(26).fork()).join();
         break;
     }
     return writer;
@@ -796,6 +905,14 @@ export const UploadFileRequest: MessageFns<UploadFileRequest> = {
             message.part = { $case: "chunk", value: Buffer.from(reader.bytes()) };
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.part = { $case: "end", value: FileEnd.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -814,6 +931,8 @@ export const UploadFileRequest: MessageFns<UploadFileRequest> = {
         ? { $case: "header", value: FileHeader.fromJSON(object.header) }
         : isSet(object.chunk)
         ? { $case: "chunk", value: Buffer.from(bytesFromBase64(object.chunk)) }
+        : isSet(object.end)
+        ? { $case: "end", value: FileEnd.fromJSON(object.end) }
         : undefined,
     };
   },
@@ -824,6 +943,8 @@ export const UploadFileRequest: MessageFns<UploadFileRequest> = {
       obj.header = FileHeader.toJSON(message.part.value);
     } else if (message.part?.$case === "chunk") {
       obj.chunk = base64FromBytes(message.part.value);
+    } else if (message.part?.$case === "end") {
+      obj.end = FileEnd.toJSON(message.part.value);
     }
     return obj;
   },
@@ -843,6 +964,12 @@ export const UploadFileRequest: MessageFns<UploadFileRequest> = {
       case "chunk": {
         if (object.part?.value !== undefined && object.part?.value !== null) {
           message.part = { $case: "chunk", value: object.part.value };
+        }
+        break;
+      }
+      case "end": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "end", value: FileEnd.fromPartial(object.part.value) };
         }
         break;
       }
@@ -1360,6 +1487,9 @@ export const PreviewFileRequest: MessageFns<PreviewFileRequest> = {
       case "chunk":
         writer.uint32(18).bytes(message.part.value);
         break;
+      case "end":
+        FileEnd.encode(message.part.value, writer.uint32(26).fork()).join();
+        break;
     }
     return writer;
   },
@@ -1393,6 +1523,14 @@ export const PreviewFileRequest: MessageFns<PreviewFileRequest> = {
             message.part = { $case: "chunk", value: Buffer.from(reader.bytes()) };
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.part = { $case: "end", value: FileEnd.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1411,6 +1549,8 @@ export const PreviewFileRequest: MessageFns<PreviewFileRequest> = {
         ? { $case: "header", value: FileHeader.fromJSON(object.header) }
         : isSet(object.chunk)
         ? { $case: "chunk", value: Buffer.from(bytesFromBase64(object.chunk)) }
+        : isSet(object.end)
+        ? { $case: "end", value: FileEnd.fromJSON(object.end) }
         : undefined,
     };
   },
@@ -1421,6 +1561,8 @@ export const PreviewFileRequest: MessageFns<PreviewFileRequest> = {
       obj.header = FileHeader.toJSON(message.part.value);
     } else if (message.part?.$case === "chunk") {
       obj.chunk = base64FromBytes(message.part.value);
+    } else if (message.part?.$case === "end") {
+      obj.end = FileEnd.toJSON(message.part.value);
     }
     return obj;
   },
@@ -1440,6 +1582,12 @@ export const PreviewFileRequest: MessageFns<PreviewFileRequest> = {
       case "chunk": {
         if (object.part?.value !== undefined && object.part?.value !== null) {
           message.part = { $case: "chunk", value: object.part.value };
+        }
+        break;
+      }
+      case "end": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "end", value: FileEnd.fromPartial(object.part.value) };
         }
         break;
       }

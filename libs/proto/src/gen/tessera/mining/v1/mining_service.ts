@@ -133,6 +133,17 @@ export interface JobStatistics {
   candidates: string;
   merging: boolean;
   threads: number;
+  /** The threshold asked for, in cents (a percentage resolved against the store's total utility). */
+  requestedMinUtilityCents: string;
+  /** How the threshold was given: "amount" (cents), "percent" or "top-k". */
+  minUtilityKind: string;
+  /**
+   * True when the search held more than max_itemsets and raised its threshold to
+   * min_utility_cents, keeping only the best itemsets.
+   */
+  thresholdRaised: boolean;
+  /** The cap on itemsets held while mining. */
+  maxItemsets: string;
 }
 
 export interface Job {
@@ -840,6 +851,10 @@ function createBaseJobStatistics(): JobStatistics {
     candidates: "0",
     merging: false,
     threads: 0,
+    requestedMinUtilityCents: "0",
+    minUtilityKind: "",
+    thresholdRaised: false,
+    maxItemsets: "0",
   };
 }
 
@@ -874,6 +889,18 @@ export const JobStatistics: MessageFns<JobStatistics> = {
     }
     if (message.threads !== 0) {
       writer.uint32(80).int32(message.threads);
+    }
+    if (message.requestedMinUtilityCents !== "0") {
+      writer.uint32(88).int64(message.requestedMinUtilityCents);
+    }
+    if (message.minUtilityKind !== "") {
+      writer.uint32(98).string(message.minUtilityKind);
+    }
+    if (message.thresholdRaised !== false) {
+      writer.uint32(104).bool(message.thresholdRaised);
+    }
+    if (message.maxItemsets !== "0") {
+      writer.uint32(112).int64(message.maxItemsets);
     }
     return writer;
   },
@@ -971,6 +998,38 @@ export const JobStatistics: MessageFns<JobStatistics> = {
             message.threads = reader.int32();
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.requestedMinUtilityCents = reader.int64().toString();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.minUtilityKind = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.thresholdRaised = reader.bool();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.maxItemsets = reader.int64().toString();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1011,6 +1070,26 @@ export const JobStatistics: MessageFns<JobStatistics> = {
       candidates: isSet(object.candidates) ? globalThis.String(object.candidates) : "0",
       merging: isSet(object.merging) ? globalThis.Boolean(object.merging) : false,
       threads: isSet(object.threads) ? globalThis.Number(object.threads) : 0,
+      requestedMinUtilityCents: isSet(object.requestedMinUtilityCents)
+        ? globalThis.String(object.requestedMinUtilityCents)
+        : isSet(object.requested_min_utility_cents)
+        ? globalThis.String(object.requested_min_utility_cents)
+        : "0",
+      minUtilityKind: isSet(object.minUtilityKind)
+        ? globalThis.String(object.minUtilityKind)
+        : isSet(object.min_utility_kind)
+        ? globalThis.String(object.min_utility_kind)
+        : "",
+      thresholdRaised: isSet(object.thresholdRaised)
+        ? globalThis.Boolean(object.thresholdRaised)
+        : isSet(object.threshold_raised)
+        ? globalThis.Boolean(object.threshold_raised)
+        : false,
+      maxItemsets: isSet(object.maxItemsets)
+        ? globalThis.String(object.maxItemsets)
+        : isSet(object.max_itemsets)
+        ? globalThis.String(object.max_itemsets)
+        : "0",
     };
   },
 
@@ -1046,6 +1125,18 @@ export const JobStatistics: MessageFns<JobStatistics> = {
     if (message.threads !== 0) {
       obj.threads = Math.round(message.threads);
     }
+    if (message.requestedMinUtilityCents !== "0") {
+      obj.requestedMinUtilityCents = message.requestedMinUtilityCents;
+    }
+    if (message.minUtilityKind !== "") {
+      obj.minUtilityKind = message.minUtilityKind;
+    }
+    if (message.thresholdRaised !== false) {
+      obj.thresholdRaised = message.thresholdRaised;
+    }
+    if (message.maxItemsets !== "0") {
+      obj.maxItemsets = message.maxItemsets;
+    }
     return obj;
   },
 
@@ -1064,6 +1155,10 @@ export const JobStatistics: MessageFns<JobStatistics> = {
     message.candidates = object.candidates ?? "0";
     message.merging = object.merging ?? false;
     message.threads = object.threads ?? 0;
+    message.requestedMinUtilityCents = object.requestedMinUtilityCents ?? "0";
+    message.minUtilityKind = object.minUtilityKind ?? "";
+    message.thresholdRaised = object.thresholdRaised ?? false;
+    message.maxItemsets = object.maxItemsets ?? "0";
     return message;
   },
 };

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { PosEventValidator, prototypeKeyPath } from './pos-event.validator';
+
+const validator = new PosEventValidator('unit-test-customer-key-0123456789');
+const valid = { transactionId: 't-1', storeId: 'store-1', occurredAt: '2024-05-01T10:00:00Z', customerId: 'c-9', lines: [{ sku: 'A', quantity: 2, unitPrice: 1.25 }] };
+const check = (payload: unknown, key: string | null = null) => validator.check(Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)), key);
+
+test('issue 11: __proto__, constructor and prototype keys are refused with their path', () => {
+  const withKey = (where: 'top' | 'line', key: string) => {
+    const text = JSON.stringify(valid);
+    return where === 'top' ? text.replace('{"transactionId"', `{"${key}":{"storeId":"other"},"transactionId"`) : text.replace('{"sku"', `{"${key}":{"quantity":1},"sku"`);
+  };
+  for (const key of ['__proto__', 'constructor', 'prototype']) {
+    const top = check(withKey('top', key));
+    assert.equal(top.ok, false);
+    assert.equal(!top.ok && top.fieldPath, `/${key}`);
+    const line = check(withKey('line', key));
+    assert.equal(!line.ok && line.fieldPath, `/lines/0/${key}`);
+  }
+  assert.equal(prototypeKeyPath(JSON.parse('{"a":[{"b":{"__proto__":1}}]}')), '/a/0/b/__proto__');
+  assert.equal(prototypeKeyPath({ name: '__proto__' }), undefined);
+});
+
+test('a leap second and a basket over 2^53 cents are refused, not thrown', () => {
+  const leap = check({ ...valid, occurredAt: '2016-12-31T23:59:60Z' });
+  assert.equal(!leap.ok && leap.fieldPath, '/occurredAt');
+  const lines = Array.from({ length: 5000 }, (_, i) => ({ sku: `s${i}`, quantity: 1_000_000, unitPrice: 10_000_000 }));
+  const huge = check({ ...valid, lines });
+  assert.equal(!huge.ok && huge.fieldPath, '/lines');
+  assert.equal(check(valid).ok, true);
+});
+
+/** Random values where a field should be, and random extra or missing fields. */
+const anyJson = fc.jsonValue({ maxDepth: 3 });
+const mutated = fc.record({
+  field: fc.constantFrom('transactionId', 'storeId', 'occurredAt', 'customerId', 'lines', 'extra', '__proto__'),
+  lineField: fc.constantFrom('sku', 'quantity', 'unitPrice', 'unitProfit', 'name', 'constructor'),
+  value: fc.oneof(anyJson, fc.constantFrom(1e308, -0, 1e-7, 2 ** 53, '2016-12-31T23:59:60Z', '9999-12-31T23:59:59Z', '', 'x'.repeat(600))),
+  where: fc.constantFrom('top', 'line', 'drop'),
+});
+
+test('property (fuzz): the validator never throws; an accepted event is storable, a refused one names a field', () => {
+  fc.assert(
+    fc.property(fc.oneof(mutated.map((m) => ({ m })), anyJson.map((raw) => ({ raw })), fc.string().map((text) => ({ text }))), fc.option(fc.constantFrom('store-1', 'other'), { nil: null }), (input, key) => {
+      let payload: string;
+      if ('text' in input) payload = input.text;
+      else if ('raw' in input) payload = JSON.stringify(input.raw) ?? 'null';
+      else {
+        const event = JSON.parse(JSON.stringify(valid));
+        const { field, lineField, value, where } = input.m;
+        if (where === 'top') Object.defineProperty(event, field, { value, enumerable: true, configurable: true, writable: true });
+        else if (where === 'line') Object.defineProperty(event.lines[0], lineField, { value, enumerable: true, configurable: true, writable: true });
+        else delete event[field];
+        payload = JSON.stringify(event);
+      }
+      const result = validator.check(Buffer.from(payload), key);
+      if (result.ok) {
+        const r = result.record;
+        assert.ok(!Number.isNaN(new Date(r.occurredAt).getTime()));
+        assert.ok(r.lines.length > 0);
+        let total = 0;
+        for (const line of r.lines) {
+          assert.ok(Number.isSafeInteger(line.quantity) && line.quantity > 0);
+          assert.ok(Number.isSafeInteger(line.utilityCents));
+          total += line.utilityCents;
+        }
+        assert.ok(Number.isSafeInteger(total));
+        assert.equal(prototypeKeyPath(JSON.parse(payload)), undefined);
+        if (key !== null) assert.equal(r.storeId, key);
+      } else {
+        assert.equal(typeof result.fieldPath, 'string');
+        assert.ok(result.reason.length > 0);
+      }
+    }),
+    { numRuns: 1500 },
+  );
+});

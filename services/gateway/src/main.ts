@@ -1,4 +1,4 @@
-import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
@@ -13,6 +13,7 @@ import type { RateLimiter } from './rate-limit/rate-limiter';
 import { ipRateLimitMiddleware } from './rate-limit/rate-limit.middleware';
 import { buildOpenApi } from './openapi';
 import { serveDashboard } from './dashboard/dashboard-static';
+import { gatewayValidationPipe } from './http/validation-pipe';
 import { jsonShapeVerifier } from './http/json-limits';
 
 export { buildOpenApi } from './openapi';
@@ -55,7 +56,7 @@ export function configureGatewayApp(app: INestApplication, config: GatewayConfig
     credentials: false,
     maxAge: 600,
   });
-  express.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }));
+  express.useGlobalPipes(gatewayValidationPipe());
   SwaggerModule.setup('api/docs', app, buildOpenApi(app), { jsonDocumentUrl: 'api/docs/openapi.json' });
 }
 

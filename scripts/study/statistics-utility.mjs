@@ -35,7 +35,11 @@ const clips = option('--clips', '30,60,100,150').split(',').map(Number);
 const STORES = 5;
 const ITEMS = 20;
 const MIN_SURVIVORS = 4; // survivorThreshold(5 participants, minStores 3)
-const DEMAND = { maxQuantityPerTransaction: 60, maxRevenueCentsPerTransaction: 20_000 };
+const DEMAND = { maxQuantityPerTransaction: 80, maxRevenueCentsPerTransaction: 20_000 };
+const CLIP_QUANTILE = Number(option('--quantile', 0.97));
+const CALIBRATION_SHARE = 0.05;
+const skipPrice = args.includes('--no-price');
+const doSweep = args.includes('--sweep');
 const PRICE = { minUnitPriceCents: 10, maxUnitPriceCents: 100_000, maxQuantity: 1_000 };
 const log = (...parts) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${parts.join(' ')}\n`);
 
@@ -82,7 +86,7 @@ const quantile = (values, p) => {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 };
 
-function demandStudy(stores, catalogue, window, epsilon, bounds, label) {
+function demandStudy(stores, catalogue, window, epsilon, bounds, label, seedList = Array.from({ length: seeds }, (_, i) => i)) {
   const plan = federated.planDemandSeries({ skus: catalogue, period: 'week', ...window, ...bounds, epsilon, delta: 1e-5, participants: STORES, minSurvivors: MIN_SURVIVORS });
   const clipped = stores.map((t) => federated.demandSeriesClippedSum(t, plan).values);
   const exact = federated.exactDemandSeries(stores.flat(), plan);
@@ -92,13 +96,15 @@ function demandStudy(stores, catalogue, window, epsilon, bounds, label) {
   const byKey = (points) => new Map(points.map((p) => [`${p.sku}|${p.periodStart}`, p]));
   const clipOnly = byKey(noiseless);
   const clipError = median(cells.map(([key, v]) => Math.abs(clipOnly.get(key).quantity - v.quantity) / v.quantity));
+  const revenueBiasOnly = median(cells.map(([key, v]) => Math.abs(clipOnly.get(key).revenueCents - v.revenueCents) / v.revenueCents));
   const errors = [];
+  const revenueErrors = [];
   let covered = 0;
   let total = 0;
-  for (let seed = 0; seed < seeds; seed++) {
+  for (const seed of seedList) {
     const points = byKey(federated.seriesFromSums(noisySum(clipped, plan, `${label}/${epsilon}/${seed}`), plan, sigma));
-    const seedErrors = cells.map(([key, v]) => Math.abs(points.get(key).quantity - v.quantity) / v.quantity);
-    errors.push(median(seedErrors));
+    errors.push(median(cells.map(([key, v]) => Math.abs(points.get(key).quantity - v.quantity) / v.quantity)));
+    revenueErrors.push(median(cells.map(([key, v]) => Math.abs(points.get(key).revenueCents - v.revenueCents) / v.revenueCents)));
     for (const [key] of cells) {
       const p = points.get(key);
       const c = clipOnly.get(key).quantity;
@@ -106,7 +112,115 @@ function demandStudy(stores, catalogue, window, epsilon, bounds, label) {
       if (p.quantityInterval.low <= c && c <= p.quantityInterval.high) covered++;
     }
   }
-  return { split: label, epsilon, clip: bounds.maxQuantityPerTransaction, cells: cells.length, quantitySigma: noiseless[0].quantitySigma, clipOnlyError: clipError, medianRelativeError: median(errors), p90RelativeError: quantile(errors, 0.9), intervalCoverageOfClipped: covered / total };
+  const sigmas = catalogue.map((sku) => clipOnly.get(`${sku}|${plan.periods[0]}`).quantitySigma);
+  return { split: label, epsilon, clip: bounds.maxQuantityPerTransaction, clips: plan.quantityClips, quantityShare: bounds.quantityShare ?? 0.9, cells: cells.length, quantitySigma: median(sigmas), clipOnlyError: clipError, medianRelativeError: median(errors), p90RelativeError: quantile(errors, 0.9), revenueMedianRelativeError: median(revenueErrors), revenueBiasOnly, intervalCoverageOfClipped: covered / total };
+}
+
+/** Log-binned (√2) edges for per-item quantities: 0, 1, √2, 2, ... 2^20. */
+const QUANTITY_EDGES = [0, ...Array.from({ length: 41 }, (_, j) => 2 ** (j / 2))];
+const HISTOGRAM_ITEMS = 2; // a transaction enters the histograms of at most its 2 largest catalogue items: L2 sensitivity √2
+
+/**
+ * Private per-item clip calibration (simulated, as the itemset round's calibration does it):
+ * every store sums per-item log-binned histograms of its transactions' quantities, with ρ_cal;
+ * the hub reads each item's q-quantile off the denoised noisy counts (calibration.ts).
+ */
+function privateItemClips(stores, catalogue, window, calibrationEpsilon, q, seedLabel) {
+  const B = QUANTITY_EDGES.length;
+  const plan = federated.planStatistics({ epsilon: calibrationEpsilon, delta: 1e-5, participants: STORES, minSurvivors: MIN_SURVIVORS, blocks: [{ name: 'histograms', length: catalogue.length * B, clip: Math.SQRT2, share: 1 }] });
+  const block = plan.blocks[0];
+  const index = new Map(catalogue.map((sku, i) => [sku, i]));
+  const from = new Date(`${window.fromDate}T00:00:00Z`).getTime();
+  const to = new Date(`${window.toDate}T00:00:00Z`).getTime() + 86_400_000;
+  const counts = stores.map((transactions) => {
+    const values = new Float64Array(plan.length);
+    for (const t of transactions) {
+      const time = new Date(t.occurredAt).getTime();
+      if (!(time >= from && time < to)) continue;
+      const held = new Map();
+      for (const l of t.lines) {
+        const i = index.get(l.sku);
+        if (i === undefined || !(l.quantity > 0) || !(l.unitPriceCents > 0)) continue;
+        held.set(i, (held.get(i) ?? 0) + l.quantity);
+      }
+      const top = [...held].sort((a, b) => b[1] - a[1]).slice(0, HISTOGRAM_ITEMS);
+      // Each entry 1 in clip units; with ≤ 2 entries the integer vector's norm is ≤ bound (√2 clip).
+      for (const [i, quantity] of top) values[i * B + federated.binOf(QUANTITY_EDGES, quantity)] += Math.floor(block.scale);
+    }
+    return values;
+  });
+  const unit = Math.floor(block.scale);
+  const sigma = (Math.sqrt(STORES) * plan.noise.shareSigma) / unit;
+  const signed = noisySum(counts, plan, seedLabel);
+  return catalogue.map((_, i) => {
+    const histogram = { edges: QUANTITY_EDGES, counts: Array.from(signed.slice(i * B, (i + 1) * B), (v) => v / unit) };
+    return federated.noisyQuantile(histogram, q, 2 * sigma, 6).upperEdge;
+  });
+}
+
+/** Per-item q-quantile of the transactions' quantities, exact (non-private: the oracle the private calibration estimates). */
+function exactItemClips(sales, catalogue, q) {
+  const index = new Map(catalogue.map((sku, i) => [sku, i]));
+  const byItem = catalogue.map(() => []);
+  for (const t of sales) {
+    const held = new Map();
+    for (const l of t.lines) {
+      const i = index.get(l.sku);
+      if (i !== undefined && l.quantity > 0 && l.unitPriceCents > 0) held.set(i, (held.get(i) ?? 0) + l.quantity);
+    }
+    for (const [i, quantity] of held) byItem[i].push(quantity);
+  }
+  return byItem.map((values) => Math.max(1, quantile(values, q)));
+}
+
+/**
+ * Lower bound for this mechanism family (clip + Gaussian noise, no cell-specific correction):
+ * each (item, week) cell gets its own clip C chosen with the exact data and the whole ρ, as if
+ * no transaction held two items; the cell's error is the median of |bias(C) + N(0, (k·C)²)|.
+ */
+function perCellOracle(stores, catalogue, window, epsilon) {
+  const plan = federated.planDemandSeries({ skus: catalogue, period: 'week', ...window, maxQuantityPerTransaction: 1, maxRevenueCentsPerTransaction: 1, quantityShare: 0.99, epsilon, delta: 1e-5, participants: STORES, minSurvivors: MIN_SURVIVORS });
+  const k = ((Math.sqrt(STORES) * plan.noise.shareSigma) / plan.quantityScales[0]) * Math.sqrt(0.99); // the whole ρ on this cell
+  const lines = new Map();
+  const index = new Map(catalogue.map((sku, i) => [sku, i]));
+  for (const t of stores.flat()) {
+    const week = federated.isoDate(federated.periodStartOf(new Date(t.occurredAt), 'week'));
+    const held = new Map();
+    for (const l of t.lines) if (index.has(l.sku) && l.quantity > 0 && l.unitPriceCents > 0) held.set(l.sku, (held.get(l.sku) ?? 0) + l.quantity);
+    for (const [sku, quantity] of held) {
+      const key = `${sku}|${week}`;
+      if (!lines.has(key)) lines.set(key, []);
+      lines.get(key).push(quantity);
+    }
+  }
+  const Phi = (x) => 0.5 * (1 + erf(x / Math.SQRT2));
+  const medianAbs = (b, s) => {
+    let lo = 0;
+    let hi = Math.abs(b) + 5 * s;
+    for (let it = 0; it < 60; it++) {
+      const m = (lo + hi) / 2;
+      if (Phi((m - b) / s) - Phi((-m - b) / s) < 0.5) lo = m;
+      else hi = m;
+    }
+    return (lo + hi) / 2;
+  };
+  const best = [];
+  const shares = [];
+  for (const [, values] of lines) {
+    const total = values.reduce((a, b) => a + b, 0);
+    if (total < 100) continue;
+    let error = Infinity;
+    for (const C of new Set([1, ...values])) error = Math.min(error, medianAbs(-values.reduce((s, v) => s + Math.max(0, v - C), 0), k * C) / total);
+    best.push(error);
+    shares.push(Math.max(...values) / total);
+  }
+  return { epsilon, noisePerUnitClip: k, cells: best.length, medianError: median(best), cellsWithin10: best.filter((e) => e <= 0.1).length / best.length, largestTransactionShare: median(shares) };
+}
+
+function erf(x) {
+  const t = 1 / (1 + 0.3275911 * Math.abs(x));
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return x >= 0 ? y : -y;
 }
 
 function priceStudy(stores, catalogue, references, epsilon, label) {
@@ -151,35 +265,81 @@ const dates = sales.map((t) => t.occurredAt.slice(0, 10)).sort();
 const window = { fromDate: dates[0], toDate: dates[dates.length - 1] };
 log(`${sales.length} invoices, catalogue ${catalogue.join(' ')}, ${window.fromDate}..${window.toDate}`);
 const split = splits(sales);
+const rhoOf = (epsilon) => privacy.epsilonToRho(epsilon, 1e-5);
+const epsilonOfRho = (rho) => privacy.zcdpToEpsilon(rho, 1e-5);
+
+/**
+ * The round's estimator with per-item clips from a private calibration: CALIBRATION_SHARE of
+ * the round's ρ on the per-item histograms, the rest on the measurement; both releases compose
+ * to the round's ε. The clips differ by seed (the calibration's own noise), so each seed plans anew.
+ */
+function privateClipStudy(stores, epsilon, q, label, measurementBounds = {}) {
+  const rho = rhoOf(epsilon);
+  const calibrationEpsilon = epsilonOfRho(CALIBRATION_SHARE * rho);
+  const measurementEpsilon = epsilonOfRho((1 - CALIBRATION_SHARE) * rho);
+  const rows = [];
+  for (let seed = 0; seed < seeds; seed++) {
+    const clips = privateItemClips(stores, catalogue, window, calibrationEpsilon, q, `calibration/${label}/${epsilon}/${q}/${seed}`);
+    rows.push(demandStudy(stores, catalogue, window, measurementEpsilon, { ...DEMAND, ...measurementBounds, maxQuantityBySku: clips }, label, [seed]));
+  }
+  const pick = (f) => rows.map(f);
+  return { split: label, epsilon, estimator: `per-item clip, private ${q} quantile`, cells: rows[0].cells, quantitySigma: median(pick((r) => r.quantitySigma)), clipOnlyError: median(pick((r) => r.clipOnlyError)), medianRelativeError: median(pick((r) => r.medianRelativeError)), p90RelativeError: quantile(pick((r) => r.medianRelativeError), 0.9), revenueMedianRelativeError: median(pick((r) => r.revenueMedianRelativeError)), intervalCoverageOfClipped: median(pick((r) => r.intervalCoverageOfClipped)), clips: rows[0].clips };
+}
+
 const demand = [];
 const price = [];
+const bounds = [];
 for (const [label, stores] of Object.entries(split)) {
   for (const epsilon of epsilons) {
-    demand.push(demandStudy(stores, catalogue, window, epsilon, DEMAND, label));
+    demand.push({ ...demandStudy(stores, catalogue, window, epsilon, { ...DEMAND, quantityShare: 0.9 }, label), estimator: `global clip ${DEMAND.maxQuantityPerTransaction}` });
     log('demand', label, epsilon, JSON.stringify(demand.at(-1)));
-    price.push(priceStudy(stores, catalogue, references, epsilon, label));
-    log('price', label, epsilon, JSON.stringify({ ...price.at(-1), referenceElasticities: undefined }));
+    demand.push(privateClipStudy(stores, epsilon, CLIP_QUANTILE, label));
+    log('demand', label, epsilon, JSON.stringify(demand.at(-1)));
+    demand.push({ ...demandStudy(stores, catalogue, window, epsilon, { ...DEMAND, maxQuantityBySku: exactItemClips(stores.flat(), catalogue, CLIP_QUANTILE) }, label), estimator: `per-item clip, exact ${CLIP_QUANTILE} quantile (oracle)` });
+    log('demand', label, epsilon, JSON.stringify(demand.at(-1)));
+    bounds.push({ split: label, ...perCellOracle(stores, catalogue, window, epsilon) });
+    log('bound', JSON.stringify(bounds.at(-1)));
+    if (!skipPrice) {
+      price.push(priceStudy(stores, catalogue, references, epsilon, label));
+      log('price', label, epsilon, JSON.stringify({ ...price.at(-1), referenceElasticities: undefined }));
+    }
   }
 }
-const clipSweep = clips.map((clip) => demandStudy(split['round-robin'], catalogue, window, 4, { ...DEMAND, maxQuantityPerTransaction: clip }, 'round-robin'));
-for (const row of clipSweep) log('clip', JSON.stringify(row));
+const sweep = [];
+if (doSweep) {
+  const rr = split['round-robin'];
+  for (const clip of clips) for (const quantityShare of [0.5, 0.9]) sweep.push({ ...demandStudy(rr, catalogue, window, 4, { ...DEMAND, maxQuantityPerTransaction: clip, quantityShare }, 'round-robin'), estimator: `global clip ${clip}, quantity share ${quantityShare}` });
+  for (const q of [0.9, 0.95, 0.96, 0.97, 0.98, 0.99]) sweep.push({ ...demandStudy(rr, catalogue, window, 4, { ...DEMAND, maxQuantityBySku: exactItemClips(rr.flat(), catalogue, q) }, 'round-robin'), estimator: `per-item clip, exact ${q} quantile (oracle)` });
+  for (const q of [0.9, 0.95, 0.97, 0.98]) sweep.push(privateClipStudy(rr, 4, q, 'round-robin'));
+  for (const quantityShare of [0.8, 0.95]) sweep.push({ ...privateClipStudy(rr, 4, CLIP_QUANTILE, 'round-robin', { quantityShare }), estimator: `per-item clip, private ${CLIP_QUANTILE} quantile, quantity share ${quantityShare}` });
+  for (const row of sweep) log('sweep', JSON.stringify(row));
+}
 
 const pct = (x) => `${(100 * x).toFixed(1)}%`;
 const lines = [];
 lines.push(`Machine: ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores), Node ${process.version}; ${new Date().toISOString().slice(0, 10)}; ${seeds} seeds; ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 lines.push('');
-lines.push('Demand series (weekly quantities of the 20 top-revenue items; cells with >= 100 units; quantity clip 60 units per transaction):');
+lines.push(`Demand series (weekly quantities of the 20 top-revenue items; cells with >= 100 units; quantity share of ρ 0.9, revenue totals 0.1; private clips: ${CALIBRATION_SHARE} of ρ on the calibration):`);
 lines.push('');
-lines.push('| split | ε | cells | σ (units) | median rel. error (median over seeds) | 90th pct over seeds | clipping alone | 95% interval covers the clipped sum |');
-lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
-for (const r of demand) lines.push(`| ${r.split} | ${r.epsilon} | ${r.cells} | ${r.quantitySigma.toFixed(1)} | ${pct(r.medianRelativeError)} | ${pct(r.p90RelativeError)} | ${pct(r.clipOnlyError)} | ${pct(r.intervalCoverageOfClipped)} |`);
+const demandTable = (rows) => {
+  lines.push('| split | ε | estimator | σ (units, median item) | median rel. error (median over seeds) | 90th pct over seeds | clipping alone | revenue median rel. error | 95% interval covers the clipped sum |');
+  lines.push('|---|---:|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) lines.push(`| ${r.split} | ${r.epsilon} | ${r.estimator} | ${r.quantitySigma.toFixed(1)} | ${pct(r.medianRelativeError)} | ${pct(r.p90RelativeError)} | ${pct(r.clipOnlyError)} | ${pct(r.revenueMedianRelativeError)} | ${pct(r.intervalCoverageOfClipped)} |`);
+};
+demandTable(demand);
 lines.push('');
-lines.push('Quantity clip sweep (round-robin, ε = 4):');
+lines.push('Lower bound of the family (each cell its own clip chosen on the exact data, the whole ρ, no transaction shares its bound):');
 lines.push('');
-lines.push('| clip (units) | σ (units) | median rel. error | clipping alone |');
-lines.push('|---:|---:|---:|---:|');
-for (const r of clipSweep) lines.push(`| ${r.clip} | ${r.quantitySigma.toFixed(1)} | ${pct(r.medianRelativeError)} | ${pct(r.clipOnlyError)} |`);
+lines.push('| split | ε | cells | noise σ per unit of clip | median over cells of the best median error | cells that can be within 10% | largest transaction / cell (median) |');
+lines.push('|---|---:|---:|---:|---:|---:|---:|');
+for (const b of bounds) lines.push(`| ${b.split} | ${b.epsilon} | ${b.cells} | ${b.noisePerUnitClip.toFixed(3)} | ${pct(b.medianError)} | ${pct(b.cellsWithin10)} | ${pct(b.largestTransactionShare)} |`);
 lines.push('');
+if (sweep.length) {
+  lines.push('Sweep (round-robin, ε = 4):');
+  lines.push('');
+  demandTable(sweep);
+  lines.push('');
+}
 lines.push('Price response (elasticity of the 20 items; each item price clipped to [ref/2, 2·ref] around its median price, quantity <= 1000, 2 observations per transaction):');
 lines.push('');
 lines.push('| split | ε | items with a non-private fit | interval covers the non-private estimate | no fit | median abs. error | median interval width |');
@@ -187,4 +347,4 @@ lines.push('|---|---:|---:|---:|---:|---:|---:|');
 for (const r of price) lines.push(`| ${r.split} | ${r.epsilon} | ${r.items} | ${pct(r.coverage)} | ${pct(r.noFit)} | ${r.medianAbsoluteError.toFixed(3)} | ${r.medianIntervalWidth.toFixed(3)} |`);
 console.log(lines.join('\n'));
 const json = option('--json');
-if (json) writeFileSync(json, JSON.stringify({ demand, price, clipSweep, catalogue, window }, null, 2));
+if (json) writeFileSync(json, JSON.stringify({ demand, bounds, sweep, price, catalogue, window }, null, 2));

@@ -3,7 +3,7 @@ import type { RoundSettings, StatisticsSettings } from '../repositories/federati
 
 /** Public defaults of the contribution bounds, chosen before any round (see docs/federation.md). */
 export const DEFAULT_STATISTICS_BOUNDS = Object.freeze({
-  demand: Object.freeze({ maxQuantityPerTransaction: 100, maxRevenueCentsPerTransaction: 20_000 }),
+  demand: Object.freeze({ maxQuantityPerTransaction: 60, maxRevenueCentsPerTransaction: 20_000 }),
   price: Object.freeze({ minUnitPriceCents: 10, maxUnitPriceCents: 100_000, maxQuantity: 1_000 }),
 });
 

@@ -31,12 +31,12 @@ const option = (name, fallback) => {
 };
 const seeds = Number(option('--seeds', 20));
 const epsilons = option('--epsilons', '1,4,10').split(',').map(Number);
-const clips = option('--clips', '30,60,100,150').split(',').map(Number);
+const clips = option('--clips', '3,6,12,24,60').split(',').map(Number);
 const STORES = 5;
 const ITEMS = 20;
 const MIN_SURVIVORS = 4; // survivorThreshold(5 participants, minStores 3)
-const DEMAND = { maxQuantityPerTransaction: 80, maxRevenueCentsPerTransaction: 20_000 };
-const CLIP_QUANTILE = Number(option('--quantile', 0.97));
+const DEMAND = { maxQuantityPerTransaction: 60, maxRevenueCentsPerTransaction: 20_000 };
+const CLIP_QUANTILE = Number(option('--quantile', 0.95));
 const CALIBRATION_SHARE = 0.05;
 const skipPrice = args.includes('--no-price');
 const doSweep = args.includes('--sweep');
@@ -105,15 +105,14 @@ function demandStudy(stores, catalogue, window, epsilon, bounds, label, seedList
     const points = byKey(federated.seriesFromSums(noisySum(clipped, plan, `${label}/${epsilon}/${seed}`), plan, sigma));
     errors.push(median(cells.map(([key, v]) => Math.abs(points.get(key).quantity - v.quantity) / v.quantity)));
     revenueErrors.push(median(cells.map(([key, v]) => Math.abs(points.get(key).revenueCents - v.revenueCents) / v.revenueCents)));
-    for (const [key] of cells) {
+    for (const [key, v] of cells) {
       const p = points.get(key);
-      const c = clipOnly.get(key).quantity;
       total++;
-      if (p.quantityInterval.low <= c && c <= p.quantityInterval.high) covered++;
+      if (p.quantityInterval.low <= v.quantity && v.quantity <= p.quantityInterval.high) covered++;
     }
   }
-  const sigmas = catalogue.map((sku) => clipOnly.get(`${sku}|${plan.periods[0]}`).quantitySigma);
-  return { split: label, epsilon, clip: bounds.maxQuantityPerTransaction, clips: plan.quantityClips, quantityShare: bounds.quantityShare ?? 0.9, cells: cells.length, quantitySigma: median(sigmas), clipOnlyError: clipError, medianRelativeError: median(errors), p90RelativeError: quantile(errors, 0.9), revenueMedianRelativeError: median(revenueErrors), revenueBiasOnly, intervalCoverageOfClipped: covered / total };
+  const sigmas = cells.map(([key]) => clipOnly.get(key).quantitySigma);
+  return { split: label, epsilon, clip: bounds.maxQuantityPerTransaction, clips: plan.quantityClips, cells: cells.length, quantitySigma: median(sigmas), clipOnlyError: clipError, medianRelativeError: median(errors), p90RelativeError: quantile(errors, 0.9), revenueMedianRelativeError: median(revenueErrors), revenueBiasOnly, intervalCoverage: covered / total };
 }
 
 /** Log-binned (√2) edges for per-item quantities: 0, 1, √2, 2, ... 2^20. */
@@ -179,8 +178,8 @@ function exactItemClips(sales, catalogue, q) {
  * no transaction held two items; the cell's error is the median of |bias(C) + N(0, (k·C)²)|.
  */
 function perCellOracle(stores, catalogue, window, epsilon) {
-  const plan = federated.planDemandSeries({ skus: catalogue, period: 'week', ...window, maxQuantityPerTransaction: 1, maxRevenueCentsPerTransaction: 1, quantityShare: 0.99, epsilon, delta: 1e-5, participants: STORES, minSurvivors: MIN_SURVIVORS });
-  const k = ((Math.sqrt(STORES) * plan.noise.shareSigma) / plan.quantityScales[0]) * Math.sqrt(0.99); // the whole ρ on this cell
+  const plan = federated.planStatistics({ epsilon, delta: 1e-5, participants: STORES, minSurvivors: MIN_SURVIVORS, blocks: [{ name: 'cell', length: catalogue.length * 54, clip: 1, share: 1 }] });
+  const k = (Math.sqrt(STORES) * plan.noise.shareSigma) / plan.blocks[0].scale; // the whole ρ on this cell, per unit of clip
   const lines = new Map();
   const index = new Map(catalogue.map((sku, i) => [sku, i]));
   for (const t of stores.flat()) {
@@ -215,6 +214,69 @@ function perCellOracle(stores, catalogue, window, epsilon) {
     shares.push(Math.max(...values) / total);
   }
   return { epsilon, noisePerUnitClip: k, cells: best.length, medianError: median(best), cellsWithin10: best.filter((e) => e <= 0.1).length / best.length, largestTransactionShare: median(shares) };
+}
+
+/**
+ * Idea (c), the ratio estimator: per (item, week) the number of transactions holding the item
+ * (indicators, a transaction's vector bounded in L2 by `countBound`, so up to countBound² items
+ * count fully), and per item its quantity over the whole window clipped at `totalClip` (L2
+ * over the items); cell = count × (item quantity total / item count total). The week-to-week
+ * mix of order sizes is its bias.
+ */
+function ratioStudy(stores, catalogue, window, epsilon, label, { countBound = Math.SQRT2, totalClip = 200, countShare = 0.85, smallClip = 0, smallShare = 0 } = {}) {
+  const periods = federated.periodStarts(window.fromDate, window.toDate, 'week');
+  const P = periods.length;
+  const M = catalogue.length;
+  const blocks = [{ name: 'counts', length: M * P, clip: countBound, share: countShare }, { name: 'totals', length: M, clip: totalClip, share: 1 - countShare - smallShare }];
+  if (smallClip) blocks.push({ name: 'small', length: M * P, clip: smallClip, share: smallShare });
+  const plan = federated.planStatistics({ epsilon, delta: 1e-5, participants: STORES, minSurvivors: MIN_SURVIVORS, blocks });
+  const [countBlock, totalBlock, smallBlock] = plan.blocks;
+  const periodIndex = new Map(periods.map((start, p) => [start, p]));
+  const index = new Map(catalogue.map((sku, i) => [sku, i]));
+  const cellsOf = (transactions) => {
+    const values = new Float64Array(plan.length);
+    for (const t of transactions) {
+      const p = periodIndex.get(federated.isoDate(federated.periodStartOf(new Date(t.occurredAt), 'week')));
+      if (p === undefined) continue;
+      const held = new Map();
+      for (const l of t.lines) {
+        const i = index.get(l.sku);
+        if (i !== undefined && l.quantity > 0 && l.unitPriceCents > 0) held.set(i, (held.get(i) ?? 0) + l.quantity);
+      }
+      if (!held.size) continue;
+      const items = [...held.keys()];
+      federated.addBoundedEntries(values, countBlock, items.map((i) => i * P + p), items.map(() => 1));
+      federated.addBoundedEntries(values, totalBlock, items, items.map((i) => held.get(i)));
+      if (smallBlock) federated.addBoundedEntries(values, smallBlock, items.map((i) => i * P + p), items.map((i) => Math.min(held.get(i), smallClip)));
+    }
+    return values;
+  };
+  const clipped = stores.map(cellsOf);
+  const exact = new Map();
+  for (const t of stores.flat()) {
+    const week = federated.isoDate(federated.periodStartOf(new Date(t.occurredAt), 'week'));
+    for (const l of t.lines) if (index.has(l.sku) && l.quantity > 0 && l.unitPriceCents > 0) exact.set(`${index.get(l.sku)}|${periodIndex.get(week)}`, (exact.get(`${index.get(l.sku)}|${periodIndex.get(week)}`) ?? 0) + l.quantity);
+  }
+  const cells = [...exact].filter(([, v]) => v >= 100).map(([key, v]) => [...key.split('|').map(Number), v]);
+  const estimate = (signed) => {
+    const counts = Array.from({ length: M }, (_, i) => Array.from({ length: P }, (_, p) => signed[countBlock.offset + i * P + p] / countBlock.scale));
+    if (!smallBlock) {
+      const mean = counts.map((row, i) => signed[totalBlock.offset + i] / totalBlock.scale / Math.max(1, row.reduce((a, b) => a + b, 0)));
+      return (i, p) => counts[i][p] * mean[i];
+    }
+    // Hybrid: the clipped part per cell as measured, the excess above the small clip as count × mean excess.
+    const small = Array.from({ length: M }, (_, i) => Array.from({ length: P }, (_, p) => signed[smallBlock.offset + i * P + p] / smallBlock.scale));
+    const excess = counts.map((row, i) => Math.max(0, signed[totalBlock.offset + i] / totalBlock.scale - small[i].reduce((a, b) => a + b, 0)) / Math.max(1, row.reduce((a, b) => a + b, 0)));
+    return (i, p) => small[i][p] + counts[i][p] * excess[i];
+  };
+  const noiseless = estimate(clipped.reduce((a, b) => a.map((v, k) => v + b[k])));
+  const errors = [];
+  for (let seed = 0; seed < seeds; seed++) {
+    const f = estimate(noisySum(clipped, plan, `ratio/${label}/${epsilon}/${seed}`));
+    errors.push(median(cells.map(([i, p, v]) => Math.abs(f(i, p) - v) / v)));
+  }
+  const sigmaCount = (Math.sqrt(STORES) * plan.noise.shareSigma) / countBlock.scale;
+  return { split: label, epsilon, estimator: smallClip ? `hybrid: clip ${smallClip} + counts (L2 ${countBound.toFixed(2)}) × mean excess (total clip ${totalClip})` : `ratio: counts (L2 ${countBound.toFixed(2)}) × mean quantity (total clip ${totalClip})`, cells: cells.length, quantitySigma: sigmaCount, clipOnlyError: median(cells.map(([i, p, v]) => Math.abs(noiseless(i, p) - v) / v)), medianRelativeError: median(errors), p90RelativeError: quantile(errors, 0.9), revenueMedianRelativeError: NaN, intervalCoverage: NaN };
 }
 
 function erf(x) {
@@ -283,7 +345,7 @@ function privateClipStudy(stores, epsilon, q, label, measurementBounds = {}) {
     rows.push(demandStudy(stores, catalogue, window, measurementEpsilon, { ...DEMAND, ...measurementBounds, maxQuantityBySku: clips }, label, [seed]));
   }
   const pick = (f) => rows.map(f);
-  return { split: label, epsilon, estimator: `per-item clip, private ${q} quantile`, cells: rows[0].cells, quantitySigma: median(pick((r) => r.quantitySigma)), clipOnlyError: median(pick((r) => r.clipOnlyError)), medianRelativeError: median(pick((r) => r.medianRelativeError)), p90RelativeError: quantile(pick((r) => r.medianRelativeError), 0.9), revenueMedianRelativeError: median(pick((r) => r.revenueMedianRelativeError)), intervalCoverageOfClipped: median(pick((r) => r.intervalCoverageOfClipped)), clips: rows[0].clips };
+  return { split: label, epsilon, estimator: `per-item clip, private ${q} quantile`, cells: rows[0].cells, quantitySigma: median(pick((r) => r.quantitySigma)), clipOnlyError: median(pick((r) => r.clipOnlyError)), medianRelativeError: median(pick((r) => r.medianRelativeError)), p90RelativeError: quantile(pick((r) => r.medianRelativeError), 0.9), revenueMedianRelativeError: median(pick((r) => r.revenueMedianRelativeError)), intervalCoverage: median(pick((r) => r.intervalCoverage)), clips: rows[0].clips };
 }
 
 const demand = [];
@@ -291,11 +353,8 @@ const price = [];
 const bounds = [];
 for (const [label, stores] of Object.entries(split)) {
   for (const epsilon of epsilons) {
-    demand.push({ ...demandStudy(stores, catalogue, window, epsilon, { ...DEMAND, quantityShare: 0.9 }, label), estimator: `global clip ${DEMAND.maxQuantityPerTransaction}` });
-    log('demand', label, epsilon, JSON.stringify(demand.at(-1)));
-    demand.push(privateClipStudy(stores, epsilon, CLIP_QUANTILE, label));
-    log('demand', label, epsilon, JSON.stringify(demand.at(-1)));
-    demand.push({ ...demandStudy(stores, catalogue, window, epsilon, { ...DEMAND, maxQuantityBySku: exactItemClips(stores.flat(), catalogue, CLIP_QUANTILE) }, label), estimator: `per-item clip, exact ${CLIP_QUANTILE} quantile (oracle)` });
+    const clip = federated.defaultDemandClip(epsilon);
+    demand.push({ ...demandStudy(stores, catalogue, window, epsilon, { ...DEMAND, maxQuantityPerTransaction: clip }, label), estimator: `clip ${clip} + count × mean excess (the round's default)` });
     log('demand', label, epsilon, JSON.stringify(demand.at(-1)));
     bounds.push({ split: label, ...perCellOracle(stores, catalogue, window, epsilon) });
     log('bound', JSON.stringify(bounds.at(-1)));
@@ -308,10 +367,12 @@ for (const [label, stores] of Object.entries(split)) {
 const sweep = [];
 if (doSweep) {
   const rr = split['round-robin'];
-  for (const clip of clips) for (const quantityShare of [0.5, 0.9]) sweep.push({ ...demandStudy(rr, catalogue, window, 4, { ...DEMAND, maxQuantityPerTransaction: clip, quantityShare }, 'round-robin'), estimator: `global clip ${clip}, quantity share ${quantityShare}` });
-  for (const q of [0.9, 0.95, 0.96, 0.97, 0.98, 0.99]) sweep.push({ ...demandStudy(rr, catalogue, window, 4, { ...DEMAND, maxQuantityBySku: exactItemClips(rr.flat(), catalogue, q) }, 'round-robin'), estimator: `per-item clip, exact ${q} quantile (oracle)` });
-  for (const q of [0.9, 0.95, 0.97, 0.98]) sweep.push(privateClipStudy(rr, 4, q, 'round-robin'));
-  for (const quantityShare of [0.8, 0.95]) sweep.push({ ...privateClipStudy(rr, 4, CLIP_QUANTILE, 'round-robin', { quantityShare }), estimator: `per-item clip, private ${CLIP_QUANTILE} quantile, quantity share ${quantityShare}` });
+  for (const epsilon of epsilons) for (const clip of clips) sweep.push({ ...demandStudy(rr, catalogue, window, epsilon, { ...DEMAND, maxQuantityPerTransaction: clip }, 'round-robin'), estimator: `clip ${clip} + count × mean excess` });
+  const shareVariants = { 'quantity 0.3, count 0.6': { quantity: 0.3, count: 0.6, excess: 0.04, excessSquared: 0.02, revenue: 0.04 }, 'quantity 0.6, count 0.3': { quantity: 0.6, count: 0.3, excess: 0.04, excessSquared: 0.02, revenue: 0.04 }, 'totals 0.2': { quantity: 0.4, count: 0.4, excess: 0.08, excessSquared: 0.04, revenue: 0.08 } };
+  for (const [name, shares] of Object.entries(shareVariants)) sweep.push({ ...demandStudy(rr, catalogue, window, 4, { ...DEMAND, maxQuantityPerTransaction: 12, shares }, 'round-robin'), estimator: `clip 12 + count × mean excess, shares ${name}` });
+  for (const excess of [50, 300]) sweep.push({ ...demandStudy(rr, catalogue, window, 4, { ...DEMAND, maxQuantityPerTransaction: 12, maxExcessPerTransaction: excess }, 'round-robin'), estimator: `clip 12 + count × mean excess, excess bound ${excess}` });
+  for (const q of [0.5, 0.75]) sweep.push({ ...privateClipStudy(rr, 4, q, 'round-robin'), estimator: `per-item clip at the private ${q} quantile + count × mean excess` });
+  for (const countBound of [1, Math.SQRT2]) sweep.push(ratioStudy(rr, catalogue, window, 4, 'round-robin', { countBound, totalClip: 100 }));
   for (const row of sweep) log('sweep', JSON.stringify(row));
 }
 
@@ -319,12 +380,12 @@ const pct = (x) => `${(100 * x).toFixed(1)}%`;
 const lines = [];
 lines.push(`Machine: ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores), Node ${process.version}; ${new Date().toISOString().slice(0, 10)}; ${seeds} seeds; ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 lines.push('');
-lines.push(`Demand series (weekly quantities of the 20 top-revenue items; cells with >= 100 units; quantity share of ρ 0.9, revenue totals 0.1; private clips: ${CALIBRATION_SHARE} of ρ on the calibration):`);
+lines.push(`Demand series (weekly quantities of the 20 top-revenue items; cells with >= 100 units; shares of ρ ${JSON.stringify(federated.DEMAND_SERIES_SHARES)}; private clips: ${CALIBRATION_SHARE} of ρ on the calibration):`);
 lines.push('');
 const demandTable = (rows) => {
-  lines.push('| split | ε | estimator | σ (units, median item) | median rel. error (median over seeds) | 90th pct over seeds | clipping alone | revenue median rel. error | 95% interval covers the clipped sum |');
+  lines.push('| split | ε | estimator | σ (units, median item) | median rel. error (median over seeds) | 90th pct over seeds | bias alone (no noise) | revenue median rel. error | 95% interval covers the exact value |');
   lines.push('|---|---:|---|---:|---:|---:|---:|---:|---:|');
-  for (const r of rows) lines.push(`| ${r.split} | ${r.epsilon} | ${r.estimator} | ${r.quantitySigma.toFixed(1)} | ${pct(r.medianRelativeError)} | ${pct(r.p90RelativeError)} | ${pct(r.clipOnlyError)} | ${pct(r.revenueMedianRelativeError)} | ${pct(r.intervalCoverageOfClipped)} |`);
+  for (const r of rows) lines.push(`| ${r.split} | ${r.epsilon} | ${r.estimator} | ${r.quantitySigma.toFixed(1)} | ${pct(r.medianRelativeError)} | ${pct(r.p90RelativeError)} | ${pct(r.clipOnlyError)} | ${Number.isNaN(r.revenueMedianRelativeError) ? '–' : pct(r.revenueMedianRelativeError)} | ${Number.isNaN(r.intervalCoverage) ? '–' : pct(r.intervalCoverage)} |`);
 };
 demandTable(demand);
 lines.push('');

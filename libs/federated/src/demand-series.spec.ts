@@ -16,24 +16,58 @@ function store(seed: string, count: number): SalesTransaction[] {
 const base = { skus: ['A', 'B', 'C'], period: 'week' as const, fromDate: '2011-01-03', toDate: '2011-02-27', epsilon: 4, delta: 1e-5, participants: 3, minSurvivors: 3, maxTransactionsPerStore: 10_000 };
 
 describe('demand series', () => {
-  it('without clipping, the noiseless sum is the exact per-item, per-week quantity and per-item revenue (brute-force oracle)', () => {
+  it('without clipping, the noiseless sum is the exact per-item, per-week quantity, count and per-item revenue (brute-force oracle)', () => {
     const plan = planDemandSeries({ ...base, maxQuantityPerTransaction: 1e4, maxRevenueCentsPerTransaction: 1e7 });
     const transactions = store('exact', 300);
     const sum = demandSeriesClippedSum(transactions, plan);
     const exact = exactDemandSeries(transactions, plan);
-    const [q, r] = plan.blocks;
+    const [q, n, e, , r] = plan.blocks;
     const P = plan.periods.length;
+    // Counts: a transaction holding h catalogue items adds 1/√h to each of their cells.
+    const counts = new Map<string, number>();
+    for (const t of transactions) {
+      const held = [...new Set(t.lines.filter((l) => plan.skus.includes(l.sku)).map((l) => l.sku))];
+      const week = plan.periods.find((start) => start <= t.occurredAt.slice(0, 10) && t.occurredAt.slice(0, 10) < new Date(Date.parse(start) + 7 * 86_400_000).toISOString().slice(0, 10));
+      for (const sku of held) counts.set(`${sku}|${week}`, (counts.get(`${sku}|${week}`) ?? 0) + 1 / Math.sqrt(held.length));
+    }
     plan.skus.forEach((sku, i) => {
       let revenue = 0;
       plan.periods.forEach((week, p) => {
         const cell = exact.get(`${sku}|${week}`) ?? { quantity: 0, revenueCents: 0 };
         revenue += cell.revenueCents;
-        // Rounding to integer units moves each transaction by at most half a unit.
+        // Rounding to integer units moves each transaction by at most half a unit (or √h/2 after shrinking).
         assert.ok(Math.abs(sum.values[q.offset + i * P + p] / plan.quantityScales[i] - cell.quantity) <= (0.5 * 300) / plan.quantityScales[i], `${sku} ${week}`);
+        assert.ok(Math.abs(sum.values[n.offset + i * P + p] / n.bound - (counts.get(`${sku}|${week}`) ?? 0)) <= 300 / n.bound, `${sku} ${week} count`);
       });
+      assert.ok(Math.abs(sum.values[e.offset + i]) <= 300, `${sku}: no excess above a clip nothing reaches`);
       assert.ok(Math.abs(sum.values[r.offset + i] / r.scale - revenue) <= (0.5 * 300) / r.scale + 1e-9, `${sku} revenue`);
     });
-    assert.equal(sum.clippedTransactions, 0);
+  });
+
+  it("splits each cell at the clip: measured part plus count × the item's mean excess, which keeps every item's total (brute-force oracle)", () => {
+    const plan = planDemandSeries({ ...base, maxQuantityPerTransaction: 3, maxExcessPerTransaction: 20, maxRevenueCentsPerTransaction: 1e7 });
+    const transactions = store('hybrid', 300);
+    const sum = demandSeriesClippedSum(transactions, plan);
+    const points = seriesFromSums(sum.values, plan, 0);
+    const exact = exactDemandSeries(transactions, plan);
+    const [q, n] = plan.blocks;
+    const P = plan.periods.length;
+    assert.ok(sum.clippedTransactions > 0, 'the fixture must exceed the clip');
+    plan.skus.forEach((sku, i) => {
+      const cells = points.filter((x) => x.sku === sku);
+      const total = plan.periods.reduce((s, week) => s + (exact.get(`${sku}|${week}`)?.quantity ?? 0), 0);
+      const published = cells.reduce((s, x) => s + x.quantity, 0);
+      // Rounding: half an integer unit per transaction in the clipped part and in the excess total.
+      const rounding = 150 / plan.quantityScales[i] + 150 / plan.blocks[2].scale;
+      assert.ok(Math.abs(published - total) <= rounding, `${sku}: ${published} vs ${total} ± ${rounding}`);
+      const below = plan.periods.map((_, p) => sum.values[q.offset + i * P + p] / plan.quantityScales[i]);
+      const counts = plan.periods.map((_, p) => sum.values[n.offset + i * P + p] / n.bound);
+      const meanExcess = (total - below.reduce((a, b) => a + b, 0)) / counts.reduce((a, b) => a + b, 0);
+      const countTotal = counts.reduce((a, b) => a + b, 0);
+      cells.forEach((x, p) => assert.ok(Math.abs(x.quantity - (below[p] + counts[p] * meanExcess)) <= (counts[p] * rounding) / countTotal + 1e-6, `${sku} ${x.periodStart}`));
+      // With no noise, σ is the sampling spread of the excess alone: positive where the item sold.
+      assert.ok(cells.some((x) => x.quantitySigma > 0) && cells.every((x) => x.quantitySigma >= 0));
+    });
   });
 
   it("publishes revenue as quantity × the item's mean unit price over the window (ratio estimator, noiseless oracle)", () => {
@@ -49,10 +83,11 @@ describe('demand series', () => {
       // Rounding: at most half an integer unit per transaction in each sum (300 transactions).
       const i = plan.skus.indexOf(sku);
       const quantityRounding = 150 / plan.quantityScales[i];
-      const priceTolerance = price * ((150 / plan.blocks[1].scale) / revenue + (plan.periods.length * quantityRounding) / quantity) * 1.01;
+      const priceTolerance = price * ((150 / plan.blocks[4].scale) / revenue + (plan.periods.length * quantityRounding) / quantity) * 1.01;
       for (const [p, point] of points.filter((x) => x.sku === sku).entries()) {
         const tolerance = cells[p].quantity * priceTolerance + quantityRounding * (price + priceTolerance) + 1e-9;
         assert.ok(Math.abs(point.revenueCents - cells[p].quantity * price) <= tolerance, `${sku} ${point.periodStart}: ${point.revenueCents} vs ${cells[p].quantity * price} ± ${tolerance}`);
+        // No noise and no excess above the clip: nothing to be uncertain about.
         assert.equal(point.revenueSigmaCents, 0);
       }
     }

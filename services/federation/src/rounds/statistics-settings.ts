@@ -1,9 +1,12 @@
 import { defaultFromDate, isoDate, isPeriod, parseIsoDate, periodStarts } from '@tessera/federated';
 import type { RoundSettings, StatisticsSettings } from '../repositories/federation.repository';
 
-/** Public defaults of the contribution bounds, chosen before any round (see docs/federation.md). */
+/**
+ * Public defaults of the contribution bounds, chosen before any round (see docs/federation.md).
+ * The demand-series quantity clip defaults by ε (defaultDemandClip in libs/federated).
+ */
 export const DEFAULT_STATISTICS_BOUNDS = Object.freeze({
-  demand: Object.freeze({ maxQuantityPerTransaction: 60, maxRevenueCentsPerTransaction: 20_000 }),
+  demand: Object.freeze({ maxRevenueCentsPerTransaction: 20_000 }),
   price: Object.freeze({ minUnitPriceCents: 10, maxUnitPriceCents: 100_000, maxQuantity: 1_000 }),
 });
 

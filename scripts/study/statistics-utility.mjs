@@ -396,7 +396,7 @@ lines.push('|---|---:|---:|---:|---:|---:|---:|');
 for (const b of bounds) lines.push(`| ${b.split} | ${b.epsilon} | ${b.cells} | ${b.noisePerUnitClip.toFixed(3)} | ${pct(b.medianError)} | ${pct(b.cellsWithin10)} | ${pct(b.largestTransactionShare)} |`);
 lines.push('');
 if (sweep.length) {
-  lines.push('Sweep (round-robin, ε = 4):');
+  lines.push('Sweep (round-robin; clips at every ε, the other variants at ε = 4):');
   lines.push('');
   demandTable(sweep);
   lines.push('');

@@ -93,7 +93,7 @@ export const DEMAND_SERIES_SHARES: Readonly<DemandSeriesShares> = Object.freeze(
  * 20): a small clip where noise dominates, a larger one where it does not.
  */
 export function defaultDemandClip(epsilon: number): number {
-  return epsilon <= 2 ? 6 : epsilon <= 6 ? 12 : 60;
+  return epsilon <= 2 ? 6 : epsilon <= 6 ? 24 : 60;
 }
 
 export interface DemandSeriesPoint {

@@ -72,7 +72,8 @@ export async function resolveStatisticsSettings(settings: RoundSettings, now: Da
     fromDate = fromDate || defaultFromDate(toDate, s.period);
     try {
       const periods = periodStarts(fromDate, toDate, s.period);
-      if (periods.length * Math.max(1, skus.length) * 2 > MAX_SERIES_COORDINATES) problems.push(`the series would have ${periods.length} periods of ${skus.length} items, more than ${MAX_SERIES_COORDINATES / 2} values; shorten the window or the catalogue`);
+      // The vector holds two values per cell (clipped quantity, count) and three per item.
+      if (periods.length * Math.max(1, skus.length) * 2 + 3 * skus.length > MAX_SERIES_COORDINATES) problems.push(`the series would have ${periods.length} periods of ${skus.length} items, more than ${MAX_SERIES_COORDINATES / 2} values; shorten the window or the catalogue`);
     } catch (error) {
       problems.push((error as Error).message);
     }

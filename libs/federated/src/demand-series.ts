@@ -1,20 +1,33 @@
 /**
  * The demand-series round kind: per item of a public catalogue and per period (day, ISO week,
  * month), the summed quantity and revenue across stores, under distributed discrete Gaussian
- * noise (Kairouz, Liu & Steinke, ICML 2021) with per-transaction contribution bounding.
+ * noise (Kairouz, Liu & Steinke, ICML 2021) with per-transaction contribution bounding; the
+ * unit of privacy is one transaction.
  *
- * Vector (m items, P periods), every entry an integer:
- *   [0, mP)     quantity of item i in period p, at i·P + p   (quantity × quantityScale)
- *   [mP, 2mP)   revenue of item i in period p                 (cents × revenueScale)
- * A transaction falls in one period, so it touches at most m entries of each block: its
- * quantities over the catalogue are clipped to L2 norm maxQuantityPerTransaction, its revenues
- * to maxRevenueCentsPerTransaction (statistics-plan.ts). Returns and lines with a non-positive
- * quantity or price are left out: the series counts what was sold. Transactions outside the
- * window add nothing.
+ * Estimator (docs/privacy-utility.md, "Demand series": measured against plain clipped sums,
+ * per-item clips and a pure ratio estimator). A cell's quantity is split at a small clip c_i:
+ *   quantity(i, p) = Σ_t min(q_ti, c_i)  +  n(i, p) × ē_i
+ * the first part measured per cell (sensitivity c_i, small noise), the part above the clip
+ * estimated as the number of transactions n(i, p) holding the item in the period (sensitivity
+ * 1) times the item's mean excess per transaction over the whole window, ē_i = E_i / N_i (a
+ * ratio estimator, after the bias-corrected ratio / "winsorised mean + tail" idea of Amin et
+ * al., "Bounding User Contributions", ICML 2019, applied per cell). Wholesale orders are what
+ * the excess holds; a week's own mix of them is the estimator's bias, stated in the published
+ * σ as the sampling spread √(n(i, p) · v_i), v_i the item's variance of the excess per
+ * transaction (from Σ e², also released).
  *
- * Intervals: the noise of each published sum is Gaussian-like with the known σ (survivors ·
- * σ_i² in integer units, divided by the block's scale); value ± 1.96σ is a 95 % interval for
- * the clipped sum. Clipping lowers sums only, so the lower end bounds the true sum from below.
+ * Vector (m items, P periods), every entry an integer, each block bounded per transaction:
+ *   [0, mP)            min(q_i, c_i) at i·P + p, weighted L2: Σ_i (min(q_i, c_i) / c_i)² ≤ 1
+ *   [mP, 2mP)          1 per item held at i·P + p (L2 ≤ 1: a transaction holding h items adds 1/√h)
+ *   then m entries     excess e_i = q_i − (what the first block counted), L2 ≤ maxExcessPerTransaction
+ *   then m entries     e_i² (after the excess clip), L2 ≤ maxExcessPerTransaction²
+ *   then m entries     revenue of the counted quantity (unit price × counted units), L2 ≤ maxRevenueCentsPerTransaction
+ * Revenue per cell is quantity × the item's mean unit price over the window (revenue total /
+ * counted quantity total): 20 large totals priced with a small share of ρ instead of a noisy
+ * revenue per cell.
+ *
+ * Returns and lines with a non-positive quantity or price are left out: the series counts
+ * what was sold. Transactions outside the window add nothing.
  */
 import { periodStartOf, periodStarts, isoDate, type Period } from './periods';
 import { addBoundedEntries, checkStatisticsDigest, decodeStatisticsSum, encodeWithNoise, planStatistics, withDigest, Z95, type StatisticsPlanCore } from './statistics-plan';
@@ -33,15 +46,20 @@ export interface DemandSeriesInput {
   period: Period;
   fromDate: string;
   toDate: string;
+  /** Clip c of every item's per-cell quantity per transaction, unless maxQuantityBySku names one. */
   maxQuantityPerTransaction: number;
+  /** Clip per item (same order as skus), public, chosen before the round. */
+  maxQuantityBySku?: readonly number[];
+  /** L2 bound of a transaction's excess above the clips, over the catalogue (units); 100 unless given. */
+  maxExcessPerTransaction?: number;
   maxRevenueCentsPerTransaction: number;
   epsilon: number;
   delta: number;
   participants: number;
   minSurvivors: number;
   maxTransactionsPerStore?: number;
-  /** Share of ρ for the quantities (the rest for revenues); 0.5 unless given. */
-  quantityShare?: number;
+  /** Shares of ρ: clipped quantities, counts, excess, excess², revenue; DEMAND_SERIES_SHARES unless given. */
+  shares?: DemandSeriesShares;
 }
 
 export interface DemandSeriesPlan extends StatisticsPlanCore {
@@ -51,7 +69,31 @@ export interface DemandSeriesPlan extends StatisticsPlanCore {
   fromDate: string;
   toDate: string;
   periods: string[];
+  /** Clip of each item's quantity per transaction (units). */
+  quantityClips: number[];
+  /** Integer units per unit of each item's quantity (bound / clip). */
+  quantityScales: number[];
+  maxExcessPerTransaction: number;
   digest: string;
+}
+
+export interface DemandSeriesShares {
+  quantity: number;
+  count: number;
+  excess: number;
+  excessSquared: number;
+  revenue: number;
+}
+
+/** The study's best split (docs/privacy-utility.md): nearly all of ρ on the two per-cell blocks. */
+export const DEMAND_SERIES_SHARES: Readonly<DemandSeriesShares> = Object.freeze({ quantity: 0.45, count: 0.45, excess: 0.04, excessSquared: 0.02, revenue: 0.04 });
+
+/**
+ * Public default of the per-cell clip c by ε (the study's best on Online Retail, weekly, top
+ * 20): a small clip where noise dominates, a larger one where it does not.
+ */
+export function defaultDemandClip(epsilon: number): number {
+  return epsilon <= 2 ? 6 : epsilon <= 6 ? 24 : 60;
 }
 
 export interface DemandSeriesPoint {
@@ -71,7 +113,12 @@ export function planDemandSeries(input: DemandSeriesInput): DemandSeriesPlan {
   if (new Set(skus).size !== skus.length) throw new RangeError('demand series: the catalogue lists an item twice');
   const periods = periodStarts(input.fromDate, input.toDate, input.period);
   const cells = skus.length * periods.length;
-  const quantityShare = input.quantityShare ?? 0.5;
+  const shares = input.shares ?? DEMAND_SERIES_SHARES;
+  const quantityClips = input.maxQuantityBySku ? [...input.maxQuantityBySku] : skus.map(() => input.maxQuantityPerTransaction);
+  const maxExcessPerTransaction = input.maxExcessPerTransaction ?? 100;
+  if (quantityClips.length !== skus.length) throw new RangeError(`demand series: maxQuantityBySku has ${quantityClips.length} clips for ${skus.length} items`);
+  if (quantityClips.some((c) => !(c > 0) || !Number.isFinite(c))) throw new RangeError('demand series: every quantity clip must be positive');
+  if (!(maxExcessPerTransaction > 0 && Number.isFinite(maxExcessPerTransaction))) throw new RangeError('demand series: maxExcessPerTransaction must be positive');
   const core = planStatistics({
     roundId: input.roundId,
     epsilon: input.epsilon,
@@ -80,11 +127,16 @@ export function planDemandSeries(input: DemandSeriesInput): DemandSeriesPlan {
     minSurvivors: input.minSurvivors,
     maxTransactionsPerStore: input.maxTransactionsPerStore,
     blocks: [
-      { name: 'quantity', length: cells, clip: input.maxQuantityPerTransaction, share: quantityShare },
-      { name: 'revenue', length: cells, clip: input.maxRevenueCentsPerTransaction, share: 1 - quantityShare },
+      // Quantities in clip units: the weighted norm Σ (min(q_i, c_i) / c_i)² is bounded by 1.
+      { name: 'quantity', length: cells, clip: 1, share: shares.quantity },
+      { name: 'count', length: cells, clip: 1, share: shares.count },
+      { name: 'excess', length: skus.length, clip: maxExcessPerTransaction, share: shares.excess },
+      { name: 'excess-squared', length: skus.length, clip: maxExcessPerTransaction ** 2, share: shares.excessSquared },
+      { name: 'revenue', length: skus.length, clip: input.maxRevenueCentsPerTransaction, share: shares.revenue },
     ],
   });
-  return withDigest({ kind: 'tessera.federated.demand-series-plan/v1' as const, ...core, skus, period: input.period, fromDate: input.fromDate, toDate: input.toDate, periods });
+  const quantityScales = quantityClips.map((c) => core.blocks[0].bound / c);
+  return withDigest({ kind: 'tessera.federated.demand-series-plan/v1' as const, ...core, skus, period: input.period, fromDate: input.fromDate, toDate: input.toDate, periods, quantityClips, quantityScales, maxExcessPerTransaction });
 }
 
 /** Per transaction of the window: its period index and summed quantity and revenue per catalogue item. */
@@ -114,7 +166,7 @@ function* transactionCells(transactions: Iterable<SalesTransaction>, plan: Deman
 /** The store's exact clipped, quantised vector WITHOUT noise (tests, studies and the node's mining service only). */
 export function demandSeriesClippedSum(transactions: Iterable<SalesTransaction>, plan: DemandSeriesPlan): { values: number[]; transactions: number; clippedTransactions: number } {
   checkStatisticsDigest(plan);
-  const [quantityBlock, revenueBlock] = plan.blocks;
+  const [quantityBlock, countBlock, excessBlock, squaredBlock, revenueBlock] = plan.blocks;
   const values = new Float64Array(plan.length);
   const P = plan.periods.length;
   let count = 0;
@@ -122,10 +174,18 @@ export function demandSeriesClippedSum(transactions: Iterable<SalesTransaction>,
   for (const { p, quantity, revenue } of transactionCells(transactions, plan)) {
     count++;
     const items = [...quantity.keys()];
-    const indices = items.map((i) => i * P + p);
-    const fq = addBoundedEntries(values, quantityBlock, indices, items.map((i) => quantity.get(i)!));
-    const fr = addBoundedEntries(values, revenueBlock, indices, items.map((i) => revenue.get(i)!));
-    if (fq < 1 || fr < 1) clipped++;
+    const cellsOfItems = items.map((i) => i * P + p);
+    const below = items.map((i) => Math.min(quantity.get(i)!, plan.quantityClips[i]));
+    const fq = addBoundedEntries(values, quantityBlock, cellsOfItems, below, items.map((i) => plan.quantityScales[i]));
+    addBoundedEntries(values, countBlock, cellsOfItems, items.map(() => 1), items.map(() => countBlock.bound));
+    // The excess is what the first block did not count, so the two add up to the transaction's quantity.
+    const excess = items.map((i, j) => quantity.get(i)! - below[j] * fq);
+    const fe = addBoundedEntries(values, excessBlock, items, excess);
+    const fs = addBoundedEntries(values, squaredBlock, items, excess.map((e) => (e * fe) ** 2));
+    // Revenue of the units counted, at the transaction's own unit prices.
+    const counted = items.map((i, j) => below[j] * fq + excess[j] * fe);
+    const fr = addBoundedEntries(values, revenueBlock, items, items.map((i, j) => (revenue.get(i)! * counted[j]) / quantity.get(i)!));
+    if (fq < 1 || fe < 1 || fs < 1 || fr < 1 || below.some((b, j) => b < quantity.get(items[j])!)) clipped++;
   }
   if (count > plan.maxTransactionsPerStore) throw new RangeError(`the store has ${count} transactions in the window, more than the round's maxTransactionsPerStore (${plan.maxTransactionsPerStore})`);
   return { values: Array.from(values), transactions: count, clippedTransactions: clipped };
@@ -143,20 +203,46 @@ export function decodeDemandSeries(sum: Uint32Array, plan: DemandSeriesPlan, sur
   return seriesFromSums(signed, plan, sigma);
 }
 
-/** Points from signed integer sums and their σ (shared with the trusted-curator reference). */
+/**
+ * Points from signed integer sums and their noise σ in integer units (shared with the
+ * trusted-curator reference). Per item: N = Σ_p n(i, p), ē = E / N, v = Σe² / N − ē²;
+ * quantity = clipped part + n(i, p) · ē; its σ² = the noise's variance (delta method over the
+ * noisy clipped part, count, ē) + n(i, p) · v (the week's own mix of excess, the estimator's
+ * bias, as a sampling spread). Revenue = quantity × (revenue total / counted quantity total).
+ */
 export function seriesFromSums(signed: ArrayLike<number>, plan: DemandSeriesPlan, sigma: number): DemandSeriesPoint[] {
-  const [quantityBlock, revenueBlock] = plan.blocks;
+  const [quantityBlock, countBlock, excessBlock, squaredBlock, revenueBlock] = plan.blocks;
   const P = plan.periods.length;
-  const quantitySigma = sigma / quantityBlock.scale;
-  const revenueSigmaCents = sigma / revenueBlock.scale;
+  const countSigma = sigma / countBlock.bound;
+  const excessTotalSigma = sigma / excessBlock.scale;
+  const revenueTotalSigma = sigma / revenueBlock.scale;
   const points: DemandSeriesPoint[] = [];
   plan.skus.forEach((sku, i) => {
-    plan.periods.forEach((periodStart, p) => {
-      const quantity = signed[quantityBlock.offset + i * P + p] / quantityBlock.scale;
-      const revenueCents = signed[revenueBlock.offset + i * P + p] / revenueBlock.scale;
+    const clippedSigma = sigma / plan.quantityScales[i];
+    const clippedParts = plan.periods.map((_, p) => signed[quantityBlock.offset + i * P + p] / plan.quantityScales[i]);
+    const counts = plan.periods.map((_, p) => signed[countBlock.offset + i * P + p] / countBlock.bound);
+    const holding = Math.max(1, counts.reduce((a, b) => a + b, 0));
+    const excessTotal = signed[excessBlock.offset + i] / excessBlock.scale;
+    const meanExcess = Math.max(0, excessTotal) / holding;
+    const meanSquare = Math.max(0, signed[squaredBlock.offset + i] / squaredBlock.scale) / holding;
+    const excessVariance = Math.max(0, meanSquare - meanExcess * meanExcess);
+    const meanExcessVariance = (excessTotalSigma ** 2 + meanExcess ** 2 * P * countSigma ** 2) / holding ** 2;
+    const quantities = clippedParts.map((part, p) => part + counts[p] * meanExcess);
+    const sigmas = counts.map((n, p) => Math.sqrt(clippedSigma ** 2 + (meanExcess * countSigma) ** 2 + n * n * meanExcessVariance + Math.max(0, n) * excessVariance));
+    const totalQuantity = clippedParts.reduce((a, b) => a + b, 0) + excessTotal;
+    const totalQuantitySigma = Math.sqrt(P * clippedSigma ** 2 + excessTotalSigma ** 2);
+    const totalRevenue = signed[revenueBlock.offset + i] / revenueBlock.scale;
+    // Price from two noisy totals; a total within its noise gives price 0 and a wide σ, never a division by ~0.
+    const price = totalQuantity > 0 && totalRevenue > 0 ? totalRevenue / totalQuantity : 0;
+    const priceForSigma = Math.max(price, revenueTotalSigma / Math.max(totalQuantity, totalQuantitySigma));
+    const priceRelativeVariance = (revenueTotalSigma / Math.max(totalRevenue, revenueTotalSigma)) ** 2 + (totalQuantitySigma / Math.max(totalQuantity, totalQuantitySigma)) ** 2;
+    quantities.forEach((quantity, p) => {
+      const quantitySigma = sigmas[p];
+      const revenueCents = quantity * price;
+      const revenueSigmaCents = Math.sqrt((priceForSigma * quantitySigma) ** 2 + (quantity * priceForSigma) ** 2 * priceRelativeVariance);
       points.push({
         sku,
-        periodStart,
+        periodStart: plan.periods[p],
         quantity,
         revenueCents,
         quantitySigma,

@@ -31,8 +31,8 @@ export { PERIODS, isPeriod, parseIsoDate, isoDate, periodStartOf, periodStarts, 
 export type { Period } from './periods';
 export { planStatistics, addBoundedEntries, encodeWithNoise, decodeStatisticsSum, checkStatisticsDigest, DEFAULT_MAX_STATISTICS_TRANSACTIONS } from './statistics-plan';
 export type { BlockSpec, PlannedBlock, StatisticsPlanCore } from './statistics-plan';
-export { planDemandSeries, demandSeriesClippedSum, encodeDemandSeries, decodeDemandSeries, seriesFromSums, exactDemandSeries } from './demand-series';
-export type { SalesTransaction, DemandSeriesInput, DemandSeriesPlan, DemandSeriesPoint } from './demand-series';
+export { planDemandSeries, demandSeriesClippedSum, encodeDemandSeries, decodeDemandSeries, seriesFromSums, exactDemandSeries, defaultDemandClip, DEMAND_SERIES_SHARES } from './demand-series';
+export type { SalesTransaction, DemandSeriesInput, DemandSeriesPlan, DemandSeriesPoint, DemandSeriesShares } from './demand-series';
 export { planPriceResponse, priceResponseClippedSum, encodePriceResponse, decodePriceResponse, statisticsFromSums, fitElasticity, exactStatistics, rescaling, observations } from './price-response';
 export type { PriceResponseInput, PriceResponsePlan, SufficientStatistics, ElasticityFit } from './price-response';
 export { ProposalSketchSession, proposalSketchVector, isProposalSketchPlan, bucketOf, heavyBuckets, splitPure, recoverItemsets, selectionFromSketch, SKETCH_BUCKETS } from './proposal-sketch';

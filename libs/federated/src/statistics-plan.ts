@@ -136,15 +136,18 @@ export function checkStatisticsDigest(plan: { digest: string; kind: string }): v
 /**
  * Adds one transaction's entries of a block (indices within the block, values in store
  * units) to the integer sum, clipped to the block's bound. Returns the clip factor (1 when
- * the transaction was within the bound).
+ * the transaction was within the bound). `scales` (integer units per store unit, one per
+ * entry) replaces the block's uniform scale: a weighted L2 bound, Σ (entry_j / clip_j)² ≤ 1
+ * with scale_j = bound / clip_j, so each coordinate has its own clip and the integer vector
+ * still never exceeds the block's bound.
  */
-export function addBoundedEntries(sum: Float64Array, block: PlannedBlock, indices: readonly number[], entries: readonly number[]): number {
+export function addBoundedEntries(sum: Float64Array, block: PlannedBlock, indices: readonly number[], entries: readonly number[], scales?: readonly number[]): number {
   const h = indices.length;
   if (h === 0) return 1;
   let normSquared = 0;
   const scaled = new Array<number>(h);
   for (let j = 0; j < h; j++) {
-    scaled[j] = entries[j] * block.scale;
+    scaled[j] = entries[j] * (scales ? scales[j] : block.scale);
     normSquared += scaled[j] * scaled[j];
   }
   const norm = Math.sqrt(normSquared);

@@ -123,6 +123,6 @@ test('a demand-series round across three stores publishes weekly sums near the e
     const { entries } = await privacy.budgets.ledger(storeId, 10, 0);
     const entry = entries.find((e) => e.round_id === round.roundId);
     assert.equal(entry?.release_id, 'demand-series', `${storeId} paid for the demand series`);
-    assert.match(JSON.stringify(entry), /quantity and revenue of 2 items in 6 weeks/);
+    assert.match(JSON.stringify(entry), /quantity of 2 items in 6 weeks and their revenue over the window/);
   }
 }, 180_000);

@@ -9,6 +9,7 @@ import { FederationRepository, type GlobalPatternRow, type ParticipantRow, type 
 import { RoundConfigError, RoundOrchestrator } from '../rounds/round-orchestrator';
 import { NodeRegistry } from '../rounds/node-registry';
 import type { FederationConfig } from '../federation.config';
+import { defaultDemandClip } from '@tessera/federated';
 import { DEFAULT_STATISTICS_BOUNDS } from '../rounds/statistics-settings';
 import { roundMessage } from './round-message';
 import { PublishedStatistics } from '../rounds/published-statistics.service';
@@ -65,7 +66,8 @@ function statisticsSettings(c: federationV1.RoundConfig): StatisticsSettings {
     fromDate: c.fromDate ?? '',
     toDate: c.toDate ?? '',
     demandBounds: {
-      maxQuantityPerTransaction: c.demandBounds?.maxQuantityPerTransaction || DEFAULT_STATISTICS_BOUNDS.demand.maxQuantityPerTransaction,
+      // The per-cell clip's best value depends on the noise, hence on ε (libs/federated defaultDemandClip).
+      maxQuantityPerTransaction: c.demandBounds?.maxQuantityPerTransaction || defaultDemandClip(c.epsilon),
       maxRevenueCentsPerTransaction: c.demandBounds?.maxRevenueCentsPerTransaction || DEFAULT_STATISTICS_BOUNDS.demand.maxRevenueCentsPerTransaction,
     },
     priceBounds: {

@@ -1,9 +1,12 @@
 import { defaultFromDate, isoDate, isPeriod, parseIsoDate, periodStarts } from '@tessera/federated';
 import type { RoundSettings, StatisticsSettings } from '../repositories/federation.repository';
 
-/** Public defaults of the contribution bounds, chosen before any round (see docs/federation.md). */
+/**
+ * Public defaults of the contribution bounds, chosen before any round (see docs/federation.md).
+ * The demand-series quantity clip defaults by ε (defaultDemandClip in libs/federated).
+ */
 export const DEFAULT_STATISTICS_BOUNDS = Object.freeze({
-  demand: Object.freeze({ maxQuantityPerTransaction: 100, maxRevenueCentsPerTransaction: 20_000 }),
+  demand: Object.freeze({ maxRevenueCentsPerTransaction: 20_000 }),
   price: Object.freeze({ minUnitPriceCents: 10, maxUnitPriceCents: 100_000, maxQuantity: 1_000 }),
 });
 
@@ -69,7 +72,8 @@ export async function resolveStatisticsSettings(settings: RoundSettings, now: Da
     fromDate = fromDate || defaultFromDate(toDate, s.period);
     try {
       const periods = periodStarts(fromDate, toDate, s.period);
-      if (periods.length * Math.max(1, skus.length) * 2 > MAX_SERIES_COORDINATES) problems.push(`the series would have ${periods.length} periods of ${skus.length} items, more than ${MAX_SERIES_COORDINATES / 2} values; shorten the window or the catalogue`);
+      // The vector holds two values per cell (clipped quantity, count) and three per item.
+      if (periods.length * Math.max(1, skus.length) * 2 + 3 * skus.length > MAX_SERIES_COORDINATES) problems.push(`the series would have ${periods.length} periods of ${skus.length} items, more than ${MAX_SERIES_COORDINATES / 2} values; shorten the window or the catalogue`);
     } catch (error) {
       problems.push((error as Error).message);
     }

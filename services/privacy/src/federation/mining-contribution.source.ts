@@ -64,7 +64,7 @@ export function releasedDescription(plan: AnyPlan): string {
     case 'tessera.federated.round-plan/v1':
       return `noisy utility and support of ${plan.candidates.length} itemsets proposed by at least k stores`;
     case 'tessera.federated.demand-series-plan/v1':
-      return `noisy quantity and revenue of ${plan.skus.length} items in ${plan.periods.length} ${plan.period}s from ${plan.fromDate} to ${plan.toDate}`;
+      return `noisy quantity of ${plan.skus.length} items in ${plan.periods.length} ${plan.period}s and their revenue over the window, from ${plan.fromDate} to ${plan.toDate}`;
     case 'tessera.federated.price-response-plan/v1':
       return `noisy sufficient statistics of log-quantity on log-price for ${plan.skus.length} items`;
     default:

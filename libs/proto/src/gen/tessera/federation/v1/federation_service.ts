@@ -327,13 +327,19 @@ export interface DemandSeriesPoint {
   sku: string;
   /** ISO date of the period's first day (weeks start Monday). */
   periodStart: string;
-  /** Noisy sums over contributing stores. */
+  /**
+   * Estimated sums over contributing stores (quantity: clipped part + transactions holding the
+   * item x its mean excess; revenue: quantity x the item's mean unit price; docs/federation.md).
+   */
   quantity: number;
   revenueCents: number;
-  /** Noise standard deviations (known exactly from the round's calibration). */
+  /**
+   * Standard deviations: the DP noise (known exactly from the plan) plus, for the quantity, the
+   * sampling spread of the period's excess above the clip (the estimator's stated bias).
+   */
   quantitySigma: number;
   revenueSigmaCents: number;
-  /** 95% intervals from the known noise scale. */
+  /** 95% intervals, value +- 1.96 sigma. */
   quantityLow95: number;
   quantityHigh95: number;
   revenueLow95Cents: number;

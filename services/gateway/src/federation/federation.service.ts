@@ -1,4 +1,4 @@
-import { BadRequestException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { federationV1 } from '@tessera/proto';
 import { callUnary } from '../clients/ingestion.client';
 import { FEDERATION_CLIENT } from '../clients/store-node.clients';
@@ -34,7 +34,10 @@ export function roundJson(round: federationV1.Round) {
 
 /** Coordinators' view of federated rounds: aggregates only, never one store's numbers. */
 @Injectable()
-export class FederationService {
+export class FederationService implements BeforeApplicationShutdown {
+  /** The open round feeds: each an active gRPC stream that keeps the process alive until cancelled. */
+  private readonly feeds = new Set<() => void>();
+
   constructor(
     @Inject(FEDERATION_CLIENT) private readonly federation: federationV1.FederationServiceClient,
     private readonly downstream: Downstream,
@@ -114,6 +117,20 @@ export class FederationService {
     stream.on('data', (response: federationV1.WatchRoundsResponse) => onEvent({ round: roundJson(response.round!), message: response.message }));
     stream.on('error', (error) => onEnd(error));
     stream.on('end', () => onEnd());
-    return () => stream.cancel();
+    const cancel = () => {
+      this.feeds.delete(cancel);
+      stream.cancel();
+    };
+    this.feeds.add(cancel);
+    return cancel;
+  }
+
+  /**
+   * A feed whose client is still connected at shutdown would hold the HTTP server open (Nest
+   * waits for it to close) and its stream the federation channel: a SIGTERM then never ends
+   * the process. Cancelling the feeds ends their responses first.
+   */
+  beforeApplicationShutdown() {
+    for (const cancel of [...this.feeds]) cancel();
   }
 }

@@ -190,7 +190,11 @@ describe('dashboard in a browser', () => {
     const totalsBefore = await page.getByRole('navigation', { name: 'Transactions pages' }).innerText();
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.getByRole('navigation', { name: 'Transactions pages' }).filter({ hasNotText: totalsBefore }).waitFor();
-    const totals = (await page.locator('tbody tr td:nth-child(4)').allInnerTexts()).map((text) => Number(text.replace(/[^0-9.]/g, '')));
+    // The pager can change (a loading state) a moment before the filtered rows replace the old
+    // ones: read the rows until they settle, then judge them.
+    const readTotals = async () => (await page.locator('tbody tr td:nth-child(4)').allInnerTexts()).map((text) => Number(text.replace(/[^0-9.]/g, '')));
+    let totals = await readTotals();
+    for (const settleBy = Date.now() + 15_000; Date.now() < settleBy && !(totals.length > 0 && totals.every((total) => total >= 500)); totals = await readTotals()) await page.waitForTimeout(250);
     assert.ok(totals.length > 0 && totals.every((total) => total >= 500), `totals after the filter: ${totals.join(', ')}`);
     await shot(page, '03-manager-transactions');
     await page.close();

@@ -97,6 +97,8 @@ export interface AuthStack {
   auth: ServiceProcess;
   ingestion: ServiceProcess;
   gateways: ServiceProcess[];
+  /** The hub's federation service (its store-node port is `federationEnv.NODE_GRPC_PORT` when given). */
+  federation: ServiceProcess;
   port: number;
   admin: { email: string; password: string; session: Session };
   login(email: string, password: string, gateway?: number): Promise<Session>;
@@ -109,6 +111,7 @@ export interface StackOptions {
   gateways?: number;
   authEnv?: Record<string, string>;
   gatewayEnv?: Record<string, string>;
+  federationEnv?: Record<string, string>;
 }
 
 export const authEnvFor = (schema: string, keys: SigningMaterial): Record<string, string> => ({
@@ -152,7 +155,7 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
     started.push(mining);
     const privacy = await startServiceProcess('privacy', { ...storeNodeEnv, DATABASE_SCHEMA: `${schema}_privacy` });
     started.push(privacy);
-    const federation = await startServiceProcess('federation', { DATABASE_URL, BUS_DRIVER: 'kafka', KAFKA_BROKERS: KAFKA_BROKERS.join(','), DATABASE_SCHEMA: `${schema}_federation`, NODE_GRPC_PORT: '0' });
+    const federation = await startServiceProcess('federation', { DATABASE_URL, BUS_DRIVER: 'kafka', KAFKA_BROKERS: KAFKA_BROKERS.join(','), DATABASE_SCHEMA: `${schema}_federation`, NODE_GRPC_PORT: '0', ...options.federationEnv });
     started.push(federation);
     const scheduler = await startServiceProcess('scheduler', {
       ...storeNodeEnv,
@@ -200,6 +203,7 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
       auth,
       ingestion: ingestion!,
       gateways,
+      federation,
       port: gateways[0].httpPort,
       admin: { email: adminEmail, password, session: adminSession },
       login,

@@ -46,6 +46,8 @@ export function roundJson(round: federationV1.Round) {
     candidateCount: round.candidateCount,
     patternCount: round.patternCount,
     noise: { utilitySigma: round.utilitySigmaCents / 100, supportSigma: round.supportSigma },
+    // Itemset rounds: the noisy transaction count of the contributing stores, with its noise σ.
+    transactions: round.transactionCount ? { count: round.transactionCount, sigma: round.transactionCountSigma } : undefined,
     createdAt: round.createdAt,
     updatedAt: round.updatedAt,
     completedAt: round.completedAt || undefined,
@@ -101,6 +103,8 @@ export class FederationService {
         interval: [p.intervalLowCents / 100, p.intervalHighCents / 100],
       })),
       total: Number(response.total),
+      // Supports of the parts of published 2-3 item bundles that are not patterns themselves.
+      subsetSupports: response.subsetSupports.map((s) => ({ items: s.items, support: s.support, interval: [s.supportLow95, s.supportHigh95] })),
       roundInfo: response.round ? roundJson(response.round) : null,
     };
   }

@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { InputTransaction } from '@tessera/huim';
-import { distributedGaussianGuarantee, epsilonToRho } from '@tessera/privacy';
+import { distributedGaussianGuarantee, epsilonToRho, seededRandomSource } from '@tessera/privacy';
 import { roundConfig } from './config';
-import { clippedSum } from './encode';
-import { releaseFromSums } from './decode';
+import { clippedSum, encodeContribution } from './encode';
+import { decodeAggregate, releaseFromSums } from './decode';
+import { addWords } from './noise';
 import { itemsetKey } from './itemset';
 import { bundleSubsets, planRound, type ClipBounds } from './plan';
 import { arbCandidates, arbStore, database } from './testing/fixtures';
@@ -91,4 +92,43 @@ test('property: without noise, the release gives every part of each published bu
     }),
     { numRuns: 100 },
   );
+});
+
+test('simulation: through encode, mod-2^32 sum and decode, N and the parts\' supports carry exactly the noise σ the release states', () => {
+  const stores: InputTransaction[][] = [0, 1, 2].map((s) =>
+    Array.from({ length: 600 + 100 * s }, (_, t) => ({ items: t % 3 === 0 ? ['apple', 'bread', 'cheese'] : t % 3 === 1 ? ['apple', 'bread'] : ['cheese'], utilities: t % 3 === 0 ? [100, 200, 300] : t % 3 === 1 ? [100, 200] : [300] })),
+  );
+  const dbs = stores.map((transactions) => database(transactions));
+  const clip: ClipBounds = { utility: 700, supportCount: 8, transactionUtility: 700 };
+  const plan = planRound(config(1), { participants: 3, candidates: [['apple', 'bread'], ['apple', 'bread', 'cheese']], clip });
+  assert.deepEqual(plan.subsets, [['apple'], ['bread'], ['cheese'], ['apple', 'cheese'], ['bread', 'cheese']]);
+  const all = stores.flat();
+  const exactSupport = (items: string[]) => all.filter((t) => contains(t, items)).length;
+  const runs = 150;
+  const errors = { transactions: [] as number[], apple: [] as number[], breadCheese: [] as number[] };
+  let stated = { transactionsStd: 0, supportStd: 0 };
+  for (let run = 0; run < runs; run++) {
+    const random = seededRandomSource(Buffer.from(`bundle-subsets/noise/${run}`).toString('hex'));
+    const sum = addWords(dbs.map((db) => encodeContribution(db, plan, { random }).vector));
+    const release = decodeAggregate(sum, plan, 3);
+    stated = { transactionsStd: release.noise.transactionsStd, supportStd: release.noise.supportStd };
+    errors.transactions.push(release.totals.transactions - all.length);
+    // Raw (unrounded) noisy supports: the interval's centre.
+    const raw = (items: string[]) => {
+      const found = [...release.patterns.map((p) => ({ items: p.items, centre: (p.supportInterval.low + p.supportInterval.high) / 2, clamped: p.supportInterval.low === 0 })), ...release.subsetSupports.map((p) => ({ items: p.items, centre: (p.supportInterval.low + p.supportInterval.high) / 2, clamped: p.supportInterval.low === 0 }))].find((p) => itemsetKey(p.items) === itemsetKey(items));
+      assert.ok(found && !found.clamped, `${items} is published with an unclamped interval`);
+      return found.centre;
+    };
+    errors.apple.push(raw(['apple']) - exactSupport(['apple']));
+    errors.breadCheese.push(raw(['bread', 'cheese']) - exactSupport(['bread', 'cheese']));
+  }
+  const std = (xs: number[]) => Math.sqrt(xs.reduce((s, x) => s + x * x, 0) / xs.length);
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  // The discrete Gaussian's variance is slightly below σ², so the stated σ is an upper bound; with
+  // 150 draws the empirical σ is within ±15% of the true one except with negligible probability.
+  for (const [name, xs, sigma] of [['N', errors.transactions, stated.transactionsStd], ['{apple}', errors.apple, stated.supportStd], ['{bread, cheese}', errors.breadCheese, stated.supportStd]] as const) {
+    assert.ok(sigma > 0.5, `${name}: noise large enough to measure (${sigma})`);
+    assert.ok(std(xs) > 0.85 * sigma && std(xs) < 1.1 * sigma, `${name}: empirical σ ${std(xs)} vs stated ${sigma}`);
+    assert.ok(Math.abs(mean(xs)) < (4 * sigma) / Math.sqrt(runs), `${name}: unbiased (mean error ${mean(xs)})`);
+  }
 });

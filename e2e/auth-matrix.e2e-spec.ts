@@ -241,6 +241,26 @@ const MATRIX: Record<string, Row> = {
     request: async () => ({ method: 'GET', path: '/api/federated/rounds/events', stream: true }),
     expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: DENY },
   },
+  // Demand-series and price-response results: published aggregates, read like the global patterns.
+  // The fixture round is an itemsets round, so its per-round statistics are a 409 (not that kind).
+  'GET /api/federated/rounds/:id/demand-series': {
+    request: async () => ({ method: 'GET', path: `/api/federated/rounds/${fixtureRound}/demand-series` }),
+    expect: { store_manager: both(409), regional_coordinator: both(409), admin: both(409), api_key: DENY },
+  },
+  'GET /api/federated/rounds/:id/price-responses': {
+    request: async () => ({ method: 'GET', path: `/api/federated/rounds/${fixtureRound}/price-responses` }),
+    expect: { store_manager: both(409), regional_coordinator: both(409), admin: both(409), api_key: DENY },
+  },
+  'GET /api/federated/demand-series': {
+    request: async () => ({ method: 'GET', path: '/api/federated/demand-series' }),
+    expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: DENY },
+    check: (answer) => assert.ok(Array.isArray(answer.body.series)),
+  },
+  'GET /api/federated/price-responses': {
+    request: async () => ({ method: 'GET', path: '/api/federated/price-responses' }),
+    expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: DENY },
+    check: (answer) => assert.ok(Array.isArray(answer.body.elasticities)),
+  },
   'GET /api/federated/global-patterns': {
     request: async () => ({ method: 'GET', path: '/api/federated/global-patterns' }),
     expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: DENY },

@@ -120,7 +120,14 @@ describe('insights: a round completes, insights refresh, managers and coordinato
     const mugCoaster = bundles.bundles.find((b: { items: { sku: string }[] }) => b.items.map((i) => i.sku).sort().join() === 'COASTER1,MUG1');
     assert.ok(mugCoaster, `the mug and coaster bundle: ${JSON.stringify(bundles.bundles)}`);
     assert.ok(mugCoaster.revenueImpactCents > 0);
-    assert.ok(mugCoaster.confidence === null || (mugCoaster.confidence > 0 && mugCoaster.confidence <= 1));
+    // The round publishes its noisy transaction count and the supports of the bundle's parts, so
+    // the hub has support, confidence and lift with an interval that includes the DP noise.
+    assert.ok(round.transactions?.count > 0 && round.transactions.sigma > 0, `the round publishes N with its σ: ${JSON.stringify(round.transactions)}`);
+    assert.equal(mugCoaster.reason, undefined, mugCoaster.reason);
+    assert.ok(mugCoaster.confidence > 0 && mugCoaster.confidence <= 1, JSON.stringify(mugCoaster));
+    assert.ok(mugCoaster.support > 0 && mugCoaster.support < 1);
+    assert.ok(mugCoaster.liftLow95 < mugCoaster.lift && mugCoaster.lift < mugCoaster.liftHigh95, JSON.stringify(mugCoaster));
+    assert.equal(mugCoaster.liftAboveOne, mugCoaster.liftLow95 > 1);
     for (const bundle of bundles.bundles) {
       assert.ok(bundle.items.length >= 2);
       assert.equal(bundle.store, undefined, 'the consortium view names no store');

@@ -98,6 +98,8 @@ export interface AuthStack {
   ingestion: ServiceProcess;
   insights: ServiceProcess;
   gateways: ServiceProcess[];
+  /** The hub's federation service (its store-node port is `federationEnv.NODE_GRPC_PORT` when given). */
+  federation: ServiceProcess;
   port: number;
   admin: { email: string; password: string; session: Session };
   login(email: string, password: string, gateway?: number): Promise<Session>;
@@ -110,6 +112,7 @@ export interface StackOptions {
   gateways?: number;
   authEnv?: Record<string, string>;
   gatewayEnv?: Record<string, string>;
+  federationEnv?: Record<string, string>;
   /** Stores the stack's one privacy service (a store node holding them all) connects to the hub, so rounds can run. */
   federatedStores?: string[];
   insightsEnv?: Record<string, string>;
@@ -156,7 +159,7 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
     started.push(mining);
     const roundsTopic = `federation.rounds.v1.${schema}`;
     const nodePort = options.federatedStores ? await freePort() : 0;
-    const federation = await startServiceProcess('federation', { DATABASE_URL, BUS_DRIVER: 'kafka', KAFKA_BROKERS: KAFKA_BROKERS.join(','), DATABASE_SCHEMA: `${schema}_federation`, NODE_GRPC_PORT: String(nodePort), ROUNDS_TOPIC: roundsTopic });
+    const federation = await startServiceProcess('federation', { DATABASE_URL, BUS_DRIVER: 'kafka', KAFKA_BROKERS: KAFKA_BROKERS.join(','), DATABASE_SCHEMA: `${schema}_federation`, NODE_GRPC_PORT: String(nodePort), ROUNDS_TOPIC: roundsTopic, ...options.federationEnv });
     started.push(federation);
     const federated: Record<string, string> = options.federatedStores
       ? { FEDERATION_HUB_URL: `127.0.0.1:${nodePort}`, FEDERATION_AUTO_ENROL_URL: `127.0.0.1:${federation.grpcPort}`, FEDERATION_STORE_IDS: options.federatedStores.join(','), MINING_GRPC_URL: `127.0.0.1:${mining.grpcPort}` }
@@ -226,6 +229,7 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
       ingestion: ingestion!,
       insights,
       gateways,
+      federation,
       port: gateways[0].httpPort,
       admin: { email: adminEmail, password, session: adminSession },
       login,

@@ -78,6 +78,8 @@ export function mergeSmallStores(files: Map<string, string>, keep: number, heade
 export interface RoundSummary {
   round: federationV1.Round;
   patterns: federationV1.GlobalPattern[];
+  /** Supports of the published bundles' parts that are not patterns themselves. */
+  subsetSupports: federationV1.ItemsetSupport[];
 }
 
 function unary<Req, Res>(client: federationV1.FederationServiceClient, method: (r: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, request: Req): Promise<Res> {
@@ -114,8 +116,8 @@ export async function runRound(
       onProgress(round!);
     }
     if (round!.status === federationV1.RoundStatus.ROUND_STATUS_COMPLETED || round!.status === federationV1.RoundStatus.ROUND_STATUS_FAILED) {
-      const { patterns } = await unary<federationV1.ListGlobalPatternsRequest, federationV1.ListGlobalPatternsResponse>(client, client.listGlobalPatterns, { roundId: round!.roundId, limit: top, offset: 0 });
-      return { round: round!, patterns };
+      const { patterns, subsetSupports } = await unary<federationV1.ListGlobalPatternsRequest, federationV1.ListGlobalPatternsResponse>(client, client.listGlobalPatterns, { roundId: round!.roundId, limit: top, offset: 0 });
+      return { round: round!, patterns, subsetSupports };
     }
     if (Date.now() > deadline) throw new Error(`the round did not finish within ${timeoutMs / 1000} s (status ${round!.status})`);
     await new Promise((r) => setTimeout(r, 200));

@@ -18,10 +18,10 @@
  * recall for precision. Either way it is post-processing; we chose the estimate so that a
  * pattern's publication does not depend on the noise scale of the round.
  */
-import { checkPlanDigest, type RoundPlan } from './plan';
+import { checkPlanDigest, MAX_BUNDLE_ITEMS, type RoundPlan } from './plan';
 import { fromWord } from './noise';
 import { checkSurvivors } from './survivors';
-import { compareItemsets } from './itemset';
+import { compareItemsets, itemsetKey } from './itemset';
 
 export interface Interval {
   low: number;
@@ -45,9 +45,24 @@ export interface GlobalPattern {
   contributingStores: number;
 }
 
+/** The noisy support of a part of a published bundle that is not itself a published pattern. */
+export interface SubsetSupport {
+  items: string[];
+  /** Noisy support, rounded and clamped at 0 like the patterns' (same noise σ). */
+  support: number;
+  supportInterval: Interval;
+}
+
 export interface RoundRelease {
   /** Published patterns: noisy utility >= minUtility, by noisy utility descending. */
   patterns: GlobalPattern[];
+  /**
+   * Every proper non-empty subset of each published 2- or 3-item pattern that is not a published
+   * pattern itself, with its noisy support (from the candidate supports or the plan's bundle
+   * subsets), in compareItemsets order: with totals.transactions, what a bundle's support,
+   * confidence and lift need.
+   */
+  subsetSupports: SubsetSupport[];
   /** Candidates measured (published or not). */
   measuredCandidates: number;
   /** The absolute minimum utility applied (minUtilityFraction × noisy total utility). */
@@ -67,6 +82,8 @@ export interface RoundRelease {
     utilityStd: number;
     /** Standard deviation of one candidate's support noise, in transactions. */
     supportStd: number;
+    /** Standard deviation of the transaction count's noise, in transactions. */
+    transactionsStd: number;
   };
   privacy: RoundPlan['privacy'];
   caveats: string[];
@@ -107,18 +124,43 @@ export function releaseFromSums(
     });
   }
   patterns.sort((a, b) => b.utility - a.utility || compareItemsets(a.items, b.items));
+  const subsetSupports = bundleSubsetSupports(signed, plan, patterns, supportStd);
   return {
     patterns,
+    subsetSupports,
     measuredCandidates: m,
     minUtility,
     totals: { transactions, totalUtility, clippedTransactions },
-    noise: { mechanism: noise.mechanism, survivors: noise.survivors, participants: plan.participants, utilityStd, supportStd },
+    noise: { mechanism: noise.mechanism, survivors: noise.survivors, participants: plan.participants, utilityStd, supportStd, transactionsStd: noise.std / q.countUnit },
     privacy: { ...plan.privacy },
     caveats: [
       `Each transaction's candidate-utility vector was clipped to L2 norm ${plan.clip.utility}; utilities are sums of clipped contributions, so they and their intervals can fall short of the true utilities (about ${Math.max(0, Math.round(clippedTransactions))} transactions were clipped).`,
       `Total utility counts each transaction's utility scaled by the same clip factor as its candidates and capped at ${plan.clip.transactionUtility}; it is on the low side of the true total, like the candidates' utilities it is compared with.`,
     ],
   };
+}
+
+/** The supports of the parts of the published bundles that are not published patterns (see RoundRelease.subsetSupports). */
+function bundleSubsetSupports(signed: ArrayLike<number>, plan: RoundPlan, patterns: readonly GlobalPattern[], supportStd: number): SubsetSupport[] {
+  const { layout, quantisation: q } = plan;
+  const coordinate = new Map<string, number>();
+  plan.candidates.forEach((items, c) => coordinate.set(itemsetKey(items), layout.support + c));
+  (plan.subsets ?? []).forEach((items, b) => coordinate.set(itemsetKey(items), layout.subsetSupport + b));
+  const published = new Set(patterns.map((p) => itemsetKey(p.items)));
+  const out = new Map<string, SubsetSupport>();
+  for (const pattern of patterns) {
+    const items = pattern.items;
+    if (items.length < 2 || items.length > MAX_BUNDLE_ITEMS) continue;
+    for (let mask = 1; mask < (1 << items.length) - 1; mask++) {
+      const subset = items.filter((_, i) => mask & (1 << i));
+      const key = itemsetKey(subset);
+      const at = coordinate.get(key);
+      if (published.has(key) || out.has(key) || at === undefined) continue;
+      const raw = signed[at] / q.supportUnit;
+      out.set(key, { items: subset, support: Math.max(0, Math.round(raw)), supportInterval: { low: Math.max(0, raw - Z95 * supportStd), high: raw + Z95 * supportStd } });
+    }
+  }
+  return [...out.values()].sort((a, b) => compareItemsets(a.items, b.items));
 }
 
 /**

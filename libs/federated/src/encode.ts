@@ -12,6 +12,8 @@
  *                  decrementing the largest entry should floating point ever break it.
  *   support block  supportUnit for each held candidate, or floor(supportUnit·√(supportCount/h))
  *                  when h > supportCount; checked exactly.
+ *   subset block   supportUnit for each bundle subset held (plan.subsets), or
+ *                  floor(supportUnit·√(subsetSupportCount/h_s)) when h_s > subsetSupportCount; checked exactly.
  *   counts         countUnit, and countUnit again if the utility block was shrunk.
  *   total utility  round(totalUtilityScale · min(s · transaction utility, clip.transactionUtility)),
  *                  s the factor the utility block was shrunk by: the total is measured under the
@@ -34,6 +36,8 @@ export interface ClippedSum {
   clippedTransactions: number;
   /** Transactions holding more than clip.supportCount candidates (their supports were scaled down). */
   supportClippedTransactions: number;
+  /** Transactions holding more than subsetSupportCount bundle subsets (their subset supports were scaled down). */
+  subsetClippedTransactions: number;
 }
 
 export interface EncodedContribution {
@@ -110,7 +114,31 @@ export function clippedSum(db: UtilityDatabase, plan: RoundPlan): ClippedSum {
     const ownUtility = Math.min(matrix.transactionUtility[t] * factor, clip.transactionUtility);
     values[layout.totalUtility] += Math.min(q.totalUtilityBound, Math.round(ownUtility * q.totalUtilityScale));
   }
-  return { values: Array.from(values), transactions: matrix.transactions, clippedTransactions, supportClippedTransactions };
+  const subsetClippedTransactions = addSubsetSupports(db, plan, values);
+  return { values: Array.from(values), transactions: matrix.transactions, clippedTransactions, supportClippedTransactions, subsetClippedTransactions };
+}
+
+/** The bundle-subset block: 0/1 supports per transaction, bounded like the candidate supports. Returns how many transactions were scaled down. */
+function addSubsetSupports(db: UtilityDatabase, plan: RoundPlan, values: Float64Array): number {
+  const subsets = plan.subsets ?? [];
+  if (subsets.length === 0) return 0;
+  const { layout, quantisation: q } = plan;
+  const matrix = contributionMatrix(db, subsets);
+  const bound = q.blockSquaredBounds.subsetSupport;
+  let scaledDown = 0;
+  for (let t = 0; t < matrix.transactions; t++) {
+    const start = matrix.rows[t];
+    const held = matrix.rows[t + 1] - start;
+    if (held === 0) continue;
+    let unit = q.supportUnit;
+    if (held > q.subsetSupportCount) {
+      scaledDown++;
+      unit = Math.floor(q.supportUnit * Math.sqrt(q.subsetSupportCount / held));
+      while (unit > 0 && held * unit * unit > bound) unit--;
+    }
+    if (unit > 0) for (let j = 0; j < held; j++) values[layout.subsetSupport + matrix.candidate[start + j]] += unit;
+  }
+  return scaledDown;
 }
 
 /**

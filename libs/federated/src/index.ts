@@ -10,7 +10,7 @@ export { proposeItemsets, selectCandidates, minimumK, MIN_STORES_PER_ITEMSET } f
 export type { ProposalOptions, CandidateProposal, CandidateSelection, CandidateSelectionOptions } from './candidates';
 export { roundConfig, DEFAULT_DELTA, DEFAULT_SHARES, DEFAULT_CLIP_QUANTILES, DEFAULT_CALIBRATION_SHARE, DEFAULT_MAX_TRANSACTIONS_PER_STORE } from './config';
 export type { RoundConfig, RoundConfigInput, BudgetShares, ClipQuantiles } from './config';
-export { planRound, ledgerCharge, vectorLayout, checkPlanDigest, planDigest, noiseTailBound } from './plan';
+export { planRound, ledgerCharge, vectorLayout, bundleSubsets, MAX_BUNDLE_ITEMS, checkPlanDigest, planDigest, noiseTailBound } from './plan';
 export type { RoundPlan, RoundPlanInput, ClipBounds, VectorLayout, Quantisation, OverflowCheck, PrivacyCharge, LedgerCharge } from './plan';
 export { planCalibration, encodeCalibration, decodeCalibration, calibrationCounts, noisyQuantile, denoiseHistogram, binOf } from './calibration';
 export type { CalibrationPlan, Calibration, NoisyHistogram, CalibrationLayout } from './calibration';
@@ -19,7 +19,7 @@ export type { ContributionMatrix } from './contribution-matrix';
 export { encodeContribution, clippedSum } from './encode';
 export type { EncodedContribution, ClippedSum } from './encode';
 export { decodeAggregate } from './decode';
-export type { GlobalPattern, RoundRelease, Interval } from './decode';
+export type { GlobalPattern, RoundRelease, Interval, SubsetSupport } from './decode';
 export { centralRelease, naiveRelease } from './reference-release';
 export type { NaiveRelease, NaiveReleaseOptions } from './reference-release';
 export { precisionAtK, recallAtK, medianRelativeError, median } from './metrics';

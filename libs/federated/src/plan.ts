@@ -3,12 +3,19 @@
  * decode the sum, fixed before any store measures anything, and serialisable as JSON (the
  * transport ships it as is; both sides check its digest).
  *
- * Vector (length 2m + 3 for m candidates), every entry an integer, summed modulo 2^32:
+ * Vector (length 2m + 3 + s for m candidates and s bundle subsets), every entry an integer,
+ * summed modulo 2^32:
  *   [0, m)       utility of candidate c            (integer units: cents × utilityScale)
  *   [m, 2m)      support of candidate c            (supportUnit per transaction)
  *   2m           transactions                      (countUnit per transaction)
  *   2m + 1       transactions whose utility vector was clipped (countUnit each)
  *   2m + 2       total utility                     (cents × totalUtilityScale, each transaction's own utility clipped)
+ *   [2m+3, +s)   support of bundle subset b        (supportUnit per transaction, as candidate supports)
+ *
+ * Bundle subsets: every proper non-empty subset of each 2- or 3-item candidate that is not itself
+ * a candidate (bundleSubsets). A bundle's support, confidence and lift need the supports of its
+ * parts and the transaction count N, which must come out of the same noisy sum: measuring them
+ * in a later release would be a second charge and could not be calibrated with the rest.
  *
  * Contribution bounding (Kairouz, Liu, Steinke, ICML 2021, Section 4: clip, scale, round,
  * bound the norm of the rounded vector): each transaction's vector is split into four blocks
@@ -17,10 +24,14 @@
  *   utility block  ‖q‖² <= utilityBound²                 (clip in cents at clip.utility, scaled)
  *   support block  ‖q‖² <= clip.supportCount·supportUnit² (a transaction counts fully for at most
  *                                                        supportCount candidates)
+ *   subset block   ‖q‖² <= clip.supportCount·supportUnit² (likewise, for at most supportCount subsets;
+ *                                                        only when s > 0)
  *   counts block   ‖q‖² <= 2·countUnit²
  *   total block    q    <= totalUtilityBound
- * The budget shares say how the sensitivity² (hence ρ) is split between blocks; the noise is
- * one σ on every coordinate.
+ * The budget shares say how the sensitivity² (hence ρ) is split between blocks; the support share
+ * covers the support and subset blocks together (supportUnit shrinks by √2 when there are
+ * subsets), so the utilities' precision does not pay for the bundles. The noise is one σ on
+ * every coordinate, so a subset's support has exactly the candidates' support σ.
  *
  * Fixed-point scale: as large as possible (up to 2^20 integer units for the whole sensitivity)
  * such that participants × maxTransactionsPerStore × (largest per-transaction coordinate) plus
@@ -33,7 +44,7 @@ import { createHash } from 'node:crypto';
 import { epsilonToRho, nextUp, sigmaForRho, toRational, zcdpToEpsilon } from '@tessera/privacy';
 import type { BudgetShares, RoundConfig } from './config';
 import { minimumK, type CandidateSelection } from './candidates';
-import { canonicalItemset, itemsetKey } from './itemset';
+import { canonicalItemset, compareItemsets, itemsetKey } from './itemset';
 import { calibrateNoiseShare } from './noise';
 import type { CalibrationPlan } from './calibration';
 
@@ -54,6 +65,8 @@ export interface VectorLayout {
   transactions: number;
   clippedTransactions: number;
   totalUtility: number;
+  /** Offset of the bundle-subset supports (length - offset of them; none when equal to length). */
+  subsetSupport: number;
 }
 
 export interface Quantisation {
@@ -61,8 +74,10 @@ export interface Quantisation {
   utilityScale: number;
   /** Integer L2 bound of the utility block. */
   utilityBound: number;
-  /** Integer value of one support (unclipped transaction). */
+  /** Integer value of one support (unclipped transaction), in the support and subset blocks. */
   supportUnit: number;
+  /** A transaction counts fully towards at most this many bundle subsets (clip.supportCount; 0 without subsets). */
+  subsetSupportCount: number;
   /** Integer value of one transaction in the counts block. */
   countUnit: number;
   /** Integer units per utility unit in the total-utility coordinate. */
@@ -70,7 +85,7 @@ export interface Quantisation {
   /** Largest integer a transaction puts in the total-utility coordinate. */
   totalUtilityBound: number;
   /** Exact bounds on Σq² per block. */
-  blockSquaredBounds: { utility: number; support: number; counts: number; totalUtility: number };
+  blockSquaredBounds: { utility: number; support: number; subsetSupport: number; counts: number; totalUtility: number };
   /** Σ of the block bounds: the exact bound on ‖q‖² of one transaction (integer). */
   l2SquaredBound: number;
   /** √l2SquaredBound (rounded up): the declared L2 sensitivity of the sum. */
@@ -108,6 +123,8 @@ export interface RoundPlan {
   candidates: string[][];
   /** For each candidate, how many stores proposed it. */
   proposers: number[];
+  /** Bundle subsets measured for their support only (bundleSubsets of the candidates), in vector order. */
+  subsets: string[][];
   participants: number;
   minSurvivors: number;
   maxTransactionsPerStore: number;
@@ -170,27 +187,61 @@ function normaliseCandidates(input: RoundPlanInput['candidates']): { itemsets: s
   return { itemsets, proposers };
 }
 
-export function vectorLayout(candidates: number): VectorLayout {
-  return { length: 2 * candidates + 3, utility: 0, support: candidates, transactions: 2 * candidates, clippedTransactions: 2 * candidates + 1, totalUtility: 2 * candidates + 2 };
+export function vectorLayout(candidates: number, subsets = 0): VectorLayout {
+  return {
+    length: 2 * candidates + 3 + subsets,
+    utility: 0,
+    support: candidates,
+    transactions: 2 * candidates,
+    clippedTransactions: 2 * candidates + 1,
+    totalUtility: 2 * candidates + 2,
+    subsetSupport: 2 * candidates + 3,
+  };
 }
 
-function quantise(scale: number, shares: BudgetShares, clip: ClipBounds): Quantisation {
+/** Largest bundle whose parts a round measures (bundles of 2-3 items: all their proper subsets). */
+export const MAX_BUNDLE_ITEMS = 3;
+
+/**
+ * The itemsets a round measures for their support only, so that every 2- or 3-item candidate's
+ * proper non-empty subsets have a noisy support: those subsets that are not candidates
+ * themselves, canonical, distinct, in compareItemsets order.
+ */
+export function bundleSubsets(candidates: readonly (readonly string[])[]): string[][] {
+  const measured = new Set(candidates.map((items) => itemsetKey(items)));
+  const subsets = new Map<string, string[]>();
+  for (const items of candidates) {
+    if (items.length < 2 || items.length > MAX_BUNDLE_ITEMS) continue;
+    const canonical = canonicalItemset(items);
+    for (let mask = 1; mask < (1 << canonical.length) - 1; mask++) {
+      const subset = canonical.filter((_, i) => mask & (1 << i));
+      const key = itemsetKey(subset);
+      if (!measured.has(key)) subsets.set(key, subset);
+    }
+  }
+  return [...subsets.values()].sort(compareItemsets);
+}
+
+function quantise(scale: number, shares: BudgetShares, clip: ClipBounds, subsets: number): Quantisation {
+  const subsetSupportCount = subsets > 0 ? clip.supportCount : 0;
   const utilityBound = Math.floor(scale * Math.sqrt(shares.utility));
-  const supportUnit = Math.floor((scale * Math.sqrt(shares.support)) / Math.sqrt(clip.supportCount));
+  const supportUnit = Math.floor((scale * Math.sqrt(shares.support)) / Math.sqrt(clip.supportCount + subsetSupportCount));
   const countUnit = Math.floor((scale * Math.sqrt(shares.counts)) / Math.SQRT2);
   const totalUtilityBound = Math.floor(scale * Math.sqrt(shares.totalUtility));
   const blockSquaredBounds = {
     utility: utilityBound * utilityBound,
     support: clip.supportCount * supportUnit * supportUnit,
+    subsetSupport: subsetSupportCount * supportUnit * supportUnit,
     counts: 2 * countUnit * countUnit,
     totalUtility: totalUtilityBound * totalUtilityBound,
   };
-  const l2SquaredBound = blockSquaredBounds.utility + blockSquaredBounds.support + blockSquaredBounds.counts + blockSquaredBounds.totalUtility;
+  const l2SquaredBound = blockSquaredBounds.utility + blockSquaredBounds.support + blockSquaredBounds.subsetSupport + blockSquaredBounds.counts + blockSquaredBounds.totalUtility;
   const l2Sensitivity = sqrtUp(l2SquaredBound);
   return {
     utilityScale: utilityBound / clip.utility,
     utilityBound,
     supportUnit,
+    subsetSupportCount,
     countUnit,
     totalUtilityScale: totalUtilityBound / clip.transactionUtility,
     totalUtilityBound,
@@ -257,11 +308,12 @@ export function planRound(config: RoundConfig, input: RoundPlanInput): RoundPlan
   const rhoTarget = roundBudget - calibrationRho;
   if (!(rhoTarget > 0)) fail('the calibration used up the round budget');
 
-  const layout = vectorLayout(itemsets.length);
+  const subsets = bundleSubsets(itemsets);
+  const layout = vectorLayout(itemsets.length, subsets.length);
   const dimension = layout.length;
   let scale = MAX_SCALE;
   for (let attempt = 0; ; attempt++) {
-    const quantisation = quantise(scale, config.shares, clip);
+    const quantisation = quantise(scale, config.shares, clip, subsets.length);
     const share = calibrateNoiseShare({ rho: rhoTarget, l2Sensitivity: quantisation.l2Sensitivity, dimension, minSurvivors: config.minStores, participants, delta: config.delta });
     const maxAbsSignal = participants * config.maxTransactionsPerStore * largestEntry(quantisation);
     const tail = noiseTailBound(share.shareSigma, participants, dimension);
@@ -279,6 +331,7 @@ export function planRound(config: RoundConfig, input: RoundPlanInput): RoundPlan
         roundId: input.roundId ?? '',
         candidates: itemsets,
         proposers,
+        subsets,
         participants,
         minSurvivors: config.minStores,
         maxTransactionsPerStore: config.maxTransactionsPerStore,

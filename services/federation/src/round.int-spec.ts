@@ -27,6 +27,8 @@ let coordinator: federationV1.FederationServiceClient;
 let miningPort: number;
 const sentToHub: string[] = [];
 const PLANTED_ITEM = '7654321';
+/** Two items every store sells together in a few very valuable baskets. */
+const BUNDLE = ['9000001', '9000002'];
 
 const base = { DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', CUSTOMER_HASH_KEY: 'test-key-0123456789abcdef0123456789' };
 
@@ -56,6 +58,9 @@ beforeAll(async () => {
     const part = lines.filter((_, n) => n % stores.length === i);
     // An itemset only fm-1 holds, often enough (and valuable enough) to be among its proposals.
     if (i === 0) for (let n = 0; n < 3; n++) part.push(`${PLANTED_ITEM} 1:2000100:2000000 100`);
+    // A pair every store sells together, valuable enough to be a published bundle (its parts
+    // must then be published with it); few enough baskets not to move the clip quantiles.
+    for (let n = 0; n < 6; n++) part.push(`${BUNDLE[0]} ${BUNDLE[1]}:3000000:1500000 1500000`);
     await upload(client, storeId, part);
   }
   miningPort = mining.grpcPort!;
@@ -102,8 +107,23 @@ async function roundUntilDone(roundId: string, timeoutMs = 120_000): Promise<fed
   assert.equal(round.status, federationV1.RoundStatus.ROUND_STATUS_COMPLETED, round.failureReason);
   assert.equal(round.participants.filter((p) => p.state === 'contributed').length, 5);
   assert.ok(round.candidateCount > 0);
-  const { patterns } = await unary<federationV1.ListGlobalPatternsRequest, federationV1.ListGlobalPatternsResponse>(coordinator.listGlobalPatterns, { roundId: round.roundId, limit: 100, offset: 0 });
+  const { patterns, subsetSupports } = await unary<federationV1.ListGlobalPatternsRequest, federationV1.ListGlobalPatternsResponse>(coordinator.listGlobalPatterns, { roundId: round.roundId, limit: 5000, offset: 0 });
   assert.ok(patterns.length > 0, 'some global patterns are published');
+  // The transaction count and the parts of every bundle come out of the same noisy sum.
+  const transactions = readFileSync(foodmart, 'utf8').trim().split('\n').length + 3 + 6 * stores.length;
+  assert.ok(round.transactionCountSigma > 0, 'the transaction count carries its noise σ');
+  assert.ok(Math.abs(round.transactionCount - transactions) < 6 * round.transactionCountSigma, `N ${round.transactionCount} vs ${transactions} (σ ${round.transactionCountSigma})`);
+  const key = (items: readonly string[]) => [...items].sort().join(' ');
+  const supported = new Set([...patterns.map((p) => key(p.items)), ...subsetSupports.map((s) => key(s.items))]);
+  const bundles = patterns.filter((p) => p.items.length >= 2 && p.items.length <= 3);
+  assert.ok(bundles.some((p) => key(p.items) === key(BUNDLE)), 'the pair every store sells is a published bundle');
+  for (const bundle of bundles) {
+    for (let mask = 1; mask < 2 ** bundle.items.length - 1; mask++) {
+      const part = bundle.items.filter((_, i) => (mask >> i) & 1);
+      assert.ok(supported.has(key(part)), `the support of {${part.join(', ')}} (part of {${bundle.items.join(', ')}}) is published`);
+    }
+  }
+  for (const s of subsetSupports) assert.ok(s.supportLow95 <= s.support + 1 && s.support - 1 <= s.supportHigh95);
   for (const p of patterns) {
     assert.ok(p.intervalLowCents <= p.aggregatedUtilityCents && p.aggregatedUtilityCents <= p.intervalHighCents);
     assert.equal(p.contributingStores, 5);

@@ -31,6 +31,22 @@ describe('consortium bundles', () => {
     assert.equal(ab.liftAboveOne, ab.liftLow95! > 1);
   });
 
+  it("computes support, confidence and lift from the round's transaction count and the published parts", () => {
+    // {c} is no pattern; the round publishes its support as a part of {a, c}.
+    const document = consortiumBundles(patterns, { supportSigma: 2, transactions: { value: 1000, sigma: 3 } }, round, new Map(), [{ items: ['c'], support: 40 }]);
+    assert.deepEqual(document.bundles.map((b) => b.items.map((i) => i.sku)), [['a', 'c'], ['a', 'b']], 'parts are not bundles themselves');
+    const ac = document.bundles[0];
+    assert.equal(ac.reason, undefined);
+    assert.ok(Math.abs(ac.support! - 25 / 1000) < 1e-12);
+    assert.ok(Math.abs(ac.confidence! - 25 / 40) < 1e-12, 'the split with the higher confidence: {c} → {a}');
+    assert.ok(Math.abs(ac.lift! - (25 * 1000) / (60 * 40)) < 1e-9);
+    assert.ok(ac.liftLow95! < ac.lift! && ac.lift! < ac.liftHigh95!);
+    assert.equal(ac.liftAboveOne, ac.liftLow95! > 1);
+    // A larger transaction-count σ widens the interval: the noise of N is in it.
+    const noisierN = consortiumBundles(patterns, { supportSigma: 2, transactions: { value: 1000, sigma: 300 } }, round, new Map(), [{ items: ['c'], support: 40 }]).bundles[0];
+    assert.ok(noisierN.liftHigh95! - noisierN.liftLow95! > ac.liftHigh95! - ac.liftLow95!);
+  });
+
   it("adds the store's exact measure next to each bundle", () => {
     const document = consortiumBundles(patterns, { supportSigma: 2 }, round);
     assert.deepEqual(itemsetsToMeasure([{ items: ['a', 'b'] }]).map((s) => s.join(',')).sort(), ['a', 'a,b', 'b']);

@@ -116,16 +116,22 @@ export interface PublishedPattern {
 /**
  * Consortium bundles from a round's published patterns: every itemset of two or more items,
  * by revenue impact. Confidence needs the support of the antecedent; support and lift also
- * need the round's transaction count, which federation publishes only when `transactions`
- * is given; whatever is missing is said in `reason`.
+ * need the round's transaction count. An itemset round publishes both with the patterns (its
+ * noisy transaction count N with σ_N, and `parts`: the noisy supports of each 2-3 item
+ * pattern's proper subsets that are not patterns themselves, all with the patterns' support σ,
+ * from the same noisy sum); a round published before that has neither, and whatever is
+ * missing is said in `reason`. The lift interval is the delta-method one of bundleStatistics
+ * (sampling plus the known DP noise of all four counts).
  */
 export function consortiumBundles(
   patterns: readonly PublishedPattern[],
   noise: { supportSigma: number; transactions?: { value: number; sigma: number } },
   round: RoundRef | null,
   names: ReadonlyMap<string, string> = new Map(),
+  parts: ReadonlyArray<{ items: readonly string[]; support: number }> = [],
 ): BundleDocument {
-  const published = new Map(patterns.map((p) => [itemsetKey(p.items), p.support]));
+  const published = new Map<string, number>(parts.map((p) => [itemsetKey(p.items), p.support]));
+  for (const p of patterns) published.set(itemsetKey(p.items), p.support);
   const bundles = patterns
     .filter((p) => p.items.length >= 2)
     .sort((a, b) => b.utilityCents - a.utilityCents)
@@ -146,7 +152,7 @@ export function consortiumBundles(
         if (!best || confidence > best.confidence) best = { confidence, antecedent, consequent: consequentSupport };
       }
       if (!best) return { ...base, reason: `confidence and lift need the supports of the bundle's parts; the round did not publish ${[...missing].join(' or ')}` };
-      if (!noise.transactions) return { ...base, confidence: best.confidence, reason: "support and lift need the round's transaction count, which the round does not publish" };
+      if (!noise.transactions) return { ...base, confidence: best.confidence, reason: "support and lift need the round's transaction count, which this round did not publish (it predates rounds measuring it)" };
       const result = bundleStatistics({
         itemset: { value: pattern.support, sigma: noise.supportSigma },
         antecedent: { value: best.antecedent, sigma: noise.supportSigma },

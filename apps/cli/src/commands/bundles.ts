@@ -3,9 +3,9 @@ import { roundCommand } from './round';
 
 const USAGE = `usage: tessera bundles --dataset FILE [--format ...] --stores N --epsilon E [--split ...] [--min-util P%] [--k K] [--top N] [--json]
 Runs one federated round exactly as \`tessera round\` does, then prints the bundles it yields:
-each published itemset of two or more items by revenue impact, with confidence where the
-round published the supports of its parts. Lift and support also need the round's
-transaction count, which rounds do not publish yet: each bundle says so.
+each published itemset of two or more items by revenue impact, with support, confidence and
+lift (95% interval including the DP noise) from the round's noisy transaction count and the
+supports of the bundle's parts, which the round measures with the patterns.
 `;
 
 /** `tessera bundles`: a round, then the bundles the insights service would show. */
@@ -26,12 +26,22 @@ export async function bundlesCommand(argv: string[], io: CommandIo): Promise<num
   let captured = '';
   const code = await roundCommand([...roundArgs, '--top', '100000', '--json'], { stdout: { write: (chunk: string) => ((captured += chunk), true) } as unknown as NodeJS.WritableStream, stderr: json ? io.stderr : io.stdout } as CommandIo);
   if (code !== 0) return code;
-  const round = JSON.parse(captured) as { round: string; participants: number; epsilon: number; patterns: { items: string[]; aggregatedUtility: number; globalSupport: number }[] };
+  const round = JSON.parse(captured) as {
+    round: string;
+    participants: number;
+    epsilon: number;
+    patterns: { items: string[]; aggregatedUtility: number; globalSupport: number }[];
+    transactions: { count: number; sigma: number };
+    supportSigma: number;
+    subsetSupports: { items: string[]; support: number }[];
+  };
   const { consortiumBundles } = await import('@tessera/insights-service');
   const document = consortiumBundles(
     round.patterns.map((p) => ({ items: p.items, utilityCents: p.aggregatedUtility, support: p.globalSupport })),
-    { supportSigma: 0 },
+    { supportSigma: round.supportSigma, transactions: round.transactions.count > 0 ? { value: round.transactions.count, sigma: round.transactions.sigma } : undefined },
     { roundId: round.round, completedAt: new Date().toISOString() },
+    new Map(),
+    round.subsetSupports,
   );
   const bundles = document.bundles.slice(0, top);
   if (json) {
@@ -39,9 +49,13 @@ export async function bundlesCommand(argv: string[], io: CommandIo): Promise<num
     return 0;
   }
   io.stdout.write(`\n${document.bundles.length} bundles (itemsets of 2+ items) in round ${round.round.slice(0, 8)}; the top ${bundles.length} by revenue impact:\n\n`);
-  io.stdout.write(`${'revenue impact'.padStart(14)}  ${'confidence'.padStart(10)}  items\n`);
+  io.stdout.write(`${'revenue impact'.padStart(14)}  ${'confidence'.padStart(10)}  ${'lift'.padStart(6)}  ${'95% interval'.padStart(16)}  items\n`);
+  const fixed = (value: number | null, digits: number) => (value === null ? '-' : value.toFixed(digits));
   for (const bundle of bundles) {
-    io.stdout.write(`${(bundle.revenueImpactCents / 100).toFixed(2).padStart(14)}  ${(bundle.confidence === null ? '-' : bundle.confidence.toFixed(2)).padStart(10)}  ${bundle.items.map((i) => i.sku).join(' + ')}${bundle.reason ? `   (${bundle.reason})` : ''}\n`);
+    const interval = bundle.liftLow95 === null ? '-' : `[${fixed(bundle.liftLow95, 2)}, ${fixed(bundle.liftHigh95, 2)}]`;
+    io.stdout.write(
+      `${(bundle.revenueImpactCents / 100).toFixed(2).padStart(14)}  ${fixed(bundle.confidence, 2).padStart(10)}  ${fixed(bundle.lift, 2).padStart(6)}  ${interval.padStart(16)}  ${bundle.items.map((i) => i.sku).join(' + ')}${bundle.liftAboveOne ? '  *' : ''}${bundle.reason ? `   (${bundle.reason})` : ''}\n`,
+    );
   }
   return 0;
 }

@@ -160,7 +160,7 @@ export async function roundCommand(argv: string[], io: CommandIo): Promise<numbe
       top,
     );
     coordinator.close();
-    const { round, patterns } = summary;
+    const { round, patterns, subsetSupports } = summary;
     if (round.status === federationV1.RoundStatus.ROUND_STATUS_FAILED) {
       io.stderr.write(`the round failed: ${round.failureReason}\n`);
       return 1;
@@ -174,6 +174,11 @@ export async function roundCommand(argv: string[], io: CommandIo): Promise<numbe
           epsilon,
           candidates: round.candidateCount,
           patterns: patterns.map((p) => ({ items: p.items, aggregatedUtility: p.aggregatedUtilityCents, globalSupport: p.globalSupport, contributingStores: p.contributingStores, interval: [p.intervalLowCents, p.intervalHighCents] })),
+          // What bundles' support, confidence and lift need: the noisy transaction count and the
+          // supports of the published bundles' parts that are not patterns, with the support σ.
+          transactions: { count: round.transactionCount, sigma: round.transactionCountSigma },
+          supportSigma: round.supportSigma,
+          subsetSupports: subsetSupports.map((s) => ({ items: s.items, support: s.support, interval: [s.supportLow95, s.supportHigh95] })),
         }) + '\n',
       );
     } else {

@@ -85,6 +85,13 @@ export function oracleClippedSum(transactions: readonly InputTransaction[], plan
     if (factor < 1) out[2 * m + 1] += q.countUnit;
     const own = transaction.utilities.reduce((s, u) => s + u, 0);
     out[2 * m + 2] += Math.min(q.totalUtilityBound, Math.round(Math.min(own * factor, plan.clip.transactionUtility) * q.totalUtilityScale));
+    const subsetsHeld = plan.subsets.map((itemset, index) => ({ index, held: utilityIn(transaction, itemset) !== undefined })).filter((h) => h.held);
+    let subsetUnit = q.supportUnit;
+    if (subsetsHeld.length > q.subsetSupportCount) {
+      subsetUnit = Math.floor(q.supportUnit * Math.sqrt(q.subsetSupportCount / subsetsHeld.length));
+      while (subsetsHeld.length * subsetUnit * subsetUnit > q.blockSquaredBounds.subsetSupport) subsetUnit--;
+    }
+    for (const h of subsetsHeld) out[2 * m + 3 + h.index] += subsetUnit;
   }
   return out;
 }

@@ -143,10 +143,11 @@ export class FederationGrpcController {
   @GrpcMethod('FederationService', 'ListGlobalPatterns')
   async listGlobalPatterns(request: federationV1.ListGlobalPatternsRequest): Promise<federationV1.ListGlobalPatternsResponse> {
     const roundId = request.roundId || (await this.repository.latestCompletedRoundId());
-    if (!roundId) return { round: undefined, patterns: [], total: '0' };
+    if (!roundId) return { round: undefined, patterns: [], total: '0', subsetSupports: [] };
     const { round, participants } = await this.found(roundId);
     const { patterns, total } = await this.repository.patterns(roundId, request.limit > 0 ? Math.min(request.limit, 5000) : 100, Math.max(0, request.offset));
-    return { round: roundMessage(round, participants), patterns: patterns.map(patternMessage), total: String(total) };
+    const subsetSupports = await this.repository.subsetSupports(roundId);
+    return { round: roundMessage(round, participants), patterns: patterns.map(patternMessage), total: String(total), subsetSupports };
   }
 
   @GrpcMethod('FederationService', 'ListDemandSeries')

@@ -38,6 +38,8 @@ export function roundMessage(round: RoundRow, participants: ParticipantRow[]): f
     patternCount: round.pattern_count,
     utilitySigmaCents: round.utility_sigma_cents ?? 0,
     supportSigma: round.support_sigma ?? 0,
+    transactionCount: round.transaction_count ?? 0,
+    transactionCountSigma: round.transaction_count_sigma ?? 0,
     createdAt: new Date(round.created_at).toISOString(),
     updatedAt: new Date(round.updated_at).toISOString(),
     completedAt: round.completed_at ? new Date(round.completed_at).toISOString() : '',

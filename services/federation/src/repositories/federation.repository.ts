@@ -43,6 +43,9 @@ export interface RoundRow {
   pattern_count: number;
   utility_sigma_cents: number | null;
   support_sigma: number | null;
+  /** Itemset rounds: the noisy transaction count and its noise σ (null before it was measured). */
+  transaction_count: number | null;
+  transaction_count_sigma: number | null;
   created_at: Date;
   updated_at: Date;
   completed_at: Date | null;
@@ -52,6 +55,14 @@ export interface ParticipantRow {
   store_id: string;
   state: ParticipantState;
   reason: string | null;
+}
+
+/** The noisy support of a part of a published bundle (see libs/federated decode.ts). */
+export interface SubsetSupportRecord {
+  items: string[];
+  support: number;
+  supportLow95: number;
+  supportHigh95: number;
 }
 
 export interface GlobalPatternRecord {
@@ -106,7 +117,7 @@ export interface GlobalPatternRow {
 /** Stores, rounds, participation and published patterns of the hub. */
 @Injectable()
 export class FederationRepository {
-  private readonly t: Record<'stores' | 'rounds' | 'round_participants' | 'global_patterns' | 'demand_series_points' | 'price_responses', string>;
+  private readonly t: Record<'stores' | 'rounds' | 'round_participants' | 'global_patterns' | 'subset_supports' | 'demand_series_points' | 'price_responses', string>;
 
   constructor(private readonly dataSource: DataSource) {
     this.t = {
@@ -114,6 +125,7 @@ export class FederationRepository {
       rounds: tableIn(dataSource, 'rounds'),
       round_participants: tableIn(dataSource, 'round_participants'),
       global_patterns: tableIn(dataSource, 'global_patterns'),
+      subset_supports: tableIn(dataSource, 'subset_supports'),
       demand_series_points: tableIn(dataSource, 'demand_series_points'),
       price_responses: tableIn(dataSource, 'price_responses'),
     };
@@ -161,9 +173,22 @@ export class FederationRepository {
     );
   }
 
-  /** Publishes a round's patterns and completes it in one transaction. */
-  async complete(roundId: string, patterns: GlobalPatternRecord[], noise?: { utilitySigma: number; supportSigma: number }): Promise<void> {
+  /** Publishes a round's patterns (with the supports of their parts and the transaction count) and completes it in one transaction. */
+  async complete(
+    roundId: string,
+    patterns: GlobalPatternRecord[],
+    noise?: { utilitySigma: number; supportSigma: number; transactionCount?: number; transactionCountSigma?: number },
+    subsetSupports: SubsetSupportRecord[] = [],
+  ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
+      for (let start = 0; start < subsetSupports.length; start += 2000) {
+        const chunk = subsetSupports.slice(start, start + 2000);
+        await manager.query(
+          `INSERT INTO ${this.t.subset_supports} (round_id, items, support, support_low95, support_high95)
+           SELECT $1, string_to_array(i, chr(31)), s, lo, hi FROM unnest($2::text[], $3::float8[], $4::float8[], $5::float8[]) AS x(i, s, lo, hi)`,
+          [roundId, chunk.map((p) => p.items.join('\u001f')), chunk.map((p) => p.support), chunk.map((p) => p.supportLow95), chunk.map((p) => p.supportHigh95)],
+        );
+      }
       for (let start = 0; start < patterns.length; start += 2000) {
         const chunk = patterns.slice(start, start + 2000);
         await manager.query(
@@ -183,8 +208,9 @@ export class FederationRepository {
         );
       }
       await manager.query(
-        `UPDATE ${this.t.rounds} SET status = 'completed', pattern_count = $2, utility_sigma_cents = coalesce($3, utility_sigma_cents), support_sigma = coalesce($4, support_sigma), updated_at = now(), completed_at = now() WHERE round_id = $1`,
-        [roundId, patterns.length, noise?.utilitySigma ?? null, noise?.supportSigma ?? null],
+        `UPDATE ${this.t.rounds} SET status = 'completed', pattern_count = $2, utility_sigma_cents = coalesce($3, utility_sigma_cents), support_sigma = coalesce($4, support_sigma),
+           transaction_count = coalesce($5, transaction_count), transaction_count_sigma = coalesce($6, transaction_count_sigma), updated_at = now(), completed_at = now() WHERE round_id = $1`,
+        [roundId, patterns.length, noise?.utilitySigma ?? null, noise?.supportSigma ?? null, noise?.transactionCount ?? null, noise?.transactionCountSigma ?? null],
       );
     });
   }
@@ -290,6 +316,15 @@ export class FederationRepository {
       [roundId, limit],
     );
     return rows.map((r) => r.item);
+  }
+
+  /** The published supports of the parts of a round's bundles, in item order. */
+  async subsetSupports(roundId: string): Promise<SubsetSupportRecord[]> {
+    const rows: { items: string[]; support: number; support_low95: number; support_high95: number }[] = await this.dataSource.query(
+      `SELECT items, support, support_low95, support_high95 FROM ${this.t.subset_supports} WHERE round_id = $1 ORDER BY cardinality(items), items`,
+      [roundId],
+    );
+    return rows.map((r) => ({ items: r.items, support: r.support, supportLow95: r.support_low95, supportHigh95: r.support_high95 }));
   }
 
   async patterns(roundId: string, limit: number, offset: number): Promise<{ patterns: GlobalPatternRow[]; total: number }> {

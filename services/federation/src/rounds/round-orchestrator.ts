@@ -229,7 +229,15 @@ export class RoundOrchestrator extends EventEmitter {
         intervalLowCents: p.utilityInterval.low,
         intervalHighCents: p.utilityInterval.high,
       }));
-      await this.repository.complete(roundId, patterns, { utilitySigma: release.noise.utilityStd, supportSigma: release.noise.supportStd });
+      // The transaction count and the supports of the bundles' parts come out of the same noisy
+      // sum, so bundles' support, confidence and lift cost nothing more (post-processing).
+      const subsetSupports = release.subsetSupports.map((s) => ({ items: s.items, support: s.support, supportLow95: s.supportInterval.low, supportHigh95: s.supportInterval.high }));
+      await this.repository.complete(
+        roundId,
+        patterns,
+        { utilitySigma: release.noise.utilityStd, supportSigma: release.noise.supportStd, transactionCount: release.totals.transactions, transactionCountSigma: release.noise.transactionsStd },
+        subsetSupports,
+      );
       await this.announce(roundId, `completed with ${contributors.size} contributing stores and ${patterns.length} global patterns`);
       this.broadcast(participants, { body: { $case: 'outcome', value: { roundId, completed: true, reason: '', patternCount: patterns.length } } });
       this.rounds.inc({ outcome: 'completed' });

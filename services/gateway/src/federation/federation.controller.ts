@@ -3,7 +3,7 @@ import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Access } from '../access/access.decorator';
 import { CurrentCaller, type Caller } from '../http/caller';
-import { EnrolStoreBody, GlobalPatternsQuery, PageQuery, RoundParams, StartRoundBody } from './federation.dto';
+import { DemandSeriesQuery, EnrolStoreBody, GlobalPatternsQuery, PageQuery, RoundParams, StartRoundBody } from './federation.dto';
 import { FederationService } from './federation.service';
 
 /** Federated rounds across stores: coordinators run them; everyone reads the global results. */
@@ -15,7 +15,7 @@ export class FederationController {
   @Post('rounds/start')
   @HttpCode(202)
   @Access({ roles: ['regional_coordinator', 'admin'], store: 'scope', audit: { action: 'round.start', by: 'gateway' } })
-  @ApiOperation({ summary: "Start a federated round across the caller's connected stores; follow it on /rounds/:id or /rounds/events" })
+  @ApiOperation({ summary: "Start a federated round across the caller's connected stores: itemsets (default), demand-series or price-response (kind and its parameters); follow it on /rounds/:id or /rounds/events" })
   start(@Body() body: StartRoundBody, @CurrentCaller() caller: Caller) {
     return this.federation.start(body, caller.visibleStores, caller.principal?.id ?? 'unknown', caller.requestId);
   }
@@ -57,6 +57,34 @@ export class FederationController {
   @ApiOperation({ summary: 'One round: status, participants, noise scale, failure reason' })
   get(@Param() params: RoundParams, @CurrentCaller() caller: Caller) {
     return this.federation.get(params.id, caller.requestId);
+  }
+
+  @Get('rounds/:id/demand-series')
+  @Access({ roles: ['store_manager', 'regional_coordinator', 'admin'], store: 'none' })
+  @ApiOperation({ summary: 'Noisy summed quantity and revenue per item and period of a completed demand-series round, with 95% intervals from the known noise' })
+  roundDemandSeries(@Param() params: RoundParams, @Query() query: DemandSeriesQuery, @CurrentCaller() caller: Caller) {
+    return this.federation.demandSeries(params.id, query, caller.requestId);
+  }
+
+  @Get('rounds/:id/price-responses')
+  @Access({ roles: ['store_manager', 'regional_coordinator', 'admin'], store: 'none' })
+  @ApiOperation({ summary: 'Price elasticities per item fitted from a completed price-response round, with 95% intervals that include the DP noise' })
+  roundPriceResponses(@Param() params: RoundParams, @CurrentCaller() caller: Caller) {
+    return this.federation.priceResponses(params.id, caller.requestId);
+  }
+
+  @Get('demand-series')
+  @Access({ roles: ['store_manager', 'regional_coordinator', 'admin'], store: 'none' })
+  @ApiOperation({ summary: 'Demand series of the latest completed demand-series round (round null and no series before one has completed)' })
+  latestDemandSeries(@Query() query: DemandSeriesQuery, @CurrentCaller() caller: Caller) {
+    return this.federation.demandSeries('', query, caller.requestId);
+  }
+
+  @Get('price-responses')
+  @Access({ roles: ['store_manager', 'regional_coordinator', 'admin'], store: 'none' })
+  @ApiOperation({ summary: 'Price elasticities of the latest completed price-response round (round null and no items before one has completed)' })
+  latestPriceResponses(@CurrentCaller() caller: Caller) {
+    return this.federation.priceResponses('', caller.requestId);
   }
 
   @Get('global-patterns')

@@ -3,7 +3,8 @@ import { federationV1 } from '@tessera/proto';
 import { callUnary } from '../clients/ingestion.client';
 import { FEDERATION_CLIENT } from '../clients/store-node.clients';
 import { Downstream } from '../clients/downstream';
-import type { EnrolStoreBody, GlobalPatternsQuery, PageQuery, StartRoundBody } from './federation.dto';
+import type { DemandSeriesQuery, EnrolStoreBody, GlobalPatternsQuery, PageQuery, StartRoundBody } from './federation.dto';
+import { KIND_NAME, roundConfigOf, startRoundProblems } from './round-request.util';
 
 const STATUS: Record<number, string> = {
   [federationV1.RoundStatus.ROUND_STATUS_PENDING]: 'pending',
@@ -15,17 +16,38 @@ const STATUS: Record<number, string> = {
   [federationV1.RoundStatus.ROUND_STATUS_FAILED]: 'failed',
 };
 
+/** The kind-specific settings of a demand-series or price-response round, amounts in currency units. */
+function statisticsConfigJson(c: federationV1.RoundConfig) {
+  const kind = KIND_NAME[c.kind] ?? 'itemsets';
+  if (kind === 'itemsets') return {};
+  const catalogue = { skus: c.catalogue?.skus ?? [], topItems: c.catalogue?.topItems || undefined };
+  if (kind === 'demand-series') {
+    const d = c.demandBounds;
+    return { catalogue, period: c.period, fromDate: c.fromDate || undefined, toDate: c.toDate || undefined, demandBounds: d ? { maxQuantityPerTransaction: d.maxQuantityPerTransaction, maxRevenuePerTransaction: d.maxRevenueCentsPerTransaction / 100 } : undefined };
+  }
+  const p = c.priceBounds;
+  return {
+    catalogue,
+    priceBounds: p
+      ? { minUnitPrice: p.minUnitPriceCents / 100, maxUnitPrice: p.maxUnitPriceCents / 100, maxQuantity: p.maxQuantity, referenceUnitPrices: p.referenceUnitPricesCents.length ? p.referenceUnitPricesCents.map((x) => x / 100) : undefined, priceBand: p.priceBand || undefined }
+      : undefined,
+  };
+}
+
 export function roundJson(round: federationV1.Round) {
   const c = round.config!;
   return {
     id: round.roundId,
+    kind: KIND_NAME[c.kind] ?? 'itemsets',
     status: STATUS[round.status] ?? 'unknown',
     failureReason: round.failureReason || undefined,
-    config: { minClients: c.minStores, privacyBudget: c.epsilon, delta: c.delta, kThreshold: c.kThreshold, minUtilityFraction: c.minUtilityFraction, maxPatternLength: c.maxPatternLength, topM: c.topM, roundTimeout: c.stageTimeoutSeconds, storeIds: c.storeIds },
+    config: { minClients: c.minStores, privacyBudget: c.epsilon, delta: c.delta, kThreshold: c.kThreshold, minUtilityFraction: c.minUtilityFraction, maxPatternLength: c.maxPatternLength, topM: c.topM, roundTimeout: c.stageTimeoutSeconds, storeIds: c.storeIds, ...statisticsConfigJson(c) },
     participants: round.participants.map((p) => ({ storeId: p.storeId, state: p.state, reason: p.reason || undefined })),
     candidateCount: round.candidateCount,
     patternCount: round.patternCount,
     noise: { utilitySigma: round.utilitySigmaCents / 100, supportSigma: round.supportSigma },
+    // Itemset rounds: the noisy transaction count of the contributing stores, with its noise σ.
+    transactions: round.transactionCount ? { count: round.transactionCount, sigma: round.transactionCountSigma } : undefined,
     createdAt: round.createdAt,
     updatedAt: round.updatedAt,
     completedAt: round.completedAt || undefined,
@@ -45,6 +67,8 @@ export class FederationService implements BeforeApplicationShutdown {
 
   /** `reachable` is undefined for callers who reach every store (admins). */
   async start(body: StartRoundBody, reachable: string[] | undefined, requestedBy: string, requestId?: string) {
+    const problems = startRoundProblems(body);
+    if (problems.length) throw new BadRequestException(problems);
     let storeIds = body.storeIds ?? [];
     if (reachable) {
       const outside = storeIds.filter((s) => !reachable.includes(s));
@@ -53,20 +77,7 @@ export class FederationService implements BeforeApplicationShutdown {
       if (storeIds.length === 0) throw new BadRequestException('your region has no stores');
     }
     const { round } = await this.downstream.run('federation', () =>
-      callUnary(this.federation.startRound.bind(this.federation), {
-        requestedBy,
-        config: federationV1.RoundConfig.fromPartial({
-          minStores: body.minClients,
-          epsilon: body.privacyBudget,
-          delta: 1e-5,
-          kThreshold: body.kThreshold ?? Math.min(5, body.minClients),
-          minUtilityFraction: body.minUtilityFraction ?? 0,
-          maxPatternLength: body.maxPatternLength ?? 4,
-          topM: body.topM ?? 200,
-          stageTimeoutSeconds: body.roundTimeout ?? 60,
-          storeIds,
-        }),
-      }, requestId),
+      callUnary(this.federation.startRound.bind(this.federation), { requestedBy, config: roundConfigOf(body, storeIds) }, requestId),
     );
     return roundJson(round!);
   }
@@ -95,7 +106,37 @@ export class FederationService implements BeforeApplicationShutdown {
         interval: [p.intervalLowCents / 100, p.intervalHighCents / 100],
       })),
       total: Number(response.total),
+      // Supports of the parts of published 2-3 item bundles that are not patterns themselves.
+      subsetSupports: response.subsetSupports.map((s) => ({ items: s.items, support: s.support, interval: [s.supportLow95, s.supportHigh95] })),
       roundInfo: response.round ? roundJson(response.round) : null,
+    };
+  }
+
+  /** Noisy per-item, per-period demand of a demand-series round (the latest completed one when `roundId` is empty), revenue in currency units. */
+  async demandSeries(roundId: string, query: DemandSeriesQuery, requestId?: string) {
+    const skus = query.skus ? query.skus.split(',') : [];
+    const response = await this.downstream.run('federation', () => callUnary(this.federation.listDemandSeries.bind(this.federation), { roundId, skus }, requestId));
+    return {
+      round: response.round ? roundJson(response.round) : null,
+      period: response.period || null,
+      series: response.points.map((p) => ({
+        sku: p.sku,
+        period: p.periodStart,
+        quantity: p.quantity,
+        revenue: p.revenueCents / 100,
+        interval: { level: 0.95, quantity: [p.quantityLow95, p.quantityHigh95], revenue: [p.revenueLow95Cents / 100, p.revenueHigh95Cents / 100] },
+        noise: { quantitySigma: p.quantitySigma, revenueSigma: p.revenueSigmaCents / 100 },
+      })),
+    };
+  }
+
+  /** Elasticities fitted from a price-response round's noisy statistics (the latest completed one when `roundId` is empty); null where the statistics support no fit. */
+  async priceResponses(roundId: string, requestId?: string) {
+    const response = await this.downstream.run('federation', () => callUnary(this.federation.listPriceResponses.bind(this.federation), { roundId }, requestId));
+    const finite = (x: number) => (Number.isFinite(x) ? x : null);
+    return {
+      round: response.round ? roundJson(response.round) : null,
+      elasticities: response.items.map((i) => ({ sku: i.sku, elasticity: finite(i.elasticity), stdError: finite(i.stdError), interval: { level: 0.95, low: finite(i.low95), high: finite(i.high95) }, observations: i.observations })),
     };
   }
 

@@ -13,8 +13,11 @@ export class ConsortiumBundlesReader {
     const round = response.round;
     if (!round || !round.roundId) return { round: null, bundles: [] };
     const patterns = response.patterns.map((p) => ({ items: p.items, utilityCents: p.aggregatedUtilityCents, support: p.globalSupport }));
-    // The round publishes the support noise but not its (noisy) transaction count, so lift stays
-    // unknown and each bundle says so (docs/insights.md).
-    return consortiumBundles(patterns, { supportSigma: round.supportSigma }, { roundId: round.roundId, completedAt: round.completedAt }, names);
+    // The round's noisy transaction count and the supports of the bundles' parts come from the
+    // same noisy sum as the patterns; a round published before they were measured has neither
+    // (transaction count 0), and its bundles say that lift is unknown (docs/insights.md).
+    const transactions = round.transactionCount > 0 ? { value: round.transactionCount, sigma: round.transactionCountSigma } : undefined;
+    const parts = response.subsetSupports.map((s) => ({ items: s.items, support: s.support }));
+    return consortiumBundles(patterns, { supportSigma: round.supportSigma, transactions }, { roundId: round.roundId, completedAt: round.completedAt }, names, parts);
   }
 }

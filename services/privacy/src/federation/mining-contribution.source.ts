@@ -62,7 +62,7 @@ export function releasedDescription(plan: AnyPlan): string {
     case 'tessera.federated.calibration-plan/v1':
       return 'noisy histograms of per-transaction contributions (clip calibration)';
     case 'tessera.federated.round-plan/v1':
-      return `noisy utility and support of ${plan.candidates.length} itemsets proposed by at least k stores`;
+      return `noisy utility and support of ${plan.candidates.length} itemsets proposed by at least k stores${plan.subsets?.length ? `, support of ${plan.subsets.length} parts of their bundles` : ''}, and the transaction count`;
     case 'tessera.federated.demand-series-plan/v1':
       return `noisy quantity of ${plan.skus.length} items in ${plan.periods.length} ${plan.period}s and their revenue over the window, from ${plan.fromDate} to ${plan.toDate}`;
     case 'tessera.federated.price-response-plan/v1':

@@ -261,6 +261,13 @@ export interface Round {
   createdAt: string;
   updatedAt: string;
   completedAt: string;
+  /**
+   * Itemset rounds: the noisy number of transactions of the contributing stores (each
+   * transaction contributes 1, measured in the same noisy sum as the patterns) and its noise
+   * standard deviation; 0 for other kinds and rounds published before it was measured.
+   */
+  transactionCount: number;
+  transactionCountSigma: number;
 }
 
 export interface StartRoundRequest {
@@ -310,10 +317,25 @@ export interface ListGlobalPatternsRequest {
   offset: number;
 }
 
+/** The noisy support of a part of a published bundle, measured with the patterns. */
+export interface ItemsetSupport {
+  items: string[];
+  /** Noisy support with the round's support_sigma, rounded and clamped at 0. */
+  support: number;
+  supportLow95: number;
+  supportHigh95: number;
+}
+
 export interface ListGlobalPatternsResponse {
   round?: Round | undefined;
   patterns: GlobalPattern[];
   total: string;
+  /**
+   * Every proper subset of each published 2- or 3-item pattern that is not a published pattern
+   * itself (all of them, whatever the page), so that bundles' support, confidence and lift can
+   * be computed with round.transaction_count.
+   */
+  subsetSupports: ItemsetSupport[];
 }
 
 export interface ListDemandSeriesRequest {
@@ -1643,6 +1665,8 @@ function createBaseRound(): Round {
     createdAt: "",
     updatedAt: "",
     completedAt: "",
+    transactionCount: 0,
+    transactionCountSigma: 0,
   };
 }
 
@@ -1683,6 +1707,12 @@ export const Round: MessageFns<Round> = {
     }
     if (message.completedAt !== "") {
       writer.uint32(98).string(message.completedAt);
+    }
+    if (message.transactionCount !== 0) {
+      writer.uint32(105).double(message.transactionCount);
+    }
+    if (message.transactionCountSigma !== 0) {
+      writer.uint32(113).double(message.transactionCountSigma);
     }
     return writer;
   },
@@ -1796,6 +1826,22 @@ export const Round: MessageFns<Round> = {
             message.completedAt = reader.string();
             continue;
           }
+          case 13: {
+            if (tag !== 105) {
+              break;
+            }
+
+            message.transactionCount = reader.double();
+            continue;
+          }
+          case 14: {
+            if (tag !== 113) {
+              break;
+            }
+
+            message.transactionCountSigma = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1860,6 +1906,16 @@ export const Round: MessageFns<Round> = {
         : isSet(object.completed_at)
         ? globalThis.String(object.completed_at)
         : "",
+      transactionCount: isSet(object.transactionCount)
+        ? globalThis.Number(object.transactionCount)
+        : isSet(object.transaction_count)
+        ? globalThis.Number(object.transaction_count)
+        : 0,
+      transactionCountSigma: isSet(object.transactionCountSigma)
+        ? globalThis.Number(object.transactionCountSigma)
+        : isSet(object.transaction_count_sigma)
+        ? globalThis.Number(object.transaction_count_sigma)
+        : 0,
     };
   },
 
@@ -1901,6 +1957,12 @@ export const Round: MessageFns<Round> = {
     if (message.completedAt !== "") {
       obj.completedAt = message.completedAt;
     }
+    if (message.transactionCount !== 0) {
+      obj.transactionCount = floatToJson(message.transactionCount);
+    }
+    if (message.transactionCountSigma !== 0) {
+      obj.transactionCountSigma = floatToJson(message.transactionCountSigma);
+    }
     return obj;
   },
 
@@ -1923,6 +1985,8 @@ export const Round: MessageFns<Round> = {
     message.createdAt = object.createdAt ?? "";
     message.updatedAt = object.updatedAt ?? "";
     message.completedAt = object.completedAt ?? "";
+    message.transactionCount = object.transactionCount ?? 0;
+    message.transactionCountSigma = object.transactionCountSigma ?? 0;
     return message;
   },
 };
@@ -2710,8 +2774,133 @@ export const ListGlobalPatternsRequest: MessageFns<ListGlobalPatternsRequest> = 
   },
 };
 
+function createBaseItemsetSupport(): ItemsetSupport {
+  return { items: [], support: 0, supportLow95: 0, supportHigh95: 0 };
+}
+
+export const ItemsetSupport: MessageFns<ItemsetSupport> = {
+  encode(message: ItemsetSupport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.items) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.support !== 0) {
+      writer.uint32(17).double(message.support);
+    }
+    if (message.supportLow95 !== 0) {
+      writer.uint32(25).double(message.supportLow95);
+    }
+    if (message.supportHigh95 !== 0) {
+      writer.uint32(33).double(message.supportHigh95);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ItemsetSupport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseItemsetSupport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.items.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.support = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.supportLow95 = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.supportHigh95 = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ItemsetSupport {
+    return {
+      items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => globalThis.String(e)) : [],
+      support: isSet(object.support) ? globalThis.Number(object.support) : 0,
+      supportLow95: isSet(object.supportLow95)
+        ? globalThis.Number(object.supportLow95)
+        : isSet(object.support_low95)
+        ? globalThis.Number(object.support_low95)
+        : 0,
+      supportHigh95: isSet(object.supportHigh95)
+        ? globalThis.Number(object.supportHigh95)
+        : isSet(object.support_high95)
+        ? globalThis.Number(object.support_high95)
+        : 0,
+    };
+  },
+
+  toJSON(message: ItemsetSupport): unknown {
+    const obj: any = {};
+    if (message.items?.length) {
+      obj.items = message.items;
+    }
+    if (message.support !== 0) {
+      obj.support = floatToJson(message.support);
+    }
+    if (message.supportLow95 !== 0) {
+      obj.supportLow95 = floatToJson(message.supportLow95);
+    }
+    if (message.supportHigh95 !== 0) {
+      obj.supportHigh95 = floatToJson(message.supportHigh95);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ItemsetSupport>, I>>(base?: I): ItemsetSupport {
+    return ItemsetSupport.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ItemsetSupport>, I>>(object: I): ItemsetSupport {
+    const message = createBaseItemsetSupport();
+    message.items = object.items?.map((e) => e) || [];
+    message.support = object.support ?? 0;
+    message.supportLow95 = object.supportLow95 ?? 0;
+    message.supportHigh95 = object.supportHigh95 ?? 0;
+    return message;
+  },
+};
+
 function createBaseListGlobalPatternsResponse(): ListGlobalPatternsResponse {
-  return { round: undefined, patterns: [], total: "0" };
+  return { round: undefined, patterns: [], total: "0", subsetSupports: [] };
 }
 
 export const ListGlobalPatternsResponse: MessageFns<ListGlobalPatternsResponse> = {
@@ -2724,6 +2913,9 @@ export const ListGlobalPatternsResponse: MessageFns<ListGlobalPatternsResponse> 
     }
     if (message.total !== "0") {
       writer.uint32(24).int64(message.total);
+    }
+    for (const v of message.subsetSupports) {
+      ItemsetSupport.encode(v!, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -2765,6 +2957,14 @@ export const ListGlobalPatternsResponse: MessageFns<ListGlobalPatternsResponse> 
             message.total = reader.int64().toString();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.subsetSupports.push(ItemsetSupport.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2784,6 +2984,11 @@ export const ListGlobalPatternsResponse: MessageFns<ListGlobalPatternsResponse> 
         ? object.patterns.map((e: any) => GlobalPattern.fromJSON(e))
         : [],
       total: isSet(object.total) ? globalThis.String(object.total) : "0",
+      subsetSupports: globalThis.Array.isArray(object?.subsetSupports)
+        ? object.subsetSupports.map((e: any) => ItemsetSupport.fromJSON(e))
+        : globalThis.Array.isArray(object?.subset_supports)
+        ? object.subset_supports.map((e: any) => ItemsetSupport.fromJSON(e))
+        : [],
     };
   },
 
@@ -2798,6 +3003,9 @@ export const ListGlobalPatternsResponse: MessageFns<ListGlobalPatternsResponse> 
     if (message.total !== "0") {
       obj.total = message.total;
     }
+    if (message.subsetSupports?.length) {
+      obj.subsetSupports = message.subsetSupports.map((e) => ItemsetSupport.toJSON(e));
+    }
     return obj;
   },
 
@@ -2809,6 +3017,7 @@ export const ListGlobalPatternsResponse: MessageFns<ListGlobalPatternsResponse> 
     message.round = (object.round !== undefined && object.round !== null) ? Round.fromPartial(object.round) : undefined;
     message.patterns = object.patterns?.map((e) => GlobalPattern.fromPartial(e)) || [];
     message.total = object.total ?? "0";
+    message.subsetSupports = object.subsetSupports?.map((e) => ItemsetSupport.fromPartial(e)) || [];
     return message;
   },
 };

@@ -40,8 +40,10 @@ function upload(port: number, storeId: string, content: string): Promise<ingesti
   const client = new ingestionV1.IngestionServiceClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   return new Promise<ingestionV1.FileSummary>((ok, fail) => {
     const stream = client.uploadFile((error, response) => (error ? fail(error) : ok(response.file!)));
-    stream.write({ part: { $case: 'header', value: { storeId, fileName: `${storeId}.csv`, format: ingestionV1.FileFormat.FILE_FORMAT_LINEITEM_CSV, requestId: '' } } });
-    stream.write({ part: { $case: 'chunk', value: Buffer.from(content) } });
+    stream.write({ part: { $case: 'header', value: { storeId, fileName: `${storeId}.csv`, format: ingestionV1.FileFormat.FILE_FORMAT_LINEITEM_CSV, requestId: '', mode: '' } } });
+    const bytes = Buffer.from(content);
+    stream.write({ part: { $case: 'chunk', value: bytes } });
+    stream.write({ part: { $case: 'end', value: { bytes: String(bytes.length) } } });
     stream.end();
   }).finally(() => client.close());
 }

@@ -35,7 +35,7 @@ class InMemoryFederation {
     return [];
   }
   async createRound(roundId: string, config: RoundSettings): Promise<RoundRow> {
-    const row: RoundRow = { round_id: roundId, status: 'pending', config, failure_reason: null, candidate_count: 0, pattern_count: 0, utility_sigma_cents: null, support_sigma: null, created_at: new Date(), updated_at: new Date(), completed_at: null };
+    const row: RoundRow = { round_id: roundId, status: 'pending', config, failure_reason: null, candidate_count: 0, pattern_count: 0, utility_sigma_cents: null, support_sigma: null, transaction_count: null, transaction_count_sigma: null, created_at: new Date(), updated_at: new Date(), completed_at: null };
     this.rounds.set(roundId, row);
     this.participants.set(roundId, new Map());
     return { ...row };

@@ -16,6 +16,8 @@ import { UsersPage } from './views/admin-users.page';
 import { StoresAdminPage } from './views/admin-stores.page';
 import { ApiKeysPage } from './views/api-keys.page';
 import { AuditPage } from './views/audit.page';
+import { ScheduledRunsPage, SchedulesPage, StoreSchedulesPage } from './views/schedules.page';
+import { ErasurePage, ErasureReportPage } from './views/erasure.page';
 
 /**
  * Every view: one file under views/, one row here. The navigation, the router and the role
@@ -43,8 +45,13 @@ export const VIEW_ROUTES: ViewRoute[] = [
   { path: '/stores/:storeId/privacy', label: 'Privacy budget', roles: ALL, group: 'store', element: <PrivacyPage /> },
   { path: '/stores/:storeId/rounds', label: 'Rounds joined', roles: ALL, group: 'store', element: <StoreRoundsPage /> },
   { path: '/stores/:storeId/api-keys', label: 'API keys', roles: ['store_manager', 'admin'], group: 'store', element: <ApiKeysPage /> },
+  { path: '/stores/:storeId/schedules', label: 'Schedules', roles: ['store_manager', 'admin'], group: 'store', element: <StoreSchedulesPage /> },
+  { path: '/stores/:storeId/erasure', label: 'Erasure requests', roles: ['store_manager', 'admin'], group: 'store', element: <ErasurePage /> },
+  { path: '/stores/:storeId/erasure/:requestId', label: 'Erasure request', roles: ['store_manager', 'admin'], group: 'store', element: <ErasureReportPage />, hidden: true },
   { path: '/region', label: 'Stores of the region', roles: ['regional_coordinator', 'admin'], group: 'region', element: <RegionStoresPage /> },
   { path: '/rounds/new', label: 'Start a round', roles: ['regional_coordinator', 'admin'], group: 'region', element: <StartRoundPage /> },
+  { path: '/schedules', label: 'Schedules', roles: ['regional_coordinator', 'admin'], group: 'region', element: <SchedulesPage /> },
+  { path: '/jobs', label: 'Scheduled runs', roles: ['regional_coordinator', 'admin'], group: 'region', element: <ScheduledRunsPage /> },
   { path: '/rounds', label: 'Rounds', roles: ALL, group: 'consortium', element: <RoundsPage /> },
   { path: '/rounds/:roundId', label: 'Round', roles: ALL, group: 'consortium', element: <RoundLivePage />, hidden: true },
   { path: '/patterns', label: 'Global patterns', roles: ALL, group: 'consortium', element: <GlobalPatternsPage /> },

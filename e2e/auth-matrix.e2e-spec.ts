@@ -301,6 +301,51 @@ const MATRIX: Record<string, Row> = {
     expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: both(200), api_key: DENY },
     check: (answer, target) => assert.equal(answer.body.storeId, target.storeId),
   },
+  'GET /api/insights/bundles': {
+    request: async ({ storeId }) => ({ method: 'GET', path: `/api/insights/bundles?storeId=${storeId}` }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: DENY, api_key: DENY },
+    check: (answer) => assert.ok(Array.isArray(answer.body.bundles) && 'round' in answer.body),
+  },
+  'GET /api/insights/forecasts': {
+    request: async ({ storeId }) => ({ method: 'GET', path: `/api/insights/forecasts?storeId=${storeId}&period=week&horizon=4&top=5` }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: DENY, api_key: DENY },
+    check: (answer) => assert.ok(Array.isArray(answer.body.forecasts)),
+  },
+  'GET /api/insights/prices': {
+    request: async ({ storeId }) => ({ method: 'GET', path: `/api/insights/prices?storeId=${storeId}` }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: DENY, api_key: DENY },
+    check: (answer) => assert.ok(Array.isArray(answer.body.items)),
+  },
+  'GET /api/insights/stock-alerts': {
+    request: async ({ storeId }) => ({ method: 'GET', path: `/api/insights/stock-alerts?storeId=${storeId}` }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: DENY, api_key: DENY },
+    check: (answer) => assert.ok(Array.isArray(answer.body.alerts)),
+  },
+  'POST /api/insights/stock': {
+    request: async ({ storeId }) => ({ method: 'POST', path: `/api/insights/stock?storeId=${storeId}`, json: { countedAt: new Date().toISOString(), items: [{ sku: '85123A', stock: 5 }] } }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: DENY, api_key: DENY },
+    check: (answer) => assert.equal(answer.body.items, 1),
+  },
+  'GET /api/insights/consortium/bundles': {
+    request: async () => ({ method: 'GET', path: '/api/insights/consortium/bundles' }),
+    expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: DENY },
+    check: (answer) => assert.ok(Array.isArray(answer.body.bundles) && answer.body.bundles.every((b: { store?: unknown }) => b.store === undefined)),
+  },
+  'GET /api/insights/consortium/forecasts': {
+    request: async () => ({ method: 'GET', path: '/api/insights/consortium/forecasts?period=week' }),
+    expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: DENY },
+    check: (answer) => assert.ok(Array.isArray(answer.body.forecasts)),
+  },
+  'GET /api/insights/consortium/prices': {
+    request: async () => ({ method: 'GET', path: '/api/insights/consortium/prices' }),
+    expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: DENY },
+    check: (answer) => assert.ok(Array.isArray(answer.body.items)),
+  },
+  'GET /api/insights/consortium/anomalies': {
+    request: async () => ({ method: 'GET', path: '/api/insights/consortium/anomalies' }),
+    expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: DENY },
+    check: (answer) => assert.ok(Array.isArray(answer.body.anomalies)),
+  },
   'GET /health': { request: async () => ({ method: 'GET', path: '/health' }), expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: both(200) }, publicStatus: 200 },
   'GET /health/live': { request: async () => ({ method: 'GET', path: '/health/live' }), expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: both(200) }, publicStatus: 200 },
   'GET /health/ready': { request: async () => ({ method: 'GET', path: '/health/ready' }), expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: both(200) }, publicStatus: 200 },

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import jwt from 'jsonwebtoken';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
-import { REPO_ROOT, startServiceProcess, type ServiceProcess } from './processes';
+import { freePort, REPO_ROOT, startServiceProcess, type ServiceProcess } from './processes';
 import { DATABASE_URL, KAFKA_BROKERS, uniqueId } from './infra';
 
 const TESSERA_BIN = resolve(REPO_ROOT, 'apps/cli/bin/tessera.js');
@@ -96,6 +96,7 @@ export interface AuthStack {
   keys: SigningMaterial;
   auth: ServiceProcess;
   ingestion: ServiceProcess;
+  insights: ServiceProcess;
   gateways: ServiceProcess[];
   port: number;
   admin: { email: string; password: string; session: Session };
@@ -109,6 +110,9 @@ export interface StackOptions {
   gateways?: number;
   authEnv?: Record<string, string>;
   gatewayEnv?: Record<string, string>;
+  /** Stores the stack's one privacy service (a store node holding them all) connects to the hub, so rounds can run. */
+  federatedStores?: string[];
+  insightsEnv?: Record<string, string>;
 }
 
 export const authEnvFor = (schema: string, keys: SigningMaterial): Record<string, string> => ({
@@ -134,7 +138,7 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
       const kafka = new Kafka({ clientId: schema, brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING });
       const kafkaAdmin = kafka.admin();
       await kafkaAdmin.connect();
-      await kafkaAdmin.createTopics({ waitForLeaders: true, topics: [{ topic: batchesTopic, numPartitions: 1 }] }).finally(() => kafkaAdmin.disconnect());
+      await kafkaAdmin.createTopics({ waitForLeaders: true, topics: [batchesTopic, `federation.rounds.v1.${schema}`, `insights.refreshed.v1.${schema}`].map((topic) => ({ topic, numPartitions: 1 })) }).finally(() => kafkaAdmin.disconnect());
       ingestion = await startServiceProcess('ingestion', {
         DATABASE_URL,
         BUS_DRIVER: 'kafka',
@@ -150,10 +154,29 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
     const storeNodeEnv = { DATABASE_URL, BUS_DRIVER: 'kafka', KAFKA_BROKERS: KAFKA_BROKERS.join(','), INGESTION_GRPC_URL: ingestionUrl };
     const mining = await startServiceProcess('mining', { ...storeNodeEnv, DATABASE_SCHEMA: `${schema}_mining` });
     started.push(mining);
-    const privacy = await startServiceProcess('privacy', { ...storeNodeEnv, DATABASE_SCHEMA: `${schema}_privacy` });
-    started.push(privacy);
-    const federation = await startServiceProcess('federation', { DATABASE_URL, BUS_DRIVER: 'kafka', KAFKA_BROKERS: KAFKA_BROKERS.join(','), DATABASE_SCHEMA: `${schema}_federation`, NODE_GRPC_PORT: '0' });
+    const roundsTopic = `federation.rounds.v1.${schema}`;
+    const nodePort = options.federatedStores ? await freePort() : 0;
+    const federation = await startServiceProcess('federation', { DATABASE_URL, BUS_DRIVER: 'kafka', KAFKA_BROKERS: KAFKA_BROKERS.join(','), DATABASE_SCHEMA: `${schema}_federation`, NODE_GRPC_PORT: String(nodePort), ROUNDS_TOPIC: roundsTopic });
     started.push(federation);
+    const federated: Record<string, string> = options.federatedStores
+      ? { FEDERATION_HUB_URL: `127.0.0.1:${nodePort}`, FEDERATION_AUTO_ENROL_URL: `127.0.0.1:${federation.grpcPort}`, FEDERATION_STORE_IDS: options.federatedStores.join(','), MINING_GRPC_URL: `127.0.0.1:${mining.grpcPort}` }
+      : {};
+    const privacy = await startServiceProcess('privacy', { ...storeNodeEnv, DATABASE_SCHEMA: `${schema}_privacy`, ...federated });
+    started.push(privacy);
+    // Insights as both roles, like the all-in-one process: the node's own and the hub's.
+    const insights = await startServiceProcess('insights', {
+      ...storeNodeEnv,
+      DATABASE_SCHEMA: `${schema}_insights`,
+      INSIGHTS_ROLE: 'both',
+      MINING_GRPC_URL: `127.0.0.1:${mining.grpcPort}`,
+      FEDERATION_GRPC_URL: `127.0.0.1:${federation.grpcPort}`,
+      ROUNDS_TOPIC: roundsTopic,
+      BATCHES_TOPIC: `ingestion.batches.v1.${schema}`,
+      REFRESHED_TOPIC: `insights.refreshed.v1.${schema}`,
+      INSIGHTS_REFRESH_DEBOUNCE_MS: '300',
+      ...options.insightsEnv,
+    });
+    started.push(insights);
     const scheduler = await startServiceProcess('scheduler', {
       ...storeNodeEnv,
       DATABASE_SCHEMA: `${schema}_scheduler`,
@@ -171,6 +194,8 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
       PRIVACY_GRPC_URL: `127.0.0.1:${privacy.grpcPort}`,
       AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`,
       INGESTION_GRPC_URL: ingestionUrl,
+      INSIGHTS_GRPC_URL: `127.0.0.1:${insights.grpcPort}`,
+      INSIGHTS_HUB_GRPC_URL: `127.0.0.1:${insights.grpcPort}`,
       JWT_VERIFY_KEYS: keys.verifyKeys,
       REDIS_URL,
       RATE_LIMIT_PREFIX: `e2e:${schema}`,
@@ -199,6 +224,7 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
       keys,
       auth,
       ingestion: ingestion!,
+      insights,
       gateways,
       port: gateways[0].httpPort,
       admin: { email: adminEmail, password, session: adminSession },
@@ -216,7 +242,7 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
       async close() {
         await stop();
         const pool = new Pool({ connectionString: DATABASE_URL, max: 1 });
-        for (const owned of [schema, `${schema}_mining`, `${schema}_privacy`, `${schema}_federation`]) await pool.query(`DROP SCHEMA IF EXISTS "${owned}" CASCADE`).catch(() => undefined);
+        for (const owned of [schema, `${schema}_mining`, `${schema}_privacy`, `${schema}_federation`, `${schema}_insights`]) await pool.query(`DROP SCHEMA IF EXISTS "${owned}" CASCADE`).catch(() => undefined);
         await pool.end();
       },
     };

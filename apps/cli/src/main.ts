@@ -18,6 +18,8 @@ const commands: Record<string, { summary: string; module: string }> = {
   privacy: { summary: 'sample DP noise and convert between zCDP and (epsilon, delta)', module: 'privacy' },
   secagg: { summary: 'run the secure aggregation protocol in memory (bench)', module: 'secagg' },
   round: { summary: 'run one federated round on embedded defaults from a transaction file', module: 'round' },
+  bundles: { summary: 'run one federated round and print the bundles it yields (revenue impact, confidence, lift)', module: 'bundles' },
+  forecast: { summary: 'forecast the demand of the top items of a file, with intervals and backtests', module: 'forecast' },
   admin: { summary: 'bootstrap accounts, stores and regions in the auth database; make JWT signing keys', module: 'admin' },
 };
 

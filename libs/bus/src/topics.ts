@@ -10,6 +10,7 @@ export const Topics = {
   erasureConfirmations: 'erasure.confirmations.v1',
   insightsRefreshRequested: 'insights.refresh.requested.v1',
   retentionSweeps: 'retention.sweeps.v1',
+  insightsRefreshed: 'insights.refreshed.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -26,6 +27,7 @@ export const TopicPartitions: Readonly<Record<TopicName, number>> = {
   'erasure.confirmations.v1': 3,
   'insights.refresh.requested.v1': 3,
   'retention.sweeps.v1': 3,
+  'insights.refreshed.v1': 3,
 };
 
 export interface TopicSpec {

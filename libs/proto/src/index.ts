@@ -2,6 +2,7 @@
 export * as authV1 from './gen/tessera/auth/v1';
 export * as federationV1 from './gen/tessera/federation/v1';
 export * as ingestionV1 from './gen/tessera/ingestion/v1';
+export * as insightsV1 from './gen/tessera/insights/v1';
 export * as miningV1 from './gen/tessera/mining/v1';
 export * as privacyV1 from './gen/tessera/privacy/v1';
 export * as schedulerV1 from './gen/tessera/scheduler/v1';

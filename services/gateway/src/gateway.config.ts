@@ -13,6 +13,8 @@ export const gatewayConfig = defineConfig('gateway', {
   PRIVACY_GRPC_URL: vars.string({ description: 'host:port of the privacy service (gRPC)', default: '127.0.0.1:50055' }),
   FEDERATION_GRPC_URL: vars.string({ description: 'host:port of the federation service (gRPC)', default: '127.0.0.1:50054' }),
   SCHEDULER_GRPC_URL: vars.string({ description: 'host:port of the scheduler service (gRPC)', default: '127.0.0.1:50057' }),
+  INSIGHTS_GRPC_URL: vars.string({ description: "host:port of the store node's insights service (a store's own insights)", default: '127.0.0.1:50056' }),
+  INSIGHTS_HUB_GRPC_URL: vars.string({ description: "host:port of the hub's insights service (consortium insights); the same as INSIGHTS_GRPC_URL in the all-in-one process", default: '127.0.0.1:50056' }),
   MAX_UPLOAD_BYTES: vars.integer({ description: 'Largest transaction file accepted by POST /api/transactions/upload, in bytes', default: String(100 * 1024 * 1024), min: 1024 }),
   JSON_BODY_LIMIT: vars.string({ description: 'Largest JSON request body (express body-parser size, e.g. 1mb)', default: '1mb' }),
   CORS_ORIGINS: vars.string({ description: 'Comma-separated origins allowed by CORS (exact match, e.g. https://app.example.com); empty allows none', default: '' }),

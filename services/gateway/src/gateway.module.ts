@@ -15,6 +15,7 @@ import { FederationApiModule } from './federation/federation.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { RetryAfterFilter } from './http/retry-after';
 import { SchedulesModule } from './schedules/schedules.module';
+import { InsightsModule } from './insights/insights.module';
 
 /** One module per area of the API; health and metrics (observability) come from the core module. */
 export const GATEWAY_FEATURE_MODULES: Type<unknown>[] = [
@@ -30,6 +31,7 @@ export const GATEWAY_FEATURE_MODULES: Type<unknown>[] = [
   PrivacyApiModule,
   FederationApiModule,
   SchedulesModule,
+  InsightsModule,
 ];
 
 /** The gateway's own controllers (read from its feature modules); with health and metrics, every route it serves. */

@@ -157,6 +157,11 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
     federation: { NODE_GRPC_PORT: federationNodePort },
     // Nightly mining of each demo store (created once, kept across restarts): GET /api/schedules shows it.
     scheduler: { DEMO_SCHEDULES: demoStores.join(',') },
+    // One process is both the store nodes and the hub: the stores' own insights and the consortium's.
+    // The first refresh waits until the demo round is done: PGlite's one session serves every
+    // service, and a refresh's large documents interleaving with the round's statements made
+    // the round fail once ("bind message supplies 1 parameters...").
+    insights: { INSIGHTS_ROLE: 'both', INSIGHTS_REFRESH_DEBOUNCE_MS: process.env.INSIGHTS_REFRESH_DEBOUNCE_MS ?? '20000' },
     privacy: demoStores.length
       ? { FEDERATION_HUB_URL: `127.0.0.1:${federationNodePort}`, FEDERATION_AUTO_ENROL_URL: '127.0.0.1:50054', FEDERATION_STORE_IDS: demoStores.join(',') }
       : {},

@@ -1,0 +1,210 @@
+/**
+ * Insights end to end: five stores on one store node (ingestion, mining, privacy) and the hub
+ * (federation, auth, gateway), insights as both roles, each its own process on the real
+ * Postgres and Kafka. The stores' files go in through the gateway; a round completes;
+ * insights refresh on their own (round and batch events); the dashboard's endpoints answer a
+ * store manager with their store's and the consortium's results, and a coordinator with the
+ * consortium's only.
+ */
+import assert from 'node:assert/strict';
+import { waitFor } from './support/processes';
+import { uniqueId } from './support/infra';
+import { createAndLogin, http, startAuthStack, type AuthStack, type Session } from './support/auth-stack';
+
+const run = uniqueId('ins');
+const STORES = [1, 2, 3, 4, 5].map((i) => `${run}-s${i}`);
+const region = `${run}-region`;
+const otherStore = `${run}-outside`;
+const PRICED = 'PRICED1';
+
+/** Seeded, so the data (and the round) is the same every run. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * 26 weeks of a store's baskets: a mug and its coaster bought together (the bundle), other
+ * items at random, and an item whose price moves week to week with demand answering at an
+ * elasticity of -2.5 (the price recommendation).
+ */
+function storeFile(storeIndex: number): string {
+  const next = random(1000 + storeIndex);
+  const rows = ['InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country'];
+  let invoice = 0;
+  for (let day = 0; day < 182; day++) {
+    const date = new Date(Date.UTC(2011, 0, 3 + day)).toISOString().slice(0, 10);
+    const week = Math.floor(day / 7);
+    const price = 4 * (1 + 0.2 * Math.sin(week * 1.7));
+    for (let basket = 0; basket < 8; basket++) {
+      invoice++;
+      const id = `${storeIndex}${String(invoice).padStart(6, '0')}`;
+      const at = `${date} ${String(9 + basket).padStart(2, '0')}:00:00`;
+      const line = (sku: string, name: string, quantity: number, unit: number) => rows.push(`${id},${sku},${name},${quantity},${at},${unit.toFixed(2)},,Store${storeIndex}`);
+      if (next() < 0.55) {
+        line('MUG1', 'RED MUG', 1 + Math.floor(next() * 3), 6.5);
+        if (next() < 0.8) line('COASTER1', 'RED COASTER', 1 + Math.floor(next() * 2), 3.25);
+      }
+      if (next() < 0.4) line('TEA1', 'TEA TOWEL', 1, 2.95);
+      if (next() < 0.3) line('CANDLE1', 'CANDLE', 2, 1.45);
+      if (next() < 0.6) line(PRICED, 'PRICED JAR', Math.max(1, Math.round(2 * (price / 4) ** -2.5 * (0.7 + 0.6 * next()))), price);
+    }
+  }
+  return rows.join('\n') + '\n';
+}
+
+let stack: AuthStack;
+let manager: Session;
+let coordinator: Session;
+let roundId = '';
+
+const get = (session: Session, path: string) => http(stack.port, 'GET', path, { token: session.token });
+
+describe('insights: a round completes, insights refresh, managers and coordinators read them', () => {
+  jest.setTimeout(10 * 60_000);
+  beforeAll(async () => {
+    stack = await startAuthStack({ federatedStores: STORES, gatewayEnv: { RATE_LIMIT_PER_IP: '100000', RATE_LIMIT_PER_USER: '100000' }, insightsEnv: { LOG_LEVEL: process.env.INSIGHTS_E2E_LOG ? 'info' : 'warn' } });
+    const admin = stack.admin.session.token;
+    const ok = async (method: string, path: string, json: unknown) => {
+      const answer = await http(stack.port, method, path, { token: admin, json });
+      assert.ok(answer.status < 300, `${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    };
+    await ok('POST', '/api/regions', { id: region, name: 'Insights region' });
+    for (const storeId of STORES) await ok('POST', '/api/stores', { id: storeId, name: storeId, regionId: region });
+    await ok('POST', '/api/stores', { id: otherStore, name: 'Outside' });
+    for (const [index, storeId] of STORES.entries()) {
+      const form = new FormData();
+      form.append('storeId', storeId);
+      form.append('format', 'lineitem-csv');
+      form.append('file', new Blob([storeFile(index + 1)]), 'baskets.csv');
+      const uploaded = await http(stack.port, 'POST', '/api/transactions/upload', { token: admin, form });
+      assert.equal(uploaded.status, 201, JSON.stringify(uploaded.body));
+    }
+    manager = await createAndLogin(stack, { role: 'store_manager', storeId: STORES[0] });
+    coordinator = await createAndLogin(stack, { role: 'regional_coordinator', regionId: region });
+  });
+
+  afterAll(async () => {
+    // The insights process's log, for a failed run: INSIGHTS_E2E_LOG=/tmp/insights.log
+    if (process.env.INSIGHTS_E2E_LOG && stack) (await import('node:fs')).writeFileSync(process.env.INSIGHTS_E2E_LOG, stack.insights.output());
+    await stack?.close();
+  });
+
+  test('a round completes and the consortium bundles follow it', async () => {
+    await waitFor('the five stores to connect to the hub', async () => {
+      const answer = await get(coordinator, '/api/federated/stores');
+      return answer.status === 200 && STORES.every((id) => answer.body.stores.some((s: { storeId: string; connected: boolean }) => s.storeId === id && s.connected));
+    }, 60_000);
+    const started = await http(stack.port, 'POST', '/api/federated/rounds/start', {
+      token: coordinator.token,
+      json: { minClients: 5, privacyBudget: 4, kThreshold: 5, maxPatternLength: 2, topM: 50, roundTimeout: 60, storeIds: STORES },
+    });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    roundId = started.body.id;
+    const round = await waitFor('the round to complete', async () => {
+      const answer = await get(coordinator, `/api/federated/rounds/${roundId}`);
+      if (answer.body.status === 'failed') throw new Error(`the round failed: ${answer.body.failureReason}`);
+      return answer.body.status === 'completed' && answer.body;
+    }, 180_000, 500);
+    assert.ok(round.patternCount > 0);
+
+    const bundles = await waitFor('the consortium bundles of the round', async () => {
+      const answer = await get(coordinator, '/api/insights/consortium/bundles');
+      return answer.status === 200 && answer.body.round?.roundId === roundId && answer.body;
+    }, 60_000, 500);
+    const mugCoaster = bundles.bundles.find((b: { items: { sku: string }[] }) => b.items.map((i) => i.sku).sort().join() === 'COASTER1,MUG1');
+    assert.ok(mugCoaster, `the mug and coaster bundle: ${JSON.stringify(bundles.bundles)}`);
+    assert.ok(mugCoaster.revenueImpactCents > 0);
+    assert.ok(mugCoaster.confidence === null || (mugCoaster.confidence > 0 && mugCoaster.confidence <= 1));
+    for (const bundle of bundles.bundles) {
+      assert.ok(bundle.items.length >= 2);
+      assert.equal(bundle.store, undefined, 'the consortium view names no store');
+      if (bundle.lift === null) assert.ok(bundle.reason, 'a bundle without lift says why');
+    }
+    const ranked = bundles.bundles.map((b: { revenueImpactCents: number }) => b.revenueImpactCents);
+    assert.deepEqual(ranked, [...ranked].sort((a, b) => b - a));
+  });
+
+  test("the store manager sees the consortium's bundles with their own store's exact measure", async () => {
+    const answer = await waitFor("the store's bundles after the round", async () => {
+      const bundles = await get(manager, `/api/insights/bundles?storeId=${STORES[0]}`);
+      return bundles.status === 200 && bundles.body.round?.roundId === roundId && bundles.body;
+    }, 90_000, 500);
+    const mugCoaster = answer.bundles.find((b: { items: { sku: string; name: string }[] }) => b.items.map((i) => i.sku).sort().join() === 'COASTER1,MUG1');
+    assert.ok(mugCoaster?.store, JSON.stringify(answer.bundles));
+    assert.ok(mugCoaster.items.some((i: { name: string }) => i.name === 'RED MUG'), 'names come from the store');
+    assert.ok(mugCoaster.store.utilityCents > 0 && mugCoaster.store.support > 0.2 && mugCoaster.store.support < 0.6);
+    assert.ok(mugCoaster.store.confidence > 0.5 && mugCoaster.store.lift > 1, JSON.stringify(mugCoaster.store));
+    assert.equal((await get(manager, `/api/insights/bundles?storeId=${STORES[1]}`)).status, 403, 'not another store');
+  });
+
+  test("the store manager reads their store's forecasts and prices", async () => {
+    const forecasts = await waitFor("the store's weekly forecasts", async () => {
+      const answer = await get(manager, `/api/insights/forecasts?storeId=${STORES[0]}&period=week&horizon=4&top=3`);
+      return answer.status === 200 && answer.body.forecasts.length > 0 && answer.body;
+    }, 90_000, 500);
+    assert.equal(forecasts.forecasts.length, 3);
+    for (const forecast of forecasts.forecasts) {
+      assert.equal(forecast.points.length, 4);
+      assert.ok(['seasonal-naive', 'auto-ets', 'mstl-ets'].includes(forecast.model));
+      assert.equal(forecast.fellBack, forecast.model === 'seasonal-naive');
+      assert.ok(forecast.history.length > 20);
+      assert.ok(forecast.backtest && forecast.backtest.mase >= 0 && forecast.backtest.seasonalNaiveMase >= 0);
+      for (const p of forecast.points) assert.ok(p.lower95 <= p.lower80 && p.lower80 <= p.quantity && p.quantity <= p.upper80 && p.upper80 <= p.upper95);
+      assert.equal(new Date(`${forecast.points[0].period}T00:00:00Z`).getUTCDay(), 1, 'weeks start Monday');
+    }
+    const one = await get(manager, `/api/insights/forecasts?storeId=${STORES[0]}&period=day&sku=${PRICED}`);
+    assert.equal(one.status, 200);
+    assert.deepEqual(one.body.forecasts.map((f: { sku: string }) => f.sku), [PRICED]);
+    assert.equal(one.body.forecasts[0].points.length, 28);
+
+    const prices = await get(manager, `/api/insights/prices?storeId=${STORES[0]}`);
+    assert.equal(prices.status, 200);
+    const priced = prices.body.items.find((i: { sku: string }) => i.sku === PRICED);
+    assert.ok(priced && priced.elasticity < -1.5 && priced.elasticity > -3.5, JSON.stringify(priced));
+    assert.equal(priced.recommendation?.action, 'lower', priced.reason);
+    assert.ok(priced.recommendation.low <= priced.recommendation.expectedRevenueChangePercent && priced.recommendation.expectedRevenueChangePercent <= priced.recommendation.high);
+    for (const item of prices.body.items) if (!item.recommendation) assert.match(item.reason, /not enough evidence/);
+  });
+
+  test('a stock snapshot gives reorder alerts; a bad one is refused naming the field', async () => {
+    const bad = await http(stack.port, 'POST', `/api/insights/stock?storeId=${STORES[0]}`, { token: manager.token, json: { countedAt: '2011-07-03T18:00:00Z', items: [{ sku: 'MUG1', stock: -3 }] } });
+    assert.equal(bad.status, 400);
+    assert.match(JSON.stringify(bad.body.message), /\/items\/0\/stock/);
+    const snapshot = { countedAt: '2011-07-03T18:00:00Z', defaultLeadTimeDays: 7, items: [{ sku: 'MUG1', stock: 3, serviceLevel: 99 }, { sku: 'TEA1', stock: 100000 }] };
+    const recorded = await http(stack.port, 'POST', `/api/insights/stock?storeId=${STORES[0]}`, { token: manager.token, json: snapshot });
+    assert.equal(recorded.status, 200, JSON.stringify(recorded.body));
+    assert.equal(recorded.body.items, 2);
+    const alerts = await waitFor('reorder alerts for both counted items', async () => {
+      const answer = await get(manager, `/api/insights/stock-alerts?storeId=${STORES[0]}`);
+      return answer.status === 200 && answer.body.alerts.length === 2 && answer.body.alerts;
+    }, 60_000, 500);
+    assert.equal(alerts[0].sku, 'MUG1', 'alerts first');
+    assert.equal(alerts[0].belowReorderPoint, true);
+    assert.equal(alerts[0].serviceLevel, 99);
+    assert.ok(alerts[0].reorderPoint > 3 && alerts[0].daysToStockOut < 7, JSON.stringify(alerts[0]));
+    assert.equal(alerts[1].belowReorderPoint, false);
+    assert.equal(alerts[1].daysToStockOut, null);
+    assert.equal((await http(stack.port, 'POST', `/api/insights/stock?storeId=${STORES[1]}`, { token: manager.token, json: snapshot })).status, 403);
+  });
+
+  test("a coordinator reads the consortium's results and no store's own", async () => {
+    for (const path of ['/api/insights/consortium/forecasts?period=week', '/api/insights/consortium/prices', '/api/insights/consortium/anomalies']) {
+      const answer = await get(coordinator, path);
+      assert.equal(answer.status, 200, `${path}: ${JSON.stringify(answer.body)}`);
+    }
+    // No demand-series or price-response round ran: the consortium has nothing to show yet, and says so by an empty list.
+    assert.deepEqual((await get(coordinator, '/api/insights/consortium/forecasts')).body.forecasts, []);
+    for (const path of [`/api/insights/forecasts?storeId=${STORES[0]}`, `/api/insights/prices?storeId=${STORES[0]}`, `/api/insights/bundles?storeId=${STORES[0]}`, `/api/insights/stock-alerts?storeId=${STORES[0]}`]) {
+      assert.equal((await get(coordinator, path)).status, 403, `${path} is the store's own`);
+    }
+    const managerView = await get(manager, '/api/insights/consortium/bundles');
+    assert.equal(managerView.status, 200);
+    assert.ok(managerView.body.bundles.every((b: { store?: unknown }) => b.store === undefined));
+  });
+});

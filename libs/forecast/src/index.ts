@@ -1,0 +1,18 @@
+export { PERIODS, isPeriod, periodStart, addPeriods, periodRange, toPeriodSeries, seasonalCycles, lastCompletePeriodEnd } from './periods';
+export type { Period, SeriesPoint } from './periods';
+export { seasonalNaive, mstlEts, autoEts, runModel, baselineSeason, feasibleCycles, seasonalNaiveScale } from './models';
+export type { ModelName, ModelForecast } from './models';
+export { forecastSeries, rollingOrigins, scoreModel, smapeTerm, DEFAULT_MODELS } from './forecast';
+export type { ForecastPoint, Backtest, SeriesForecast, ForecastOptions } from './forecast';
+export { bundleStatistics, bundleFromPublished, itemsetKey } from './bundles';
+export type { NoisyCount, BundleInput, BundleStatistics, LiftResult } from './bundles';
+export { estimateElasticity, recommendPrice, revenueChangePercent, studentTQuantile, normalQuantile, PLAUSIBLE_ELASTICITY } from './elasticity';
+export type { Elasticity, ElasticityResult, PriceRecommendation } from './elasticity';
+export { reorderAdvice, daysToStockOut, demandOverDays, periodSigma, isServiceLevel, SERVICE_LEVEL_Z, DAYS_PER_PERIOD } from './inventory';
+export type { ServiceLevel, ReorderAdvice, ForecastForStock } from './inventory';
+export { detectAnomalies } from './anomalies';
+export type { Anomaly, AnomalyKind } from './anomalies';
+export { itemSeries } from './demand';
+export type { SaleLine, ItemSeries, ItemSeriesOptions } from './demand';
+export { holdoutBacktest } from './holdout';
+export type { HoldoutResult } from './holdout';

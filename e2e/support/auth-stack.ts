@@ -97,6 +97,8 @@ export interface AuthStack {
   auth: ServiceProcess;
   ingestion: ServiceProcess;
   insights: ServiceProcess;
+  /** The hub's federation service (its gRPC port starts rounds of every kind). */
+  federation: ServiceProcess;
   gateways: ServiceProcess[];
   port: number;
   admin: { email: string; password: string; session: Session };
@@ -225,6 +227,7 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
       auth,
       ingestion: ingestion!,
       insights,
+      federation,
       gateways,
       port: gateways[0].httpPort,
       admin: { email: adminEmail, password, session: adminSession },
@@ -242,7 +245,7 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
       async close() {
         await stop();
         const pool = new Pool({ connectionString: DATABASE_URL, max: 1 });
-        for (const owned of [schema, `${schema}_mining`, `${schema}_privacy`, `${schema}_federation`, `${schema}_insights`]) await pool.query(`DROP SCHEMA IF EXISTS "${owned}" CASCADE`).catch(() => undefined);
+        for (const owned of [schema, `${schema}_mining`, `${schema}_privacy`, `${schema}_federation`, `${schema}_insights`, `${schema}_scheduler`, `${schema}_boss`]) await pool.query(`DROP SCHEMA IF EXISTS "${owned}" CASCADE`).catch(() => undefined);
         await pool.end();
       },
     };

@@ -42,11 +42,11 @@ export function ForecastChart({ forecast, historyPeriods = 26 }: { forecast: Ite
             labelFormatter={(value) => formatPeriod(String(value))}
             formatter={(value: unknown, name: unknown) => [Array.isArray(value) ? `${formatNumber(Number(value[0]))} – ${formatNumber(Number(value[1]))}` : formatNumber(Number(value)), String(name)]}
           />
-          <Legend />
-          <Area type="monotone" dataKey="band95" name="95% interval" stroke="none" fill="#9ecbff" fillOpacity={0.45} isAnimationActive={false} />
-          <Area type="monotone" dataKey="band80" name="80% interval" stroke="none" fill="#54aeff" fillOpacity={0.55} isAnimationActive={false} />
-          <Line type="monotone" dataKey="history" name="sold" stroke="#1f2328" strokeWidth={2} dot={false} isAnimationActive={false} />
-          <Line type="monotone" dataKey="forecast" name="forecast" stroke="#0b5cad" strokeWidth={2} strokeDasharray="6 3" dot={{ r: 2 }} isAnimationActive={false} />
+          <Legend formatter={(value) => <span className="legend-text">{String(value)}</span>} />
+          <Area type="linear" dataKey="band95" name="95% interval" stroke="none" fill="#9ecbff" fillOpacity={0.45} isAnimationActive={false} />
+          <Area type="linear" dataKey="band80" name="80% interval" stroke="none" fill="#54aeff" fillOpacity={0.55} isAnimationActive={false} />
+          <Line type="linear" dataKey="history" name="sold" stroke="#1f2328" strokeWidth={2} dot={false} isAnimationActive={false} />
+          <Line type="linear" dataKey="forecast" name="forecast" stroke="#0a3069" strokeWidth={2.5} strokeDasharray="6 3" dot={{ r: 2.5, fill: '#0a3069' }} isAnimationActive={false} />
         </ComposedChart>
       </ResponsiveContainer>
     </div>
@@ -79,8 +79,8 @@ export function BacktestTable({ forecasts, selected, onSelect }: { forecasts: It
           key: 'item',
           header: 'Item',
           cell: (f) => (
-            <button type="button" className="link-button" aria-pressed={f.sku === selected} onClick={() => onSelect(f.sku)}>
-              {f.name.trim()} <span className="sku">{f.sku}</span>
+            <button type="button" className="link-button item-button" aria-pressed={f.sku === selected} onClick={() => onSelect(f.sku)}>
+              {f.name !== f.sku ? <>{f.name.trim()} <span className="sku">{f.sku}</span></> : <code>{f.sku}</code>}
             </button>
           ),
         },

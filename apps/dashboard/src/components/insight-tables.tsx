@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { Bundle, ItemPrice } from '../api/insights.api';
 import { DataTable } from './data-table';
 import { formatMoney, formatNumber, formatPercent } from './format';
@@ -23,8 +24,12 @@ function ItemNames({ items }: { items: { sku: string; name: string }[] }) {
   );
 }
 
-function Lift({ bundle }: { bundle: Bundle }) {
-  if (bundle.lift === null) return <span className="muted">—</span>;
+function NoteMark({ note }: { note: number }) {
+  return <span className="small muted">— (note {note})</span>;
+}
+
+function Lift({ bundle, note }: { bundle: Bundle; note?: number }) {
+  if (bundle.lift === null) return note ? <NoteMark note={note} /> : <span className="muted">—</span>;
   return (
     <>
       {ratio(bundle.lift)}{' '}
@@ -49,72 +54,119 @@ function Lift({ bundle }: { bundle: Bundle }) {
  * measure sits beside the consortium's, so a manager sees where the store differs.
  */
 export function BundleTable({ bundles, own, caption }: { bundles: Bundle[]; own: boolean; caption: string }) {
+  const [all, setAll] = useState(false);
   const ranked = [...bundles].sort((a, b) => b.revenueImpactCents - a.revenueImpactCents);
+  const shown = all ? ranked : ranked.slice(0, 20);
+  // The same reason ("the round does not publish ...") holds for many bundles: one numbered note each.
+  // Reasons differ only after their ";" (which part was not published): one note per kind, with the details.
+  const kindOf = (reason: string) => reason.split(';')[0].trim();
+  const notes = new Map<string, Set<string>>();
+  for (const b of ranked) if (b.reason) notes.set(kindOf(b.reason), (notes.get(kindOf(b.reason)) ?? new Set()).add(b.reason.split(';').slice(1).join(';').trim()));
+  const reasons = [...notes.keys()];
+  const noteOf = (b: Bundle) => (b.reason ? reasons.indexOf(kindOf(b.reason)) + 1 : undefined);
   return (
-    <DataTable
-      caption={caption}
-      columns={[
-        { key: 'rank', header: '#', numeric: true, cell: (b) => ranked.indexOf(b) + 1 },
-        { key: 'items', header: 'Bundle', cell: (b) => <ItemNames items={b.items} /> },
-        { key: 'impact', header: 'Revenue impact (consortium)', numeric: true, cell: (b) => formatMoney(cents(b.revenueImpactCents)) },
-        { key: 'confidence', header: 'Confidence (consortium)', numeric: true, cell: (b) => (b.confidence === null ? '—' : formatPercent(b.confidence)) },
-        { key: 'lift', header: 'Lift, 95% interval (consortium)', cell: (b) => <Lift bundle={b} /> },
-        ...(own
-          ? [
-              { key: 'own-utility', header: 'Your revenue', numeric: true, cell: (b: Bundle) => (b.store ? formatMoney(cents(b.store.utilityCents)) : '—') },
-              { key: 'own-support', header: 'Your support', numeric: true, cell: (b: Bundle) => (b.store ? formatPercent(b.store.support) : '—') },
-              { key: 'own-confidence', header: 'Your confidence', numeric: true, cell: (b: Bundle) => (b.store ? formatPercent(b.store.confidence) : '—') },
-              { key: 'own-lift', header: 'Your lift', numeric: true, cell: (b: Bundle) => (b.store ? ratio(b.store.lift) : '—') },
-            ]
-          : []),
-        { key: 'reason', header: 'Note', cell: (b) => (b.reason ? <span className="small muted">{b.reason}</span> : '') },
-      ]}
-      rows={ranked}
-      rowKey={(b) => b.items.map((i) => i.sku).join('+')}
-      empty="No bundles yet: they come from the latest completed itemset round."
-    />
+    <>
+      <DataTable
+        caption={caption}
+        columns={[
+          { key: 'rank', header: '#', numeric: true, cell: (b) => ranked.indexOf(b) + 1 },
+          { key: 'items', header: 'Bundle', cell: (b) => <ItemNames items={b.items} /> },
+          { key: 'impact', header: 'Revenue impact (consortium)', numeric: true, cell: (b) => formatMoney(cents(b.revenueImpactCents)) },
+          { key: 'confidence', header: 'Confidence (consortium)', numeric: true, cell: (b) => (b.confidence !== null ? formatPercent(b.confidence) : noteOf(b) ? <NoteMark note={noteOf(b)!} /> : '—') },
+          { key: 'lift', header: 'Lift, 95% interval (consortium)', cell: (b) => <Lift bundle={b} note={noteOf(b)} /> },
+          ...(own
+            ? [
+                { key: 'own-utility', header: 'Your revenue', numeric: true, cell: (b: Bundle) => (b.store ? formatMoney(cents(b.store.utilityCents)) : '—') },
+                { key: 'own-support', header: 'Your support', numeric: true, cell: (b: Bundle) => (b.store ? formatPercent(b.store.support) : '—') },
+                { key: 'own-confidence', header: 'Your confidence', numeric: true, cell: (b: Bundle) => (b.store ? formatPercent(b.store.confidence) : '—') },
+                {
+                  key: 'own-lift',
+                  header: 'Your lift',
+                  numeric: true,
+                  cell: (b: Bundle) => (b.store ? ratio(b.store.lift) : '—'),
+                },
+              ]
+            : []),
+        ]}
+        rows={shown}
+        rowKey={(b) => b.items.map((i) => i.sku).join('+')}
+        empty="No bundles yet: they come from the latest completed itemset round."
+      />
+      {ranked.length > shown.length && (
+        <button type="button" onClick={() => setAll(true)}>
+          Show all {ranked.length} bundles
+        </button>
+      )}
+      {reasons.length > 0 && (
+        <section aria-label="Notes on missing numbers" className="small">
+          <h2>Notes</h2>
+          <ol className="notes">
+            {reasons.map((reason) => {
+              const details = [...notes.get(reason)!].filter(Boolean);
+              return (
+                <li key={reason}>
+                  {reason}
+                  {details.length > 0 && `: ${details.map((d) => d.replace(/^the round did not publish /, '')).join('; ')} not published`}
+                </li>
+              );
+            })}
+          </ol>
+        </section>
+      )}
+    </>
   );
 }
 
-/** Elasticities with their interval; a recommendation only where the evidence carries one, else the reason, as it is. */
+/** Elasticities with their interval; a recommendation only where the evidence carries one, else "not enough evidence" and why. */
 export function PriceTable({ items, caption }: { items: ItemPrice[]; caption: string }) {
+  const [all, setAll] = useState(false);
+  const sorted = [...items].sort((a, b) => Number(!!b.recommendation) - Number(!!a.recommendation));
+  const shown = all ? sorted : sorted.slice(0, 25);
   return (
-    <DataTable
-      caption={caption}
-      columns={[
-        { key: 'item', header: 'Item', cell: (p) => <ItemNames items={[p]} /> },
-        { key: 'elasticity', header: 'Elasticity', numeric: true, cell: (p) => (p.elasticity === null ? '—' : formatNumber(p.elasticity)) },
-        { key: 'interval', header: '95% interval', cell: (p) => (p.low95 === null || p.high95 === null ? '—' : `[${formatNumber(p.low95)}, ${formatNumber(p.high95)}]`) },
-        {
-          key: 'hint',
-          header: 'Price hint',
-          cell: (p) =>
-            p.recommendation ? (
-              <strong className={p.recommendation.action === 'raise' ? 'status-completed' : 'status-declined'}>
-                {p.recommendation.action === 'raise' ? 'Raise' : 'Lower'} the price by {formatNumber(Math.abs(p.recommendation.priceChangePercent))}%
-              </strong>
-            ) : (
-              <span className="badge">not enough evidence</span>
-            ),
-        },
-        {
-          key: 'revenue',
-          header: 'Expected revenue change',
-          cell: (p) =>
-            p.recommendation ? (
-              <>
-                {p.recommendation.expectedRevenueChangePercent >= 0 ? '+' : ''}
-                {formatNumber(p.recommendation.expectedRevenueChangePercent)}% <span className="small muted">[{formatNumber(p.recommendation.low)}%, {formatNumber(p.recommendation.high)}%]</span>
-              </>
-            ) : (
-              '—'
-            ),
-        },
-        { key: 'reason', header: 'Why', cell: (p) => <span className="small">{p.reason}</span> },
-      ]}
-      rows={[...items].sort((a, b) => Number(!!b.recommendation) - Number(!!a.recommendation))}
-      rowKey={(p) => p.sku}
-      empty="No price estimates yet."
-    />
+    <>
+      <DataTable
+        caption={caption}
+        columns={[
+          { key: 'item', header: 'Item', cell: (p) => <ItemNames items={[p]} /> },
+          { key: 'elasticity', header: 'Elasticity', numeric: true, cell: (p) => (p.elasticity === null ? '—' : formatNumber(p.elasticity)) },
+          { key: 'interval', header: '95% interval', numeric: true, cell: (p) => (p.low95 === null || p.high95 === null ? '—' : <span className="nowrap">[{formatNumber(p.low95)}, {formatNumber(p.high95)}]</span>) },
+          {
+            key: 'hint',
+            header: 'Price hint',
+            cell: (p) =>
+              p.recommendation ? (
+                <strong className="nowrap">
+                  {p.recommendation.action === 'raise' ? '▲ Raise' : '▼ Lower'} the price {formatNumber(Math.abs(p.recommendation.priceChangePercent))}%
+                </strong>
+              ) : (
+                <span className="badge">not enough evidence</span>
+              ),
+          },
+          {
+            key: 'revenue',
+            header: 'Expected revenue change',
+            numeric: true,
+            cell: (p) =>
+              p.recommendation ? (
+                <span className="nowrap">
+                  {p.recommendation.expectedRevenueChangePercent >= 0 ? '+' : ''}
+                  {formatNumber(p.recommendation.expectedRevenueChangePercent)}% <span className="small muted">[{formatNumber(p.recommendation.low)}%, {formatNumber(p.recommendation.high)}%]</span>
+                </span>
+              ) : (
+                '—'
+              ),
+          },
+          { key: 'reason', header: 'Why', cell: (p) => <span className="small why">{p.recommendation ? p.reason : p.reason.replace(/^not enough evidence:\s*/, '')}</span> },
+        ]}
+        rows={shown}
+        rowKey={(p) => p.sku}
+        empty="No price estimates yet."
+      />
+      {sorted.length > shown.length && (
+        <button type="button" onClick={() => setAll(true)}>
+          Show all {sorted.length} items
+        </button>
+      )}
+    </>
   );
 }

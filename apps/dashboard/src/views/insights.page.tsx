@@ -7,6 +7,19 @@ import { BacktestTable, ForecastChart, ForecastPointsTable, formatPeriod } from 
 import { DataTable } from '../components/data-table';
 import { formatNumber, formatTime } from '../components/format';
 import { ErrorNotice, Loading, Notice } from '../components/status-notice';
+import { useProductNames } from '../components/product-names';
+import { useSession } from '../auth/session-context';
+
+/**
+ * The hub knows SKUs only; a store manager's browser names them from the store's own
+ * transactions (as the global patterns view does). Others see SKUs.
+ */
+function useNamer(consortium: boolean): <T extends { sku: string; name: string }>(item: T) => T {
+  const { session } = useSession();
+  const manager = session?.user.role === 'store_manager';
+  const names = useProductNames(session?.user.storeId, consortium && manager);
+  return (item) => (item.name === item.sku && names.get(item.sku) ? { ...item, name: names.get(item.sku)! } : item);
+}
 
 // One file for the insights views: a store's own (its manager; `storeId` from the URL) and the
 // consortium's (everyone; noisy aggregates of the rounds). Insights refresh in the background
@@ -28,6 +41,8 @@ export function BundlesPage({ consortium = false }: { consortium?: boolean }) {
   const { storeId } = useParams();
   const scope = consortium ? undefined : storeId;
   const bundles = useQuery({ queryKey: ['insights', 'bundles', scope ?? 'consortium'], queryFn: () => fetchBundles(scope), refetchInterval: REFRESH });
+  const named = useNamer(consortium);
+  const list = bundles.data?.bundles.map((b) => ({ ...b, items: b.items.map(named) })) ?? [];
   const aboveOne = bundles.data?.bundles.filter((b) => b.liftAboveOne || (b.store && b.store.lift > 1)).length ?? 0;
   return (
     <>
@@ -47,7 +62,7 @@ export function BundlesPage({ consortium = false }: { consortium?: boolean }) {
           <p className="small" data-testid="bundle-summary">
             {bundles.data.bundles.length} bundles{consortium ? `, ${aboveOne} with the lift clearly above 1` : `, ${aboveOne} with a lift above 1 (consortium interval or this store)`}.
           </p>
-          <BundleTable bundles={bundles.data.bundles} own={!consortium} caption={consortium ? 'Consortium bundles by revenue impact' : `Bundles by revenue impact: consortium and ${storeId}`} />
+          <BundleTable bundles={list} own={!consortium} caption={consortium ? 'Consortium bundles by revenue impact' : `Bundles by revenue impact: consortium and ${storeId}`} />
         </>
       )}
     </>
@@ -60,7 +75,8 @@ export function ForecastsPage({ consortium = false }: { consortium?: boolean }) 
   const [period, setPeriod] = useState<Period>('week');
   const [chosen, setChosen] = useState<string>();
   const forecasts = useQuery({ queryKey: ['insights', 'forecasts', scope ?? 'consortium', period], queryFn: () => fetchForecasts(scope, { period, top: 20 }), refetchInterval: REFRESH });
-  const list = forecasts.data?.forecasts ?? [];
+  const named = useNamer(consortium);
+  const list = forecasts.data?.forecasts.map(named) ?? [];
   const selected = list.find((f) => f.sku === chosen) ?? list[0];
   return (
     <>
@@ -84,7 +100,7 @@ export function ForecastsPage({ consortium = false }: { consortium?: boolean }) 
             <select id="forecast-item" value={selected?.sku} onChange={(e) => setChosen(e.target.value)}>
               {list.map((f) => (
                 <option key={f.sku} value={f.sku}>
-                  {f.name.trim()} ({f.sku})
+                  {f.name !== f.sku ? `${f.name.trim()} (${f.sku})` : f.sku}
                 </option>
               ))}
             </select>
@@ -97,7 +113,7 @@ export function ForecastsPage({ consortium = false }: { consortium?: boolean }) 
       {selected && (
         <section aria-labelledby="forecast-title">
           <h2 id="forecast-title">
-            {selected.name.trim()} <span className="sku">{selected.sku}</span>
+            {selected.name !== selected.sku ? <>{selected.name.trim()} <span className="sku">{selected.sku}</span></> : selected.sku}
           </h2>
           <p className="small" data-testid="forecast-model">
             Model <strong>{selected.model}</strong>
@@ -118,6 +134,7 @@ export function PricesPage({ consortium = false }: { consortium?: boolean }) {
   const { storeId } = useParams();
   const scope = consortium ? undefined : storeId;
   const prices = useQuery({ queryKey: ['insights', 'prices', scope ?? 'consortium'], queryFn: () => fetchPrices(scope), refetchInterval: REFRESH });
+  const named = useNamer(consortium);
   const hints = prices.data?.items.filter((p) => p.recommendation).length ?? 0;
   return (
     <>
@@ -134,7 +151,7 @@ export function PricesPage({ consortium = false }: { consortium?: boolean }) {
           <p className="small" data-testid="price-summary">
             {prices.data.items.length} items, {hints} with a price hint, {prices.data.items.length - hints} with not enough evidence.
           </p>
-          <PriceTable items={prices.data.items} caption="Elasticities and price hints" />
+          <PriceTable items={prices.data.items.map(named)} caption="Elasticities and price hints" />
         </>
       )}
     </>
@@ -143,7 +160,15 @@ export function PricesPage({ consortium = false }: { consortium?: boolean }) {
 
 export function AnomaliesPage() {
   const anomalies = useQuery({ queryKey: ['insights', 'anomalies'], queryFn: fetchAnomalies, refetchInterval: REFRESH });
+  const [kind, setKind] = useState('');
+  const [all, setAll] = useState(false);
+  const { session } = useSession();
+  const names = useProductNames(session?.user.storeId, session?.user.role === 'store_manager');
   const kinds = { spike: 'spike', dip: 'dip', 'level-shift': 'level shift' } as Record<string, string>;
+  const every = [...(anomalies.data?.anomalies ?? [])].sort((a, b) => b.period.localeCompare(a.period));
+  const chosen = every.filter((a) => !kind || a.kind === kind);
+  const shown = all ? chosen : chosen.slice(0, 50);
+  const count = (k: string) => every.filter((a) => a.kind === k).length;
   return (
     <>
       <h1>Consortium anomalies</h1>
@@ -153,19 +178,40 @@ export function AnomaliesPage() {
       {anomalies.data && (
         <>
           <RoundLine round={anomalies.data.round} what="demand-series" />
+          <p className="small" data-testid="anomaly-summary">
+            {every.length} anomalies: {count('spike')} spikes, {count('dip')} dips, {count('level-shift')} level shifts.
+          </p>
+          <div className="form-row">
+            <div>
+              <label htmlFor="anomaly-kind">Kind</label>
+              <select id="anomaly-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+                <option value="">every kind</option>
+                {Object.entries(kinds).map(([value, text]) => (
+                  <option key={value} value={value}>
+                    {text}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
           <DataTable
-            caption="Anomalies, by period"
+            caption="Anomalies, newest period first"
             columns={[
               { key: 'period', header: 'Period from', cell: (a) => formatPeriod(a.period) },
-              { key: 'sku', header: 'Item', cell: (a) => <code>{a.sku}</code> },
+              { key: 'sku', header: 'Item', cell: (a) => (names.get(a.sku) ? <>{names.get(a.sku)!.trim()} <span className="sku">{a.sku}</span></> : <code>{a.sku}</code>) },
               { key: 'kind', header: 'Kind', cell: (a) => <span className={`badge ${a.kind === 'dip' ? 'badge-warn' : ''}`}>{kinds[a.kind] ?? a.kind}</span> },
               { key: 'quantity', header: 'Sold (units)', numeric: true, cell: (a) => formatNumber(a.quantity) },
               { key: 'expected', header: 'Expected', numeric: true, cell: (a) => formatNumber(a.expected) },
             ]}
-            rows={[...anomalies.data.anomalies].sort((a, b) => b.period.localeCompare(a.period))}
+            rows={shown}
             rowKey={(a) => `${a.sku}.${a.period}.${a.kind}`}
             empty="No anomaly in the consortium series."
           />
+          {chosen.length > shown.length && (
+            <button type="button" onClick={() => setAll(true)}>
+              Show all {chosen.length}
+            </button>
+          )}
         </>
       )}
     </>

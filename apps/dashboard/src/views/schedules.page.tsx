@@ -9,7 +9,8 @@ import { ErrorNotice, Loading } from '../components/status-notice';
 import { formatTime } from '../components/format';
 
 const miningLink = (jobId: string, storeId: string) => `/stores/${encodeURIComponent(storeId)}/mining/${encodeURIComponent(jobId)}`;
-const pollWhileRunning = (runs: { status: string }[] | undefined) => (runs?.some((r) => r.status === 'active' || r.status === 'created') ? 3000 : 30_000);
+// Runs have no feed: poll often enough that a schedule's next run shows up soon after it is due.
+const RUNS_POLL = 5000;
 
 /** A store's schedules (a manager: its mining) and their recent runs. */
 export function StoreSchedulesPage() {
@@ -17,7 +18,7 @@ export function StoreSchedulesPage() {
   const { session } = useSession();
   const role = session!.user.role;
   const schedules = useQuery({ queryKey: ['schedules'], queryFn: fetchSchedules, refetchInterval: 30_000 });
-  const runs = useQuery({ queryKey: ['schedules', 'runs'], queryFn: () => fetchRuns({ limit: 200 }), refetchInterval: (q) => pollWhileRunning(q.state.data?.jobs) });
+  const runs = useQuery({ queryKey: ['schedules', 'runs'], queryFn: () => fetchRuns({ limit: 200 }), refetchInterval: RUNS_POLL });
   const mine = schedules.data?.schedules.filter((s) => s.storeId === storeId) ?? [];
   const myRuns = runs.data?.jobs.filter((r) => r.storeId === storeId) ?? [];
   return (
@@ -58,7 +59,7 @@ export function SchedulesPage() {
 /** Runs of every schedule in scope: what comes next, what failed and why, and the history. */
 export function ScheduledRunsPage() {
   const schedules = useQuery({ queryKey: ['schedules'], queryFn: fetchSchedules, refetchInterval: 30_000 });
-  const runs = useQuery({ queryKey: ['schedules', 'runs'], queryFn: () => fetchRuns({ limit: 200 }), refetchInterval: (q) => pollWhileRunning(q.state.data?.jobs) });
+  const runs = useQuery({ queryKey: ['schedules', 'runs'], queryFn: () => fetchRuns({ limit: 200 }), refetchInterval: RUNS_POLL });
   const failed = useQuery({ queryKey: ['schedules', 'runs', 'failed'], queryFn: () => fetchRuns({ failed: true, limit: 100 }), refetchInterval: 30_000 });
   const { session } = useSession();
   const next = (schedules.data?.schedules ?? []).filter((s) => !s.paused && s.nextRunAt).sort((a, b) => Date.parse(a.nextRunAt!) - Date.parse(b.nextRunAt!));

@@ -275,7 +275,7 @@ describe('dashboard: insights and scheduler views in a browser', () => {
     await runLink.waitFor({ timeout: 90_000 });
     const schedule = page.getByRole('table', { name: `Schedules of ${STORES[0]}` }).getByRole('row').filter({ hasText: 'every five seconds' });
     await schedule.getByRole('button', { name: /^Pause / }).click();
-    await schedule.getByText('paused').waitFor();
+    await schedule.getByText('paused', { exact: true }).waitFor();
     await shot(page, '24-manager-schedules');
     const jobId = /mining job (\w+)/.exec(await runLink.innerText())![1];
     await page.getByRole('link', { name: 'Mining', exact: true }).click();
@@ -351,7 +351,7 @@ describe('dashboard: insights and scheduler views in a browser', () => {
     await page.getByRole('link', { name: 'Schedules', exact: true }).click();
     const refresh = page.getByRole('row').filter({ hasText: 'refresh every ten seconds' });
     await refresh.getByRole('button', { name: /^Pause / }).click();
-    await refresh.getByText('paused').waitFor();
+    await refresh.getByText('paused', { exact: true }).waitFor();
     await shot(page, '32-coordinator-schedules');
     await page.close();
 

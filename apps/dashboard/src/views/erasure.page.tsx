@@ -131,12 +131,26 @@ export function ErasureReportPage() {
               { key: 'class', header: 'Data', cell: (r) => r.dataClass.replace(/_/g, ' ') },
               { key: 'count', header: 'Deleted', numeric: true, cell: (r) => formatNumber(r.count) },
               { key: 'confirmed', header: 'Confirmed', cell: (r) => formatTime(r.confirmedAt) },
-              { key: 'note', header: 'Note', cell: (r) => r.note ?? '' },
             ]}
             rows={rows}
             rowKey={(r) => r.key}
             empty="No service has confirmed yet."
           />
+          {data.report.some((c) => c.note) && (
+            <section aria-labelledby="erasure-notes">
+              <h2 id="erasure-notes">What the services said</h2>
+              <dl className="params">
+                {data.report
+                  .filter((c) => c.note)
+                  .map((c) => (
+                    <div key={c.service} className="contents">
+                      <dt>{c.service}</dt>
+                      <dd>{c.note}</dd>
+                    </div>
+                  ))}
+              </dl>
+            </section>
+          )}
         </>
       )}
     </>

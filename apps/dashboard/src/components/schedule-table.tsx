@@ -34,7 +34,7 @@ export function ScheduleTable({ caption, schedules, role, empty }: { caption: st
             header: 'When (cron, UTC)',
             cell: (s) => (
               <>
-                <code>{s.cron}</code>
+                <code className="nowrap">{s.cron}</code>
                 {describeCron(s.cron) && <div className="small muted">{describeCron(s.cron)}</div>}
               </>
             ),

@@ -58,7 +58,7 @@ export function SchedulesPage() {
 
 /** Runs of every schedule in scope: what comes next, what failed and why, and the history. */
 export function ScheduledRunsPage() {
-  const schedules = useQuery({ queryKey: ['schedules'], queryFn: fetchSchedules, refetchInterval: 30_000 });
+  const schedules = useQuery({ queryKey: ['schedules'], queryFn: fetchSchedules, refetchInterval: RUNS_POLL });
   const runs = useQuery({ queryKey: ['schedules', 'runs'], queryFn: () => fetchRuns({ limit: 200 }), refetchInterval: RUNS_POLL });
   const failed = useQuery({ queryKey: ['schedules', 'runs', 'failed'], queryFn: () => fetchRuns({ failed: true, limit: 100 }), refetchInterval: 30_000 });
   const { session } = useSession();
@@ -73,7 +73,7 @@ export function ScheduledRunsPage() {
         <div className="card">
           <h2>Next run</h2>
           <p className="big-text" data-testid="next-run">{formatTime(next[0]?.nextRunAt)}</p>
-          <p className="small muted">{next.length} active schedules</p>
+          <p className="small muted">{next.length} active schedule{next.length === 1 ? '' : 's'}</p>
         </div>
         <div className="card">
           <h2>Failed runs</h2>

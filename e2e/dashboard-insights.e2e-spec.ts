@@ -207,7 +207,7 @@ describe('dashboard: insights and scheduler views in a browser', () => {
     const impacts = (await table.locator('tbody tr td:nth-child(3)').allInnerTexts()).map((text) => Number(text.replace(/[^0-9.]/g, '')));
     assert.deepEqual(impacts, [...impacts].sort((a, b) => b - a), 'ranked by revenue impact');
     assert.match(await page.getByTestId('bundle-summary').innerText(), /\d+ bundles/);
-    await shot(page, '20-manager-bundles');
+    await shot(page, '40-manager-bundles');
     await page.close();
   });
 
@@ -228,7 +228,7 @@ describe('dashboard: insights and scheduler views in a browser', () => {
     await page.getByRole('heading', { name: /PRICED JAR/ }).waitFor();
     const points = await page.getByRole('table', { name: 'Forecast of PRICED JAR' }).locator('tbody tr').count();
     assert.ok(points > 0);
-    await shot(page, '21-manager-forecasts');
+    await shot(page, '41-manager-forecasts');
     await page.close();
   });
 
@@ -240,7 +240,7 @@ describe('dashboard: insights and scheduler views in a browser', () => {
     await jar.waitFor();
     assert.match(await jar.innerText(), /Lower the price 5%/);
     assert.ok((await page.getByText('not enough evidence', { exact: true }).count()) >= 1, 'items without a hint say so');
-    await shot(page, '22-manager-prices');
+    await shot(page, '42-manager-prices');
     await page.close();
   });
 
@@ -258,7 +258,7 @@ describe('dashboard: insights and scheduler views in a browser', () => {
     const mug = page.getByRole('row').filter({ hasText: 'RED MUG' });
     await mug.filter({ hasText: 'reorder now' }).waitFor({ timeout: 60_000 });
     assert.match(await page.getByRole('row').filter({ hasText: 'TEA TOWEL' }).innerText(), /enough/);
-    await shot(page, '23-manager-stock-alerts');
+    await shot(page, '43-manager-stock-alerts');
     await page.close();
   });
 
@@ -276,13 +276,13 @@ describe('dashboard: insights and scheduler views in a browser', () => {
     const schedule = page.getByRole('table', { name: `Schedules of ${STORES[0]}` }).getByRole('row').filter({ hasText: 'every five seconds' });
     await schedule.getByRole('button', { name: /^Pause / }).click();
     await schedule.getByText('paused', { exact: true }).waitFor();
-    await shot(page, '24-manager-schedules');
+    await shot(page, '44-manager-schedules');
     const jobId = /mining job (\w+)/.exec(await runLink.innerText())![1];
     await page.getByRole('link', { name: 'Mining', exact: true }).click();
     const scheduled = page.getByRole('table', { name: /Jobs started from this browser and by schedules/ }).getByRole('row').filter({ hasText: jobId });
     await scheduled.waitFor();
     assert.match(await scheduled.innerText(), /schedule/);
-    await shot(page, '25-manager-mining-scheduled-jobs');
+    await shot(page, '45-manager-mining-scheduled-jobs');
     await page.getByRole('link', { name: 'Schedules' }).click();
     await page.getByRole('row').filter({ hasText: 'every five seconds' }).getByRole('button', { name: /^Delete / }).click();
     await page.getByRole('row').filter({ hasText: 'every five seconds' }).waitFor({ state: 'detached' });
@@ -300,7 +300,7 @@ describe('dashboard: insights and scheduler views in a browser', () => {
     const counts = await page.getByRole('table', { name: 'What each service deleted' }).locator('tbody tr').allInnerTexts();
     assert.ok(counts.some((row) => /ingestion\s+transactions\s+\d+/.test(row)), counts.join(' | '));
     assert.ok(counts.some((row) => /^mining/.test(row)), counts.join(' | '));
-    await shot(page, '26-manager-erasure-report');
+    await shot(page, '46-manager-erasure-report');
     await page.getByRole('link', { name: /All erasure requests/ }).click();
     await page.getByRole('table', { name: /Erasure requests made from this browser/ }).getByRole('row').filter({ hasText: 'completed' }).waitFor();
     await page.close();
@@ -313,19 +313,19 @@ describe('dashboard: insights and scheduler views in a browser', () => {
     const bundles = page.getByRole('table', { name: 'Consortium bundles by revenue impact' });
     await bundles.getByRole('row').filter({ hasText: 'MUG1' }).first().waitFor();
     assert.ok(!(await bundles.getByRole('columnheader').allInnerTexts()).some((h) => /Your/.test(h)), 'no store numbers for a coordinator');
-    await shot(page, '27-coordinator-bundles');
+    await shot(page, '47-coordinator-bundles');
     await page.getByRole('link', { name: 'Consortium forecasts' }).click();
     await page.getByRole('img', { name: /forecast with 80% and 95% intervals/ }).waitFor();
     assert.equal(await page.locator('.recharts-area').count(), 2);
-    await shot(page, '28-coordinator-forecasts');
+    await shot(page, '48-coordinator-forecasts');
     await page.getByRole('link', { name: 'Consortium prices' }).click();
     await page.getByTestId('price-summary').waitFor();
     assert.match(await page.getByTestId('price-summary').innerText(), /^[1-9]\d* items/);
-    await shot(page, '29-coordinator-prices');
+    await shot(page, '49-coordinator-prices');
     await page.getByRole('link', { name: 'Anomalies' }).click();
     await page.getByRole('table', { name: 'Anomalies, newest period first' }).waitFor();
     assert.match(await page.locator('main').innerText(), /From round/);
-    await shot(page, '30-coordinator-anomalies');
+    await shot(page, '50-coordinator-anomalies');
     // Store-level insights are the store manager's alone.
     await page.goto(`${base}/stores/${STORES[0]}/bundles`);
     await page.getByRole('alert').filter({ hasText: 'Not allowed' }).waitFor();
@@ -347,12 +347,12 @@ describe('dashboard: insights and scheduler views in a browser', () => {
     const runs = page.getByRole('table', { name: 'All runs' });
     await runs.getByRole('row').filter({ hasText: 'Insights refresh' }).filter({ hasText: 'completed' }).first().waitFor({ timeout: 90_000 });
     assert.match(await page.getByTestId('failed-runs').innerText(), /^\d+$/);
-    await shot(page, '31-coordinator-scheduled-runs');
+    await shot(page, '51-coordinator-scheduled-runs');
     await page.getByRole('link', { name: 'Schedules', exact: true }).click();
     const refresh = page.getByRole('row').filter({ hasText: 'refresh every ten seconds' });
     await refresh.getByRole('button', { name: /^Pause / }).click();
     await refresh.getByText('paused', { exact: true }).waitFor();
-    await shot(page, '32-coordinator-schedules');
+    await shot(page, '52-coordinator-schedules');
     await page.close();
 
     const adminPage = await newPage();
@@ -360,7 +360,7 @@ describe('dashboard: insights and scheduler views in a browser', () => {
     await adminPage.goto(`${base}/jobs`);
     await adminPage.getByRole('table', { name: 'All runs' }).getByRole('row').filter({ hasText: 'Insights refresh' }).first().waitFor();
     await adminPage.getByRole('table', { name: 'Next runs' }).waitFor();
-    await shot(adminPage, '33-admin-scheduled-runs');
+    await shot(adminPage, '53-admin-scheduled-runs');
     await adminPage.goto(`${base}/schedules`);
     const adminKinds = await adminPage.getByLabel('Kind').locator('option').allInnerTexts();
     assert.deepEqual(adminKinds, ['Mining', 'Federated round', 'Insights refresh', 'Retention sweep']);
@@ -376,7 +376,7 @@ describe('dashboard: insights and scheduler views in a browser', () => {
     await page.getByRole('alert').filter({ hasText: 'Not allowed' }).waitFor();
     await page.goto(`${base}/stores/${STORES[1]}/forecasts`);
     await page.getByRole('alert').filter({ hasText: 'Not allowed' }).waitFor();
-    await shot(page, '34-manager-other-store-refused');
+    await shot(page, '54-manager-other-store-refused');
     const answer = await http(stack.port, 'GET', `/api/insights/forecasts?storeId=${STORES[1]}`, { token: (await stack.login(accounts.manager.email, accounts.manager.password)).token });
     assert.equal(answer.status, 403);
     await page.close();

@@ -232,6 +232,8 @@ describe('dashboard in a browser', () => {
     assert.ok((await table.locator('tbody tr').count()) >= 3);
     // Product names from the store's own lines, next to the SKU.
     await page.getByText('POSTAGE').first().waitFor();
+    // The chart has its own query (500 itemsets): wait for its points rather than reading them once.
+    await page.locator('.recharts-scatter-symbol').nth(2).waitFor();
     assert.ok((await page.locator('.recharts-scatter-symbol').count()) > 2, 'the scatter chart has points');
     await page.getByRole('button', { name: /Support/ }).click();
     await page.locator('th[aria-sort="descending"]', { hasText: 'Support' }).waitFor();

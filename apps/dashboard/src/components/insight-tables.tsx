@@ -148,7 +148,7 @@ export function PriceTable({ items, caption }: { items: ItemPrice[]; caption: st
             numeric: true,
             cell: (p) =>
               p.recommendation ? (
-                <span className="nowrap">
+                <span>
                   {p.recommendation.expectedRevenueChangePercent >= 0 ? '+' : ''}
                   {formatNumber(p.recommendation.expectedRevenueChangePercent)}% <span className="small muted">[{formatNumber(p.recommendation.low)}%, {formatNumber(p.recommendation.high)}%]</span>
                 </span>

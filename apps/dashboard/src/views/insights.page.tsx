@@ -60,7 +60,13 @@ export function BundlesPage({ consortium = false }: { consortium?: boolean }) {
         <>
           <RoundLine round={bundles.data.round} what="itemset" />
           <p className="small" data-testid="bundle-summary">
-            {bundles.data.bundles.length} bundles{consortium ? `, ${aboveOne} with the lift clearly above 1` : `, ${aboveOne} with a lift above 1 (consortium interval or this store)`}.
+            {bundles.data.bundles.length} bundles
+            {consortium
+              ? bundles.data.bundles.every((b) => b.lift === null)
+                ? ', no lift available from this round (see the notes)'
+                : `, ${aboveOne} with the lift clearly above 1`
+              : `, ${aboveOne} with a lift above 1 (consortium interval or this store)`}
+            .
           </p>
           <BundleTable bundles={list} own={!consortium} caption={consortium ? 'Consortium bundles by revenue impact' : `Bundles by revenue impact: consortium and ${storeId}`} />
         </>

@@ -97,6 +97,8 @@ export interface AuthStack {
   auth: ServiceProcess;
   ingestion: ServiceProcess;
   insights: ServiceProcess;
+  /** The hub's federation service (its gRPC port starts rounds of every kind). */
+  federation: ServiceProcess;
   gateways: ServiceProcess[];
   /** The hub's federation service (its store-node port is `federationEnv.NODE_GRPC_PORT` when given). */
   federation: ServiceProcess;
@@ -228,6 +230,7 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
       auth,
       ingestion: ingestion!,
       insights,
+      federation,
       gateways,
       federation,
       port: gateways[0].httpPort,
@@ -246,7 +249,7 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
       async close() {
         await stop();
         const pool = new Pool({ connectionString: DATABASE_URL, max: 1 });
-        for (const owned of [schema, `${schema}_mining`, `${schema}_privacy`, `${schema}_federation`, `${schema}_insights`]) await pool.query(`DROP SCHEMA IF EXISTS "${owned}" CASCADE`).catch(() => undefined);
+        for (const owned of [schema, `${schema}_mining`, `${schema}_privacy`, `${schema}_federation`, `${schema}_insights`, `${schema}_scheduler`, `${schema}_boss`]) await pool.query(`DROP SCHEMA IF EXISTS "${owned}" CASCADE`).catch(() => undefined);
         await pool.end();
       },
     };

@@ -16,6 +16,10 @@ import { UsersPage } from './views/admin-users.page';
 import { StoresAdminPage } from './views/admin-stores.page';
 import { ApiKeysPage } from './views/api-keys.page';
 import { AuditPage } from './views/audit.page';
+import { ScheduledRunsPage, SchedulesPage, StoreSchedulesPage } from './views/schedules.page';
+import { ErasurePage, ErasureReportPage } from './views/erasure.page';
+import { AnomaliesPage, BundlesPage, ForecastsPage, PricesPage } from './views/insights.page';
+import { StockPage } from './views/stock.page';
 
 /**
  * Every view: one file under views/, one row here. The navigation, the router and the role
@@ -43,11 +47,24 @@ export const VIEW_ROUTES: ViewRoute[] = [
   { path: '/stores/:storeId/privacy', label: 'Privacy budget', roles: ALL, group: 'store', element: <PrivacyPage /> },
   { path: '/stores/:storeId/rounds', label: 'Rounds joined', roles: ALL, group: 'store', element: <StoreRoundsPage /> },
   { path: '/stores/:storeId/api-keys', label: 'API keys', roles: ['store_manager', 'admin'], group: 'store', element: <ApiKeysPage /> },
+  { path: '/stores/:storeId/bundles', label: 'Bundles', roles: ['store_manager'], group: 'store', element: <BundlesPage /> },
+  { path: '/stores/:storeId/forecasts', label: 'Forecasts', roles: ['store_manager'], group: 'store', element: <ForecastsPage /> },
+  { path: '/stores/:storeId/prices', label: 'Price hints', roles: ['store_manager'], group: 'store', element: <PricesPage /> },
+  { path: '/stores/:storeId/stock', label: 'Stock alerts', roles: ['store_manager'], group: 'store', element: <StockPage /> },
+  { path: '/stores/:storeId/schedules', label: 'Schedules', roles: ['store_manager', 'admin'], group: 'store', element: <StoreSchedulesPage /> },
+  { path: '/stores/:storeId/erasure', label: 'Erasure requests', roles: ['store_manager', 'admin'], group: 'store', element: <ErasurePage /> },
+  { path: '/stores/:storeId/erasure/:requestId', label: 'Erasure request', roles: ['store_manager', 'admin'], group: 'store', element: <ErasureReportPage />, hidden: true },
   { path: '/region', label: 'Stores of the region', roles: ['regional_coordinator', 'admin'], group: 'region', element: <RegionStoresPage /> },
   { path: '/rounds/new', label: 'Start a round', roles: ['regional_coordinator', 'admin'], group: 'region', element: <StartRoundPage /> },
+  { path: '/schedules', label: 'Schedules', roles: ['regional_coordinator', 'admin'], group: 'region', element: <SchedulesPage /> },
+  { path: '/jobs', label: 'Scheduled runs', roles: ['regional_coordinator', 'admin'], group: 'region', element: <ScheduledRunsPage /> },
   { path: '/rounds', label: 'Rounds', roles: ALL, group: 'consortium', element: <RoundsPage /> },
   { path: '/rounds/:roundId', label: 'Round', roles: ALL, group: 'consortium', element: <RoundLivePage />, hidden: true },
   { path: '/patterns', label: 'Global patterns', roles: ALL, group: 'consortium', element: <GlobalPatternsPage /> },
+  { path: '/insights/bundles', label: 'Consortium bundles', roles: ALL, group: 'consortium', element: <BundlesPage consortium /> },
+  { path: '/insights/forecasts', label: 'Consortium forecasts', roles: ALL, group: 'consortium', element: <ForecastsPage consortium /> },
+  { path: '/insights/prices', label: 'Consortium prices', roles: ALL, group: 'consortium', element: <PricesPage consortium /> },
+  { path: '/insights/anomalies', label: 'Anomalies', roles: ALL, group: 'consortium', element: <AnomaliesPage /> },
   { path: '/admin/users', label: 'Users', roles: ['admin'], group: 'admin', element: <UsersPage /> },
   { path: '/admin/stores', label: 'Stores and regions', roles: ['admin'], group: 'admin', element: <StoresAdminPage /> },
   { path: '/admin/audit', label: 'Audit log', roles: ['admin'], group: 'admin', element: <AuditPage /> },

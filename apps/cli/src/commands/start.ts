@@ -8,11 +8,12 @@ import * as grpc from '@grpc/grpc-js';
 import { ConfigError, type RunningService } from '@tessera/common';
 import { startEmbeddedPostgres } from '@tessera/db';
 import { createInProcessBus } from '@tessera/bus';
-import { federationV1, ingestionV1 } from '@tessera/proto';
+import { federationV1, ingestionV1, schedulerV1 } from '@tessera/proto';
 import type { CommandIo } from '../main';
 import { SERVICES, SERVICE_NAMES, type ServiceName } from '../services';
 import { runRound, STATUS_NAMES, uploadToIngestion } from '../embedded-round';
 import type { FederationService } from '@tessera/federation-service';
+import { dataWindow, statisticsConfig, topItemsOf, type StatisticsKind } from '../statistics-round';
 
 // apps/cli/dist/commands -> repository root
 const REPO_ROOT = resolve(__dirname, '../../../..');
@@ -66,6 +67,52 @@ async function demoDescriptions(): Promise<Map<string, string>> {
 export const DEMO_ROUND = { epsilon: 1, delta: 1e-5, minUtilityFraction: 0, maxPatternLength: 2, topM: 1000, stageTimeoutSeconds: 120 };
 
 /**
+ * A hub-wide insights refresh every 15 minutes (created once), so the dashboard's scheduled
+ * runs show runs soon after a start, next to the nightly mining that runs at 02:00 UTC.
+ */
+async function demoRefreshSchedule(running: RunningService[]) {
+  const scheduler = new schedulerV1.SchedulerServiceClient(`127.0.0.1:${running.find((s) => s.name === 'scheduler')!.grpcPort}`, grpc.credentials.createInsecure());
+  const call = <Req, Res>(method: (request: Req, callback: (error: grpc.ServiceError | null, response: Res) => void) => unknown, request: Req) =>
+    new Promise<Res>((ok, fail) => method.call(scheduler, request, (error: grpc.ServiceError | null, response: Res) => (error ? fail(error) : ok(response))));
+  try {
+    const { schedules } = await call<schedulerV1.ListSchedulesRequest, schedulerV1.ListSchedulesResponse>(scheduler.listSchedules, schedulerV1.ListSchedulesRequest.fromPartial({ storeIds: [], includeHubWide: true }));
+    if (schedules.some((schedule) => schedule.kind === 'insights_refresh' && !schedule.storeId)) return;
+    await call<schedulerV1.CreateScheduleRequest, schedulerV1.CreateScheduleResponse>(
+      scheduler.createSchedule,
+      schedulerV1.CreateScheduleRequest.fromPartial({ kind: 'insights_refresh', cron: '*/15 * * * *', storeId: '', parametersJson: '{}', createdBy: 'system:demo', description: 'Demo: refresh every insight every 15 minutes' }),
+    );
+  } finally {
+    scheduler.close();
+  }
+}
+
+/**
+ * The demo's demand-series (weekly) and price-response rounds over the 20 products of highest
+ * revenue, once, so the consortium's forecasts, anomalies and price hints have data (each
+ * spends the stores' round epsilon, 1 of their 10). A failure is reported, not fatal.
+ */
+async function demoStatisticsRounds(running: RunningService[], coordinator: federationV1.FederationServiceClient, stores: string[], say: (line: string) => void) {
+  const demo = await splitDemoByCountry();
+  const text = [...demo.values()].map((lines, index) => (index === 0 ? lines : lines.slice(1)).join('\n')).join('\n') + '\n';
+  // Online Retail's codes that are not products (POST, DOT, M, AMAZONFEE, ...) start with a letter.
+  const top = await topItemsOf(text, 'lineitem-csv', 40);
+  const products = top.skus.map((sku, index) => ({ sku, price: top.referencePricesCents[index] })).filter((item) => /^\d/.test(item.sku)).slice(0, 20);
+  const skus = products.map((item) => item.sku);
+  const referencePricesCents = products.map((item) => item.price);
+  const ingestion = new ingestionV1.IngestionServiceClient(`127.0.0.1:${running.find((s) => s.name === 'ingestion')!.grpcPort}`, grpc.credentials.createInsecure());
+  const window = await dataWindow(ingestion, stores).finally(() => ingestion.close());
+  const minStores = Math.max(2, Math.ceil(stores.length * 0.7));
+  for (const kind of ['demand-series', 'price-response'] as StatisticsKind[]) {
+    const config = statisticsConfig(kind, { minStores, epsilon: DEMO_ROUND.epsilon, storeIds: stores, skus, referencePricesCents, period: 'week', ...window });
+    const summary = await runRound(coordinator, config, (round) => say(`  ${kind} round ${round.roundId.slice(0, 8)}: ${STATUS_NAMES[round.status]}${round.failureReason ? ` (${round.failureReason})` : ''}`), 1).catch((error: Error) => {
+      say(`  the demo ${kind} round did not run: ${error.message}`);
+      return undefined;
+    });
+    if (summary) say(`  ${kind} round over ${skus.length} items: ${STATUS_NAMES[summary.round.status]}`);
+  }
+}
+
+/**
  * The demo's federated round: across every demo store, once. Later starts show the last
  * completed round instead, so restarting does not spend the demo stores' budgets.
  */
@@ -96,6 +143,11 @@ async function demoRound(running: RunningService[], stores: string[], port: stri
     for (const p of patterns.slice(0, 10)) say(`  ${String(p.rank).padStart(2)}. ${(p.aggregatedUtilityCents / 100).toFixed(2).padStart(10)} GBP  ${p.items.map((sku) => names.get(sku) ?? sku).join(' + ')}`);
     if (patterns.length > 10) say(`  ... ${patterns.length - 10} more: open the dashboard at http://localhost:${port}/`);
     if (patterns.length) say('  (noisy sums over the contributing stores; GET /api/federated/global-patterns for intervals and coverage)');
+    if (!previous.round) {
+      say('');
+      say('Running the demo demand-series and price-response rounds (consortium forecasts, anomalies and price hints)...');
+      await demoStatisticsRounds(running, coordinator, stores, say);
+    }
   } finally {
     coordinator.close();
   }
@@ -196,11 +248,12 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
   } catch (error) {
     io.stderr.write(`could not create the demo accounts: ${(error as Error).message}\nuse \`npx tessera admin create-user\` with DATABASE_URL=${database.url}\n`);
   }
+  if (demoStores.length) await demoRefreshSchedule(running).catch((error) => io.stderr.write(`the demo refresh schedule was not created: ${(error as Error).message}\n`));
   if (demoStores.length >= 2) await demoRound(running, demoStores, values.port!, say).catch((error) => io.stderr.write(`the demo round did not run: ${(error as Error).message}\n`));
   say('');
   say(`Dashboard: http://localhost:${values.port}/  (sign in with a demo account above; API docs at /api/docs)`);
   say(`Stores:   ${summaries.stores.map((s) => `${s.storeId} (${s.transactionCount})`).join(', ')}`);
-  if (demoStores.length) say('Schedules: nightly mining of each demo store at 02:00 UTC (GET /api/schedules, GET /api/jobs)');
+  if (demoStores.length) say('Schedules: nightly mining of each demo store at 02:00 UTC, an insights refresh every 15 minutes (GET /api/schedules, GET /api/jobs)');
   say('Press Ctrl+C to stop.');
 
   return new Promise<number>((resolveExit) => {

@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { useMutation, useQueries } from '@tanstack/react-query';
+import { useMutation, useQueries, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { fetchJob, rememberedJobs, rememberJob, startMining, type StartMining } from '../api/mining.api';
 import { DataTable } from '../components/data-table';
 import { formatPercent, formatTime } from '../components/format';
 import { ErrorNotice } from '../components/status-notice';
+import { fetchRuns } from '../api/schedules.api';
 
 export function MiningPage() {
   const { storeId = '' } = useParams();
@@ -28,7 +29,11 @@ export function MiningPage() {
     else body.minUtility = unit === 'percent' ? `${threshold}%` : Number(threshold);
     start.mutate(body);
   };
-  const jobs = rememberedJobs(storeId);
+  // The API lists no ad-hoc mining jobs; scheduled runs name theirs (GET /api/jobs), and this
+  // browser remembers the ones it started: the table shows both.
+  const runs = useQuery({ queryKey: ['schedules', 'runs'], queryFn: () => fetchRuns({ limit: 200 }), refetchInterval: 30_000 });
+  const scheduled = new Set((runs.data?.jobs ?? []).filter((run) => run.kind === 'mining' && run.storeId === storeId && run.result?.miningJobId).map((run) => run.result!.miningJobId!));
+  const jobs = [...new Set([...rememberedJobs(storeId), ...scheduled])];
   const jobQueries = useQueries({ queries: jobs.map((jobId) => ({ queryKey: ['mining-job', storeId, jobId], queryFn: () => fetchJob(storeId, jobId), retry: false })) });
   return (
     <>
@@ -76,14 +81,17 @@ export function MiningPage() {
       </form>
       <ErrorNotice error={start.error} what="the mining job" />
       <DataTable
-        caption="Jobs started from this browser"
+        caption="Jobs started from this browser and by schedules"
         columns={[
+          { key: 'origin', header: 'Started by', cell: (row) => (scheduled.has(row.jobId) ? 'schedule' : 'you') },
           { key: 'job', header: 'Job', cell: (row) => <Link to={`/stores/${encodeURIComponent(storeId)}/mining/${row.jobId}`}>{row.jobId.slice(0, 8)}</Link> },
           { key: 'status', header: 'Status', cell: (row) => row.status },
           { key: 'progress', header: 'Progress', numeric: true, cell: (row) => formatPercent(row.progress) },
           { key: 'created', header: 'Started', cell: (row) => formatTime(row.createdAt) },
         ]}
-        rows={jobQueries.map((q, i) => q.data ?? { jobId: jobs[i], status: q.isError ? 'unknown' : 'loading', progress: NaN, createdAt: '' })}
+        rows={jobQueries
+          .map((q, i) => q.data ?? { jobId: jobs[i], status: q.isError ? 'unknown' : 'loading', progress: NaN, createdAt: '' })
+          .sort((a, b) => (Date.parse(b.createdAt) || 0) - (Date.parse(a.createdAt) || 0))}
         rowKey={(row) => row.jobId}
         empty="No jobs yet: start one above."
       />

@@ -97,10 +97,8 @@ export interface AuthStack {
   auth: ServiceProcess;
   ingestion: ServiceProcess;
   insights: ServiceProcess;
-  /** The hub's federation service (its gRPC port starts rounds of every kind). */
-  federation: ServiceProcess;
   gateways: ServiceProcess[];
-  /** The hub's federation service (its store-node port is `federationEnv.NODE_GRPC_PORT` when given). */
+  /** The hub's federation service: its gRPC port starts rounds of every kind; its store-node port is `federationEnv.NODE_GRPC_PORT` when given. */
   federation: ServiceProcess;
   port: number;
   admin: { email: string; password: string; session: Session };
@@ -230,7 +228,6 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
       auth,
       ingestion: ingestion!,
       insights,
-      federation,
       gateways,
       federation,
       port: gateways[0].httpPort,

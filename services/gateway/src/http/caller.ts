@@ -2,7 +2,7 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { authV1 } from '@tessera/proto';
 import type { Principal } from '../access/access-policy';
-import { principalOf, requestContext, visibleStores } from '../access/request-principal';
+import { accessOf, principalOf, requestContext, visibleStores } from '../access/request-principal';
 import { requestIdOf } from './request-id';
 
 /**
@@ -18,10 +18,23 @@ export interface Caller {
   readonly context: authV1.RequestContext;
   /** The stores a listing may show: undefined means every store. */
   readonly visibleStores: string[] | undefined;
+  /**
+   * Names the store the request acted on, once a service has looked it up (a schedule's store,
+   * say): the audit row records it as the store, or as the store a refused request attempted.
+   */
+  recordStore(storeId: string, refused: boolean): void;
 }
 
 export function callerOf(request: Request): Caller {
-  return { requestId: requestIdOf(request), principal: principalOf(request), context: requestContext(request), visibleStores: visibleStores(request) };
+  return {
+    requestId: requestIdOf(request),
+    principal: principalOf(request),
+    context: requestContext(request),
+    visibleStores: visibleStores(request),
+    recordStore: (storeId, refused) => {
+      accessOf(request)[refused ? 'attemptedStoreId' : 'storeId'] = storeId;
+    },
+  };
 }
 
 /** The caller of this request (after the access guard ran, so its principal is known). */

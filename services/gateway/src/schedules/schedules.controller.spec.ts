@@ -7,6 +7,7 @@ import { FakeService, controllerTestApp, fieldsOf, messageOf, type ControllerTes
 import { SchedulesController } from './schedules.controller';
 import { CreateScheduleBody } from './schedules.dto';
 import { SchedulesService } from './schedules.service';
+import type { Caller } from '../http/caller';
 
 const SCHEDULE = '3d6f4b1e-8a7c-4f2d-9b0e-5c1a2e3f4d5b';
 const schedules = new FakeService(['list', 'create', 'change', 'jobs', 'createErasure', 'erasure'] as const, { create: { id: SCHEDULE }, change: { id: SCHEDULE }, list: { schedules: [] }, jobs: { jobs: [] }, createErasure: { id: SCHEDULE, status: 'queued' } });
@@ -28,10 +29,10 @@ describe('schedules', () => {
     const response = await http().post('/api/schedules').set('Authorization', 'Bearer manager-s1').set('X-Request-Id', 'req-s').send({ kind: 'mining', cron: '0 2 * * *', storeId: 's1', parameters: { topK: 50 } });
     assert.equal(response.status, 201);
     assert.deepEqual(response.body, { id: SCHEDULE });
-    const [body, , requestId] = schedules.last('create');
+    const [body, caller] = schedules.last('create') as [unknown, Caller];
     assert.ok(body instanceof CreateScheduleBody);
     assert.deepEqual(fieldsOf(body), { kind: 'mining', cron: '0 2 * * *', storeId: 's1', parameters: { topK: 50 } });
-    assert.equal(requestId, 'req-s');
+    assert.equal(caller.requestId, 'req-s');
   });
 
   it('bad schedules: 400 naming each field, nothing created', async () => {

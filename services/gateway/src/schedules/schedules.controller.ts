@@ -1,8 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
 import { Access } from '../access/access.decorator';
-import { requestIdOf } from '../http/request-id';
+import { CurrentCaller, type Caller } from '../http/caller';
 import { CreateErasureBody, CreateScheduleBody, ErasureParams, JobsQuery, ScheduleParams } from './schedules.dto';
 import { SchedulesService } from './schedules.service';
 
@@ -17,60 +16,60 @@ export class SchedulesController {
   @Get('schedules')
   @Access({ roles: [...EVERYONE], store: 'scope' })
   @ApiOperation({ summary: "Schedules the caller may see (a manager: the store's; a coordinator: the region's and hub-wide; an admin: all), with their next run" })
-  list(@Req() request: Request) {
-    return this.schedules.list(request, requestIdOf(request));
+  list(@CurrentCaller() caller: Caller) {
+    return this.schedules.list(caller);
   }
 
   @Post('schedules')
   @HttpCode(201)
   @Access({ roles: [...EVERYONE], store: 'resource', audit: { action: 'schedule.create', by: 'gateway' } })
   @ApiOperation({ summary: "Create a schedule: managers their store's mining; coordinators and admins rounds, insights refreshes and retention sweeps" })
-  create(@Body() body: CreateScheduleBody, @Req() request: Request) {
-    return this.schedules.create(body, request, requestIdOf(request));
+  create(@Body() body: CreateScheduleBody, @CurrentCaller() caller: Caller) {
+    return this.schedules.create(body, caller);
   }
 
   @Post('schedules/:id/pause')
   @HttpCode(200)
   @Access({ roles: [...EVERYONE], store: 'resource', audit: { action: 'schedule.pause', by: 'gateway' } })
   @ApiOperation({ summary: 'Pause a schedule: no runs until it is resumed' })
-  pause(@Param() params: ScheduleParams, @Req() request: Request) {
-    return this.schedules.change(params.id, 'pause', request, requestIdOf(request));
+  pause(@Param() params: ScheduleParams, @CurrentCaller() caller: Caller) {
+    return this.schedules.change(params.id, 'pause', caller);
   }
 
   @Post('schedules/:id/resume')
   @HttpCode(200)
   @Access({ roles: [...EVERYONE], store: 'resource', audit: { action: 'schedule.resume', by: 'gateway' } })
   @ApiOperation({ summary: 'Resume a schedule; occurrences missed while paused are not caught up' })
-  resume(@Param() params: ScheduleParams, @Req() request: Request) {
-    return this.schedules.change(params.id, 'resume', request, requestIdOf(request));
+  resume(@Param() params: ScheduleParams, @CurrentCaller() caller: Caller) {
+    return this.schedules.change(params.id, 'resume', caller);
   }
 
   @Delete('schedules/:id')
   @Access({ roles: [...EVERYONE], store: 'resource', audit: { action: 'schedule.delete', by: 'gateway' } })
   @ApiOperation({ summary: 'Delete a schedule and its run history' })
-  remove(@Param() params: ScheduleParams, @Req() request: Request) {
-    return this.schedules.change(params.id, 'delete', request, requestIdOf(request));
+  remove(@Param() params: ScheduleParams, @CurrentCaller() caller: Caller) {
+    return this.schedules.change(params.id, 'delete', caller);
   }
 
   @Get('jobs')
   @Access({ roles: [...EVERYONE], store: 'scope' })
   @ApiOperation({ summary: 'Runs of schedules, newest first, with failures (admins: every run; others: their scope)' })
-  jobs(@Query() query: JobsQuery, @Req() request: Request) {
-    return this.schedules.jobs(query, request, requestIdOf(request));
+  jobs(@Query() query: JobsQuery, @CurrentCaller() caller: Caller) {
+    return this.schedules.jobs(query, caller);
   }
 
   @Post('erasure-requests')
   @HttpCode(202)
   @Access({ roles: ['store_manager', 'admin'], store: 'body.storeId', audit: { action: 'erasure.request', by: 'gateway' } })
   @ApiOperation({ summary: "Erase a customer's data (by the store's customer id) or a whole store's, on every service holding it; follow the report on GET /api/erasure-requests/:id" })
-  createErasure(@Body() body: CreateErasureBody, @Req() request: Request) {
-    return this.schedules.createErasure(body, request, requestIdOf(request));
+  createErasure(@Body() body: CreateErasureBody, @CurrentCaller() caller: Caller) {
+    return this.schedules.createErasure(body, caller);
   }
 
   @Get('erasure-requests/:id')
   @Access({ roles: ['store_manager', 'admin'], store: 'resource' })
   @ApiOperation({ summary: 'An erasure request: status, deadline, and what each service deleted' })
-  erasure(@Param() params: ErasureParams, @Req() request: Request) {
-    return this.schedules.erasure(params.id, request, requestIdOf(request));
+  erasure(@Param() params: ErasureParams, @CurrentCaller() caller: Caller) {
+    return this.schedules.erasure(params.id, caller);
   }
 }

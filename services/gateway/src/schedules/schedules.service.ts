@@ -1,9 +1,8 @@
 import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
 import { schedulerV1 } from '@tessera/proto';
 import { callUnary } from '../clients/ingestion.client';
 import { Downstream } from '../clients/downstream';
-import { accessOf, principalOf } from '../access/request-principal';
+import type { Caller } from '../http/caller';
 import { storeInScope } from '../access/access-policy.util';
 import { SCHEDULER_CLIENT } from './scheduler.client';
 import { listingScope, scheduleRefusal } from './schedule-access.util';
@@ -69,57 +68,57 @@ export class SchedulesService {
     return this.downstream.run('scheduler', call);
   }
 
-  private authorize(request: Request, schedule: { kind: string; storeId: string }): void {
-    const refusal = scheduleRefusal(principalOf(request), schedule);
-    if (schedule.storeId) accessOf(request)[refusal ? 'attemptedStoreId' : 'storeId'] = schedule.storeId;
+  private authorize(caller: Caller, schedule: { kind: string; storeId: string }): void {
+    const refusal = scheduleRefusal(caller.principal, schedule);
+    if (schedule.storeId) caller.recordStore(schedule.storeId, Boolean(refusal));
     if (refusal) throw new ForbiddenException(refusal);
   }
 
-  async create(body: CreateScheduleBody, request: Request, requestId?: string) {
-    this.authorize(request, { kind: body.kind, storeId: body.storeId ?? '' });
+  async create(body: CreateScheduleBody, caller: Caller) {
+    this.authorize(caller, { kind: body.kind, storeId: body.storeId ?? '' });
     const { schedule } = await this.call(() =>
-      callUnary(this.scheduler.createSchedule.bind(this.scheduler), { kind: body.kind, cron: body.cron, storeId: body.storeId ?? '', parametersJson: JSON.stringify(body.parameters ?? {}), createdBy: principalOf(request)?.id ?? 'unknown', description: body.description ?? '' }, requestId),
+      callUnary(this.scheduler.createSchedule.bind(this.scheduler), { kind: body.kind, cron: body.cron, storeId: body.storeId ?? '', parametersJson: JSON.stringify(body.parameters ?? {}), createdBy: caller.principal?.id ?? 'unknown', description: body.description ?? '' }, caller.requestId),
     );
     return scheduleJson(schedule!);
   }
 
-  async list(request: Request, requestId?: string) {
-    const scope = listingScope(principalOf(request));
-    const { schedules } = await this.call(() => callUnary(this.scheduler.listSchedules.bind(this.scheduler), scope === 'all' ? { storeIds: [], includeHubWide: true } : scope, requestId));
+  async list(caller: Caller) {
+    const scope = listingScope(caller.principal);
+    const { schedules } = await this.call(() => callUnary(this.scheduler.listSchedules.bind(this.scheduler), scope === 'all' ? { storeIds: [], includeHubWide: true } : scope, caller.requestId));
     return { schedules: schedules.map(scheduleJson) };
   }
 
   /** Pause, resume or delete: the schedule is looked up first, so the caller's right is checked on its real kind and store. */
-  async change(id: string, action: 'pause' | 'resume' | 'delete', request: Request, requestId?: string) {
-    const { schedule } = await this.call(() => callUnary(this.scheduler.getSchedule.bind(this.scheduler), { id }, requestId));
-    this.authorize(request, { kind: schedule!.kind, storeId: schedule!.storeId });
+  async change(id: string, action: 'pause' | 'resume' | 'delete', caller: Caller) {
+    const { schedule } = await this.call(() => callUnary(this.scheduler.getSchedule.bind(this.scheduler), { id }, caller.requestId));
+    this.authorize(caller, { kind: schedule!.kind, storeId: schedule!.storeId });
     if (action === 'delete') {
-      await this.call(() => callUnary(this.scheduler.deleteSchedule.bind(this.scheduler), { id }, requestId));
+      await this.call(() => callUnary(this.scheduler.deleteSchedule.bind(this.scheduler), { id }, caller.requestId));
       return { id, deleted: true, storeId: schedule!.storeId || undefined };
     }
     const method = action === 'pause' ? this.scheduler.pauseSchedule : this.scheduler.resumeSchedule;
-    const changed = await this.call(() => callUnary(method.bind(this.scheduler), { id }, requestId));
+    const changed = await this.call(() => callUnary(method.bind(this.scheduler), { id }, caller.requestId));
     return scheduleJson(changed.schedule!);
   }
 
-  async jobs(query: JobsQuery, request: Request, requestId?: string) {
-    const scope = listingScope(principalOf(request));
+  async jobs(query: JobsQuery, caller: Caller) {
+    const scope = listingScope(caller.principal);
     const { jobs } = await this.call(() =>
-      callUnary(this.scheduler.listJobs.bind(this.scheduler), { scheduleId: query.scheduleId ?? '', failedOnly: query.failed === 'true', limit: query.limit ?? 100, ...(scope === 'all' ? { storeIds: [], includeHubWide: true } : scope) }, requestId),
+      callUnary(this.scheduler.listJobs.bind(this.scheduler), { scheduleId: query.scheduleId ?? '', failedOnly: query.failed === 'true', limit: query.limit ?? 100, ...(scope === 'all' ? { storeIds: [], includeHubWide: true } : scope) }, caller.requestId),
     );
     return { jobs: jobs.map(jobJson) };
   }
 
-  async createErasure(body: CreateErasureBody, request: Request, requestId?: string) {
+  async createErasure(body: CreateErasureBody, caller: Caller) {
     const { request: created } = await this.call(() =>
-      callUnary(this.scheduler.createErasureRequest.bind(this.scheduler), { scope: body.scope, storeId: body.storeId, customerId: body.customerId ?? '', requestedBy: principalOf(request)?.id ?? 'unknown', deadlineDays: body.deadlineDays ?? 0 }, requestId),
+      callUnary(this.scheduler.createErasureRequest.bind(this.scheduler), { scope: body.scope, storeId: body.storeId, customerId: body.customerId ?? '', requestedBy: caller.principal?.id ?? 'unknown', deadlineDays: body.deadlineDays ?? 0 }, caller.requestId),
     );
     return erasureJson(created!);
   }
 
-  async erasure(id: string, request: Request, requestId?: string) {
-    const { request: found } = await this.call(() => callUnary(this.scheduler.getErasureRequest.bind(this.scheduler), { id }, requestId));
-    const principal = principalOf(request);
+  async erasure(id: string, caller: Caller) {
+    const { request: found } = await this.call(() => callUnary(this.scheduler.getErasureRequest.bind(this.scheduler), { id }, caller.requestId));
+    const principal = caller.principal;
     if (!principal || !storeInScope(principal, found!.storeId)) throw new ForbiddenException(`erasure request ${id} is for a store you do not manage`);
     return erasureJson(found!);
   }

@@ -2,26 +2,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
 import { forecastCommand } from './forecast';
+import { runCommand } from '../testing/run-command';
 
-function sink(): { stream: Writable; text: () => string } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      chunks.push(Buffer.from(chunk));
-      cb();
-    },
-  });
-  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
-}
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const o = sink();
-  const e = sink();
-  const code = await forecastCommand(argv, { stdout: o.stream, stderr: e.stream });
-  return { code, out: o.text(), err: e.text() };
-}
+const run = (argv: string[]) => runCommand(forecastCommand, argv);
 
 // 30 weeks of daily baskets: item A sells 10 a day, B 3 a day on weekdays; nothing after 2011-07-31 counts.
 const rows = ['InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country'];

@@ -2,26 +2,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
 import { mineCommand } from './mine';
+import { runCommand } from '../testing/run-command';
 
-function sink(): { stream: Writable; text: () => string } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      chunks.push(Buffer.from(chunk));
-      cb();
-    },
-  });
-  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
-}
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const o = sink();
-  const e = sink();
-  const code = await mineCommand(argv, { stdout: o.stream, stderr: e.stream });
-  return { code, out: o.text(), err: e.text() };
-}
+const run = (argv: string[]) => runCommand(mineCommand, argv);
 
 const TINY = '3 5 1 2 4 6:30:1 3 5 10 6 5\r\n3 5 2 4:20:3 3 8 6\r\n3 1 4:8:1 5 2\r\n3 5 1 7:27:6 6 10 5\r\n3 5 2 7:11:2 3 4 2\r\n';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-mine-'));

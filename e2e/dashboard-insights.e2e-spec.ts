@@ -17,6 +17,7 @@ import { waitFor } from './support/processes';
 import { uniqueId } from './support/infra';
 import { createAndLogin, http, startAuthStack, type AuthStack, type Session } from './support/auth-stack';
 import { ensureDashboardBuild, launchChromium, SCREENSHOT_DIR } from './support/browser';
+import { syntheticStoreFile } from './support/synthetic-baskets';
 
 const run = uniqueId('dins');
 const STORES = [1, 2, 3, 4, 5].map((i) => `${run}-s${i}`);
@@ -25,48 +26,6 @@ const ERASED_CUSTOMER = 'CUST-ERASE-1';
 const CATALOGUE = ['MUG1', 'COASTER1', 'TEA1', 'CANDLE1', 'PRICED1'];
 const FROM = '2011-01-03';
 const TO = '2011-07-03';
-
-/** Seeded, so the data (and the rounds) are the same every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * 26 weeks of baskets: a mug with its coaster (the bundle), other items at random, a jar whose
- * price moves weekly with demand answering at elasticity -2.5 (a price hint), and one
- * customer with a customer id on a few invoices of the first store (the erasure).
- */
-function storeFile(storeIndex: number): string {
-  const next = random(7000 + storeIndex);
-  const rows = ['InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country'];
-  let invoice = 0;
-  for (let day = 0; day < 182; day++) {
-    const date = new Date(Date.UTC(2011, 0, 3 + day)).toISOString().slice(0, 10);
-    const week = Math.floor(day / 7);
-    const price = 4 * (1 + 0.2 * Math.sin(week * 1.7));
-    for (let basket = 0; basket < 8; basket++) {
-      invoice++;
-      const id = `${storeIndex}${String(invoice).padStart(6, '0')}`;
-      const at = `${date} ${String(9 + basket).padStart(2, '0')}:00:00`;
-      const customer = storeIndex === 1 && basket === 0 && day % 20 === 0 ? ERASED_CUSTOMER : '';
-      const line = (sku: string, name: string, quantity: number, unit: number) => rows.push(`${id},${sku},${name},${quantity},${at},${unit.toFixed(2)},${customer},Store${storeIndex}`);
-      if (next() < 0.55) {
-        line('MUG1', 'RED MUG', 1 + Math.floor(next() * 3), 6.5);
-        if (next() < 0.8) line('COASTER1', 'RED COASTER', 1 + Math.floor(next() * 2), 3.25);
-      }
-      if (next() < 0.4) line('TEA1', 'TEA TOWEL', 1, 2.95);
-      if (next() < 0.3) line('CANDLE1', 'CANDLE', 2, 1.45);
-      if (next() < 0.6) line('PRICED1', 'PRICED JAR', Math.max(1, Math.round(2 * (price / 4) ** -2.5 * (0.7 + 0.6 * next()))), price);
-    }
-  }
-  return rows.join('\n') + '\n';
-}
 
 let stack: AuthStack;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
@@ -149,7 +108,7 @@ describe('dashboard: insights and scheduler views in a browser', () => {
       const form = new FormData();
       form.append('storeId', storeId);
       form.append('format', 'lineitem-csv');
-      form.append('file', new Blob([storeFile(index + 1)]), 'baskets.csv');
+      form.append('file', new Blob([syntheticStoreFile(index + 1, { seed: 7000, erasedCustomer: ERASED_CUSTOMER })]), 'baskets.csv');
       const uploaded = await http(stack.port, 'POST', '/api/transactions/upload', { token: admin, form });
       assert.equal(uploaded.status, 201, JSON.stringify(uploaded.body));
     }

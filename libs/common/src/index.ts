@@ -5,3 +5,4 @@ export * from './metrics/metrics';
 export * from './telemetry/telemetry';
 export * from './service/running-service';
 export * from './service/grpc-util';
+export * from './tls/node-tls';

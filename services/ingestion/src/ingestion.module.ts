@@ -14,11 +14,13 @@ import { IngestionGrpcController } from './grpc/ingestion.grpc';
 import { PosEventsHandler } from './grpc/pos-events.handler';
 import { IngestionErasureHandler } from './erasure/erasure.handler';
 import { IngestionErasureRepository } from './erasure/erasure.repository';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 
 const fromConfig = <T>(provide: symbol, pick: (config: IngestionConfig) => T) => ({ provide, inject: [SERVICE_CONFIG], useFactory: pick });
 
 /** The store node's ingestion: file uploads and queries over gRPC, POS events from the bus. Its HTTP surface is health and metrics. */
 @Module({
+  imports: [ApiKeysModule],
   controllers: [IngestionGrpcController, PosEventsHandler, IngestionErasureHandler],
   providers: [
     fromConfig(CUSTOMER_HASH_KEY, (config) => config.CUSTOMER_HASH_KEY),

@@ -281,4 +281,33 @@ describe('ingestion end to end (real Postgres, real Kafka, separate processes)',
     const fromFile = sources.find((s: { source: string }) => s.source === 'file')?.n ?? 0;
     assert.equal(fromFile, fileResult.body.transactionCount, 'the file stored exactly what it reported');
   });
+
+  // Last: it stops the auth service. Store API keys are kept and verified by the node's ingestion
+  // service, so a till keeps posting while the hub's auth service is unreachable (issue 10).
+  test('POS events over REST with a node-created API key are stored while the auth service is stopped', async () => {
+    const storeId = uniqueId('till-store');
+    const base = `http://127.0.0.1:${gateway.httpPort}`;
+    const created = await fetch(`${base}/api/api-keys`, { method: 'POST', headers: { ...authorization, 'content-type': 'application/json' }, body: JSON.stringify({ storeId, name: 'till 1' }) });
+    assert.equal(created.status, 201, await created.clone().text());
+    const { key, apiKey } = (await created.json()) as { key: string; apiKey: { id: string } };
+    const { rows: onNode } = await pool.query('SELECT store_id FROM ingestion.api_keys WHERE id = $1', [apiKey.id]);
+    assert.deepEqual(onNode, [{ store_id: storeId }], 'the key is kept by the node');
+    const { rows: inAuth } = await pool.query(`SELECT count(*)::int AS n FROM "${authSchema}".api_keys`);
+    assert.equal(inAuth[0].n, 0, 'the auth service holds no API key');
+
+    await auth.kill();
+    const post = (transactionId: string, headers: Record<string, string>) =>
+      fetch(`${base}/api/transactions/events`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ storeId, events: [event(storeId, transactionId, 1)] }) });
+    const ids = [uniqueId('offline-1'), uniqueId('offline-2')];
+    const first = await post(ids[0], { 'x-api-key': key });
+    assert.equal(first.status, 200, await first.clone().text());
+    assert.equal(((await first.json()) as { stored: number }).stored, 1);
+    const second = await post(ids[1], { authorization: `Bearer ${key}` });
+    assert.equal(second.status, 200, await second.clone().text());
+    const { rows } = await pool.query('SELECT transaction_id FROM ingestion.transactions WHERE store_id = $1 ORDER BY transaction_id', [storeId]);
+    assert.deepEqual(rows.map((r: { transaction_id: string }) => r.transaction_id), [...ids].sort());
+    const wrong = await post(uniqueId('offline-3'), { 'x-api-key': `${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}` });
+    assert.equal(wrong.status, 401, 'a wrong key is still refused');
+    assert.equal(await storedCount([storeId]), 2);
+  });
 });

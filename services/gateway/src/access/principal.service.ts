@@ -1,7 +1,9 @@
 import { HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { authV1 } from '@tessera/proto';
+import { authV1, type ingestionV1 } from '@tessera/proto';
 import { AUTH_CLIENT, type AuthClient } from '../clients/auth.client';
+import { Downstream } from '../clients/downstream';
+import { INGESTION_CLIENT } from '../clients/ingestion.client';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import type { ApiKeyPrincipal, UserPrincipal } from './access-policy';
 import { roleFromProto } from './request-principal';
@@ -16,7 +18,8 @@ export interface AccessClaims {
 type UserLookup = { found: true; principal: UserPrincipal; tokensValidAfterSeconds: number } | { found: false };
 
 /**
- * Who a verified token or an API key belongs to now, asked of the auth service and cached
+ * Who a verified token or an API key belongs to now, asked of the auth service (users) or the
+ * store node's ingestion service (API keys) and cached
  * briefly (PRINCIPAL_CACHE_TTL_MS): a deleted user's still-unexpired token, or a revoked
  * key, stops working within that time. Scope (a coordinator's stores) comes from here too,
  * never from the token, so moving a store between regions takes effect without new tokens.
@@ -29,6 +32,8 @@ export class PrincipalService {
   constructor(
     @Inject(AUTH_CLIENT) private readonly auth: AuthClient,
     @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
+    @Inject(INGESTION_CLIENT) private readonly ingestion: ingestionV1.IngestionServiceClient,
+    private readonly downstream: Downstream,
   ) {
     this.users = new TtlCache(options.principalCacheTtlMs);
     this.apiKeys = new TtlCache(options.principalCacheTtlMs);
@@ -41,10 +46,11 @@ export class PrincipalService {
     return lookup.principal;
   }
 
+  /** Store API keys are verified by the store node's ingestion service, which keeps them (not the hub's auth service). */
   async forApiKey(key: string, requestId?: string): Promise<ApiKeyPrincipal> {
     const cacheKey = createHash('sha256').update(key).digest('hex');
     return this.apiKeys.get(cacheKey, async () => {
-      const { apiKey } = await this.auth.call((c) => c.verifyApiKey, { key }, requestId);
+      const { apiKey } = await this.downstream.unary('ingestion', this.ingestion.verifyApiKey.bind(this.ingestion), { key }, requestId, 5000);
       return { kind: 'apiKey', id: apiKey!.id, prefix: apiKey!.prefix, storeId: apiKey!.storeId, scopes: apiKey!.scopes };
     });
   }

@@ -11,7 +11,7 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
-  @Access({ roles: ['store_manager', 'admin'], store: 'body.storeId', audit: { action: 'api_key.create', by: 'auth' } })
+  @Access({ roles: ['store_manager', 'admin'], store: 'body.storeId', audit: { action: 'api_key.create', by: 'gateway' } })
   @ApiOperation({ summary: 'Create an API key for a store system (ingestion only, one store); the key is returned once and stored hashed' })
   create(@Body() body: CreateApiKeyBody, @CurrentCaller() caller: Caller) {
     return this.apiKeys.create(body.storeId, body.name, caller);
@@ -25,7 +25,7 @@ export class ApiKeysController {
   }
 
   @Delete(':apiKeyId')
-  @Access({ roles: ['store_manager', 'admin'], store: 'resource', audit: { action: 'api_key.revoke', by: 'auth' } })
+  @Access({ roles: ['store_manager', 'admin'], store: 'resource', audit: { action: 'api_key.revoke', by: 'gateway' } })
   @ApiOperation({ summary: "Revoke an API key (a manager: their store's keys only)" })
   revoke(@Param() params: ApiKeyParams, @CurrentCaller() caller: Caller) {
     return this.apiKeys.revoke(params.apiKeyId, caller);

@@ -24,7 +24,7 @@ export const gatewayConfig = defineConfig('gateway', {
   JWT_ISSUER: vars.string({ description: 'Expected iss claim of access tokens', default: 'tessera-auth' }),
   JWT_AUDIENCE: vars.string({ description: 'Expected aud claim of access tokens', default: 'tessera-api' }),
   JWT_MAX_LIFETIME_SECONDS: vars.integer({ description: 'Longest lifetime (exp - iat) of an access token the gateway accepts; tokens without exp are always refused (keep it >= the auth service\'s ACCESS_TOKEN_TTL_SECONDS)', default: '3600', min: 30, max: 86400 }),
-  PRINCIPAL_CACHE_TTL_MS: vars.integer({ description: 'How long the gateway trusts what the auth service said about a user or API key; a deleted user or revoked key is refused at most this long after', default: '5000', min: 0, max: 300000 }),
+  PRINCIPAL_CACHE_TTL_MS: vars.integer({ description: 'How long the gateway trusts what the auth service said about a user, or the ingestion service about an API key; a deleted user or revoked key is refused at most this long after', default: '5000', min: 0, max: 300000 }),
   RATE_LIMIT_DRIVER: vars.oneOf(['redis', 'memory'] as const, { description: 'Where rate-limit counters live: redis (shared by every gateway replica) or memory (one process only, the all-in-one npm start)', default: 'redis' }),
   REDIS_URL: vars.url({ protocols: ['redis:', 'rediss:'], description: 'Redis for the shared rate-limit counters when RATE_LIMIT_DRIVER=redis', default: 'redis://127.0.0.1:6379', sensitive: true }),
   RATE_LIMIT_PREFIX: vars.string({ description: 'Prefix of the rate-limit keys in Redis (gateways that share limits use the same prefix)', default: 'tessera:rl' }),

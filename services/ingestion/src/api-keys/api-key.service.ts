@@ -17,7 +17,6 @@ const KEY_PATTERN = /^tsk_[A-Za-z0-9_-]{43}$/;
 /** Characters of the key kept in the clear: `tsk_` and 8 of the 43 random ones (48 of 256 bits). */
 const SHOWN_LENGTH = API_KEY_PREFIX.length + 8;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 const sha256 = (key: string) => createHash('sha256').update(key, 'utf8').digest();

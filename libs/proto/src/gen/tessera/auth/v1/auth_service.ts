@@ -5176,7 +5176,12 @@ export const AuthServiceService = {
       Buffer.from(GetPrincipalResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetPrincipalResponse => GetPrincipalResponse.decode(value),
   },
-  /** Checks an API key presented by a store system; UNAUTHENTICATED when unknown or revoked. */
+  /**
+   * Legacy: store API keys are kept and verified by the store node's ingestion service
+   * (tessera.ingestion.v1 CreateApiKey/ListApiKeys/RevokeApiKey/VerifyApiKey); the gateway no
+   * longer calls these four, and keys issued here are not accepted by it.
+   * Checks an API key presented by a store system; UNAUTHENTICATED when unknown or revoked.
+   */
   verifyApiKey: {
     path: "/tessera.auth.v1.AuthService/VerifyApiKey" as const,
     requestStream: false as const,
@@ -5322,7 +5327,12 @@ export interface AuthServiceServer extends UntypedServiceImplementation {
   changePassword: handleUnaryCall<ChangePasswordRequest, ChangePasswordResponse>;
   /** Who a user is now and which stores they reach; NOT_FOUND when deleted. */
   getPrincipal: handleUnaryCall<GetPrincipalRequest, GetPrincipalResponse>;
-  /** Checks an API key presented by a store system; UNAUTHENTICATED when unknown or revoked. */
+  /**
+   * Legacy: store API keys are kept and verified by the store node's ingestion service
+   * (tessera.ingestion.v1 CreateApiKey/ListApiKeys/RevokeApiKey/VerifyApiKey); the gateway no
+   * longer calls these four, and keys issued here are not accepted by it.
+   * Checks an API key presented by a store system; UNAUTHENTICATED when unknown or revoked.
+   */
   verifyApiKey: handleUnaryCall<VerifyApiKeyRequest, VerifyApiKeyResponse>;
   createApiKey: handleUnaryCall<CreateApiKeyRequest, CreateApiKeyResponse>;
   listApiKeys: handleUnaryCall<ListApiKeysRequest, ListApiKeysResponse>;
@@ -5426,7 +5436,12 @@ export interface AuthServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetPrincipalResponse) => void,
   ): ClientUnaryCall;
-  /** Checks an API key presented by a store system; UNAUTHENTICATED when unknown or revoked. */
+  /**
+   * Legacy: store API keys are kept and verified by the store node's ingestion service
+   * (tessera.ingestion.v1 CreateApiKey/ListApiKeys/RevokeApiKey/VerifyApiKey); the gateway no
+   * longer calls these four, and keys issued here are not accepted by it.
+   * Checks an API key presented by a store system; UNAUTHENTICATED when unknown or revoked.
+   */
   verifyApiKey(
     request: VerifyApiKeyRequest,
     callback: (error: ServiceError | null, response: VerifyApiKeyResponse) => void,

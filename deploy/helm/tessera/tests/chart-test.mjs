@@ -12,8 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  HUB, SENSITIVE, SERVICES, STORE, USES_BUS, USES_DATABASE, allScenarios, chartDir, ciDir, component, deploymentsBy, envOf, grpcUrls,
-  mustRender, ofKind, parseAll, render, scenarioValues, scenarios, tools, valueOf,
+  HUB, SENSITIVE, SERVICES, STORE, USES_BUS, USES_DATABASE, allScenarios, chartDir, ciDir, component, deploymentsBy, dialProblems, envOf, grpcUrls,
+  mustRender, ofKind, parseAll, render, scenarioValues, scenarios, tools, valueOf, wiringProblems,
 } from './helpers.mjs';
 
 // ---------------------------------------------------------------- tests
@@ -63,21 +63,45 @@ describe('service-to-service addresses', () => {
     });
   });
 
-  test('gateway, role=hub: hub services in the release (the hub\'s insights as INSIGHTS_HUB_GRPC_URL), store-node services from services.gateway.storeNodeAddresses', () => {
+  test('gateway, role=hub: only hub services (the hub\'s insights as INSIGHTS_HUB_GRPC_URL), never a store node\'s; its node front on node-api', () => {
     const { gateway } = deploymentsBy(mustRender({ values: ['hub-values.yaml'] }));
     assert.deepEqual(grpcUrls(gateway), {
       AUTH_GRPC_URL: 'rel-tessera-auth:50051',
       FEDERATION_GRPC_URL: 'rel-tessera-federation:50054',
       SCHEDULER_GRPC_URL: 'rel-tessera-scheduler:50057',
-      INGESTION_GRPC_URL: 'tessera-store-ingestion.tessera-store.svc.cluster.local:50052',
-      MINING_GRPC_URL: 'tessera-store-mining.tessera-store.svc.cluster.local:50053',
-      PRIVACY_GRPC_URL: 'tessera-store-privacy.tessera-store.svc.cluster.local:50055',
-      INSIGHTS_GRPC_URL: 'tessera-store-insights.tessera-store.svc.cluster.local:50056',
       INSIGHTS_HUB_GRPC_URL: 'rel-tessera-insights:50056',
     });
-    const bare = deploymentsBy(mustRender({ set: ['role=hub', 'secrets.existingSecret=s'] }));
-    assert.deepEqual(Object.keys(grpcUrls(bare.gateway)).sort(), ['AUTH_GRPC_URL', 'FEDERATION_GRPC_URL', 'INSIGHTS_HUB_GRPC_URL', 'SCHEDULER_GRPC_URL'], 'no store-node address is invented; the hub\'s insights is never taken for a store\'s');
-    assert.deepEqual(grpcUrls(bare.scheduler), { AUTH_GRPC_URL: 'rel-tessera-auth:50051', FEDERATION_GRPC_URL: 'rel-tessera-federation:50054' });
+    for (const k of ['INGESTION_GRPC_URL', 'MINING_GRPC_URL', 'PRIVACY_GRPC_URL', 'INSIGHTS_GRPC_URL', 'HUB_URL', 'NODE_STORE_IDS', 'HUB_KEYS_CACHE_FILE']) assert.equal(envOf(gateway)[k], undefined, `the hub's gateway has no ${k}`);
+    assert.equal(valueOf(gateway, 'GATEWAY_ROLE'), 'hub');
+    assert.equal(valueOf(gateway, 'NODE_API_PORT'), '8443');
+    assert.ok(envOf(gateway).JWT_VERIFY_KEYS.valueFrom.secretKeyRef);
+    const bare = deploymentsBy(mustRender({ set: ['role=hub', 'secrets.existingSecret=s', 'mtls.mode=plaintext'] }));
+    assert.deepEqual(grpcUrls(bare.scheduler), { AUTH_GRPC_URL: 'rel-tessera-auth:50051', FEDERATION_GRPC_URL: 'rel-tessera-federation:50054' }, 'no store-node address is invented');
+  });
+
+  test('gateway, role=store-node: the store\'s front door dials its own services and the hub\'s node front (HUB_URL), with its stores and the hub-keys cache on a volume', () => {
+    const { gateway } = deploymentsBy(mustRender({ values: ['store-node-values.yaml'] }));
+    assert.deepEqual(grpcUrls(gateway), {
+      INGESTION_GRPC_URL: 'rel-tessera-ingestion:50052',
+      MINING_GRPC_URL: 'rel-tessera-mining:50053',
+      PRIVACY_GRPC_URL: 'rel-tessera-privacy:50055',
+      INSIGHTS_GRPC_URL: 'rel-tessera-insights:50056',
+    });
+    assert.equal(valueOf(gateway, 'GATEWAY_ROLE'), 'store-node');
+    assert.equal(valueOf(gateway, 'HUB_URL'), 'https://tessera-hub-gateway.tessera-hub.svc.cluster.local:8443');
+    assert.equal(valueOf(gateway, 'NODE_STORE_IDS'), 'store-0042');
+    assert.equal(valueOf(gateway, 'NODE_API_PORT'), '0', 'a store node serves no node front');
+    assert.equal(envOf(gateway).JWT_VERIFY_KEYS, undefined, 'verify keys come from the hub (GET /api/auth/keys), cached');
+    assert.equal(valueOf(gateway, 'HUB_KEYS_CACHE_FILE'), '/var/lib/tessera/hub-keys/hub-keys.json');
+    const pod = gateway.spec.template.spec;
+    assert.deepEqual(pod.containers[0].volumeMounts.find((m) => m.name === 'hub-keys'), { name: 'hub-keys', mountPath: '/var/lib/tessera/hub-keys' });
+    assert.ok(pod.volumes.find((v) => v.name === 'hub-keys').emptyDir);
+    assert.deepEqual(pod.containers[0].ports.map((p) => p.name), ['http']);
+    const claimed = deploymentsBy(mustRender({ values: ['store-node-values.yaml'], set: ['services.gateway.hubKeysCache.existingClaim=hub-keys'] })).gateway;
+    assert.deepEqual(claimed.spec.template.spec.volumes.find((v) => v.name === 'hub-keys').persistentVolumeClaim, { claimName: 'hub-keys' });
+    const all = deploymentsBy(mustRender({ values: ['all-values.yaml'] })).gateway;
+    assert.equal(valueOf(all, 'GATEWAY_ROLE'), 'all');
+    assert.equal(all.spec.template.spec.volumes.find((v) => v.name === 'hub-keys'), undefined);
   });
 
   test('who dials whom: hub services get store-node addresses only through the gateway and the scheduler; nobody else dials', () => {
@@ -88,9 +112,11 @@ describe('service-to-service addresses', () => {
     };
     for (const [role, values] of [['all', []], ['hub', ['hub-values.yaml']], ['store-node', ['store-node-values.yaml']]]) {
       const ds = deploymentsBy(mustRender({ values, set: values.length ? [] : ['secrets.existingSecret=s'] }));
+      assert.equal(Boolean(ds.gateway), true, `${role}: a gateway on every side`);
       for (const [name, d] of Object.entries(ds)) {
         if (name === 'gateway') continue;
         assert.deepEqual(Object.keys(grpcUrls(d)).sort(), (expected[role][name] ?? []).map((t) => `${t}_GRPC_URL`).sort(), `${role}: ${name}`);
+        assert.equal(valueOf(d, 'HUB_URL'), undefined, `only the store node's gateway dials the hub's node front, not ${name}`);
         if (name !== 'privacy') assert.equal(valueOf(d, 'FEDERATION_HUB_URL'), undefined, name);
       }
     }
@@ -200,41 +226,99 @@ describe('service-to-service addresses', () => {
   });
 });
 
-describe('paired scenarios reach each other', () => {
-  // The addresses one side's values give must name the other side's rendered Services.
-  const fqdns = (docs, namespace) =>
-    new Set(ofKind(docs, 'Service').flatMap((svc) => svc.spec.ports.filter((p) => p.name.startsWith('grpc')).map((p) => `${svc.metadata.name}.${namespace}.svc.cluster.local:${p.port}`)));
+describe('ports: declared once, every dialled address reaches a declared port', () => {
+  // Each port is declared once (services.<name>.ports). These checks read only the rendered
+  // objects (helpers.mjs wiringProblems, dialProblems), so a port that drifts anywhere fails.
+  const release = (values, name, namespace, set = []) => ({ namespace, prefix: name.includes('tessera') ? name : `${name}-tessera`, docs: mustRender({ values, release: name, namespace, set }) });
   const pairs = [
-    { hub: ['hub-values.yaml', 'tessera-hub', 'tessera-hub'], store: ['store-node-values.yaml', 'tessera-store', 'tessera-store'], viaIngress: false },
-    { hub: ['hub-production-values.yaml', 'tessera-hub', 'tessera-hub'], store: ['store-node-production-values.yaml', 'store-0042', 'store-0042'], viaIngress: true },
+    { hub: [['hub-values.yaml'], 'tessera-hub', 'tessera-hub'], store: [['store-node-values.yaml'], 'tessera-store', 'tessera-store'], external: [] },
+    // The production store node reaches the hub's node fronts through their ExternalDNS names; the coordinator API over a private link is the one address outside both releases.
+    { hub: [['hub-production-values.yaml'], 'rel', 'tessera-hub'], store: [['store-node-production-values.yaml'], 'store-0042', 'store-0042'], external: ['FEDERATION_GRPC_URL=federation-api.tessera.example.com:50054'] },
   ];
-  for (const { hub, store, viaIngress } of pairs) {
-    test(`${hub[0]} <-> ${store[0]}`, () => {
-      const hubDocs = mustRender({ values: [hub[0]], release: hub[1], namespace: hub[2] });
-      const storeDocs = mustRender({ values: [store[0]], release: store[1], namespace: store[2] });
-      const storeServices = fqdns(storeDocs, store[2]);
-      const { gateway } = deploymentsBy(hubDocs);
-      for (const v of ['INGESTION_GRPC_URL', 'MINING_GRPC_URL', 'PRIVACY_GRPC_URL', 'INSIGHTS_GRPC_URL']) assert.ok(storeServices.has(valueOf(gateway, v)), `${v}=${valueOf(gateway, v)} in ${[...storeServices]}`);
-      const { scheduler } = deploymentsBy(hubDocs);
-      assert.ok(storeServices.has(valueOf(scheduler, 'MINING_GRPC_URL')), `scheduler MINING_GRPC_URL=${valueOf(scheduler, 'MINING_GRPC_URL')}`);
-      const storeInsights = valueOf(deploymentsBy(storeDocs).insights, 'FEDERATION_GRPC_URL');
-      if (storeInsights && !viaIngress) assert.ok(fqdns(hubDocs, hub[2]).has(storeInsights), `store insights FEDERATION_GRPC_URL=${storeInsights}`);
-      const hubUrl = valueOf(deploymentsBy(storeDocs).privacy, 'FEDERATION_HUB_URL');
-      if (viaIngress) {
-        const grpcIng = ofKind(hubDocs, 'Ingress').find((i) => i.metadata.name.endsWith('-federation-grpc'));
-        assert.equal(hubUrl, `${grpcIng.spec.rules[0].host}:443`);
-        // The store node lets the hub's gateway pods in.
-        const peers = ofKind(storeDocs, 'NetworkPolicy')[0].spec.ingress.find((r) => r.ports?.[0].port === 'grpc').from;
-        const gwLabels = gateway.spec.template.metadata.labels;
-        assert.ok(
-          peers.some((p) => p.namespaceSelector.matchLabels['kubernetes.io/metadata.name'] === hub[2] && Object.entries(p.podSelector.matchLabels).every(([k, v]) => gwLabels[k] === v)),
-          'gatewayPeers select the hub gateway',
-        );
-      } else {
-        assert.ok(fqdns(hubDocs, hub[2]).has(hubUrl), hubUrl);
-      }
+  for (const { hub, store, external } of pairs) {
+    test(`helm template ${hub[0][0]} + ${store[0][0]}: every address resolves to a declared port of the right name`, () => {
+      const h = release(...hub);
+      const st = release(...store);
+      assert.deepEqual([...wiringProblems(h), ...wiringProblems(st)], []);
+      const out = dialProblems([h, st]);
+      assert.deepEqual(out.problems, []);
+      assert.deepEqual(out.external.filter((e) => !/^(KAFKA_BROKERS|REDIS_URL|S3_ENDPOINT|OTEL_EXPORTER_OTLP_ENDPOINT)=/.test(e)), external);
+      // Every link from the store node to the hub was resolved, at the port it must reach.
+      const resolved = out.resolved.join('\n');
+      assert.match(resolved, /^HUB_URL=https:\/\/\S+ -> Service [^ ]+-gateway(-node)? .*node-api$/m);
+      assert.match(resolved, /^FEDERATION_HUB_URL=\S+ -> Service [^ ]+-federation(-node)? .*grpc-node$/m);
+      assert.match(resolved, /^MINING_GRPC_URL=\S+\.svc\.cluster\.local:50053 -> Service [^ ]+-mining grpc$/m, 'the hub scheduler\'s mining address');
     });
   }
+
+  test('every scenario, alone: Services, containerPorts, *_PORT variables, probes, NetworkPolicies, Ingresses and in-release addresses agree', () => {
+    for (const s of allScenarios) {
+      const r = { namespace: 'tessera', prefix: 'rel-tessera', docs: mustRender({ values: s.values }) };
+      assert.deepEqual(wiringProblems(r), [], s.name);
+      assert.deepEqual(dialProblems([r]).problems, [], s.name);
+    }
+  });
+
+  test('a port changed in services.<name>.ports moves everywhere at once', () => {
+    const moved = release(['store-node-values.yaml'], 'tessera-store', 'tessera-store', ['services.mining.ports.grpc=50099', 'services.gateway.ports.http=9090']);
+    assert.deepEqual(wiringProblems(moved), []);
+    const out = dialProblems([moved]);
+    assert.deepEqual(out.problems, []);
+    assert.ok(out.resolved.includes('MINING_GRPC_URL=tessera-store-mining:50099 -> Service tessera-store/tessera-store-mining grpc'), out.resolved.join('\n'));
+    assert.equal(valueOf(deploymentsBy(moved.docs).gateway, 'HTTP_PORT'), '9090');
+  });
+
+  // The check must be able to fail: deliberately wrong ports are caught.
+  test('negative: a store node dialling an undeclared port of the hub is caught', () => {
+    const h = release(['hub-values.yaml'], 'tessera-hub', 'tessera-hub');
+    const st = release(['store-node-values.yaml'], 'tessera-store', 'tessera-store', ['hub.federationAddress=tessera-hub-federation.tessera-hub.svc.cluster.local:50059']);
+    const { problems } = dialProblems([h, st]);
+    assert.equal(problems.length, 1, problems.join('\n'));
+    assert.match(problems[0], /tessera-store-privacy FEDERATION_HUB_URL=tessera-hub-federation\.tessera-hub\.svc\.cluster\.local:50059: Service tessera-hub\/tessera-hub-federation declares no port 50059/);
+  });
+
+  test('negative: the drift of issue 10 (FEDERATION_HUB_URL at the coordinator API, HUB_URL at the REST port) is caught', () => {
+    const h = release(['hub-values.yaml'], 'tessera-hub', 'tessera-hub');
+    const st = release(['store-node-values.yaml'], 'tessera-store', 'tessera-store', [
+      'hub.federationAddress=tessera-hub-federation.tessera-hub.svc.cluster.local:50054',
+      'hub.gatewayUrl=https://tessera-hub-gateway.tessera-hub.svc.cluster.local:8080',
+    ]);
+    const { problems } = dialProblems([h, st]);
+    assert.equal(problems.length, 2, problems.join('\n'));
+    assert.ok(problems.some((p) => /HUB_URL=.*port 8080 of Service tessera-hub\/tessera-hub-gateway is http, but HUB_URL must reach the node-api port/.test(p)), problems.join('\n'));
+    assert.ok(problems.some((p) => /FEDERATION_HUB_URL=.*port 50054 .* is grpc, but FEDERATION_HUB_URL must reach the grpc-node port/.test(p)), problems.join('\n'));
+  });
+
+  test('negative: a name of the chart\'s that no release renders, and a Service whose port drifted from its pods, are caught', () => {
+    const h = release(['hub-values.yaml'], 'tessera-hub', 'tessera-hub');
+    const st = release(['store-node-values.yaml'], 'tessera-store', 'tessera-store', ['hub.federationAddress=tessera-hub-federation-old.tessera-hub.svc.cluster.local:50058']);
+    assert.match(dialProblems([h, st]).problems.join('\n'), /no rendered Service is called tessera-hub-federation-old/);
+    const tampered = structuredClone(st);
+    const mining = ofKind(tampered.docs, 'Service').find((x) => component(x) === 'mining');
+    mining.spec.ports.find((p) => p.name === 'grpc').port = 50099;
+    assert.match(wiringProblems(tampered).join('\n'), /Service\/tessera-store-mining port grpc is 50099 but tessera-store\/Deployment\/tessera-store-mining listens on 50053/);
+    assert.match(dialProblems([tampered]).problems.join('\n'), /MINING_GRPC_URL=tessera-store-mining:50053: Service tessera-store\/tessera-store-mining declares no port 50053/);
+    const env = structuredClone(st);
+    const fed = deploymentsBy(env.docs).privacy.spec.template.spec.containers[0];
+    fed.env.find((e) => e.name === 'GRPC_PORT').value = '50056';
+    assert.match(wiringProblems(env).join('\n'), /containerPort grpc is 50055 but GRPC_PORT=50056/);
+  });
+
+  test('validation: unknown, duplicate, missing or out-of-range ports, and the per-port keys of 0.3.0', () => {
+    const fails = (set, pattern) => {
+      const out = render({ set: ['secrets.existingSecret=s', ...set] });
+      assert.equal(out.ok, false, set.join(' '));
+      assert.match(out.stderr, pattern);
+    };
+    fails(['services.mining.ports.admin=9000'], /services\.mining\.ports\.admin: mining listens on no such port/);
+    fails(['services.mining.ports.grpc=8083'], /services\.mining\.ports: (grpc and http|http and grpc) are both 8083/);
+    fails(['services.mining.ports.grpc=70000'], /must be a port number 1-65535/);
+    fails(['services.federation.ports.grpc-node=null'], /services\.federation\.ports\.grpc-node is required/);
+    fails(['services.mining.grpcPort=50053'], /services\.mining\.grpcPort was removed in chart 0\.4\.0/);
+    fails(['services.gateway.storeNodeAddresses.ingestion=x:1'], /storeNodeAddresses was removed in chart 0\.4\.0/);
+    fails(['networkPolicy.hub.port=443'], /networkPolicy\.hub\.port was removed/);
+    fails(['mtls.enabled=true'], /mtls\.enabled was replaced/);
+  });
 });
 
 describe('every Deployment, in every scenario', () => {

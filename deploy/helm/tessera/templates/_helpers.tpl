@@ -55,7 +55,7 @@ run on both sides: on the hub (GATEWAY_ROLE=hub, INSIGHTS_ROLE=hub) and on each 
 
 {{/*
 Full name prefix. Truncated to 45 characters so "<fullname>-<service>" (longest
-suffix "-federation") and derived names stay within 63.
+suffix "-federation-node", the node-front Service) and derived names stay within 63.
 */}}
 {{- define "tessera.fullname" -}}
 {{- if .Values.fullnameOverride -}}

@@ -961,8 +961,11 @@ describe('NOTES.txt', () => {
 
 describe('chart hygiene', () => {
   test('names stay within 63 characters with a long release name', () => {
-    const docs = mustRender({ release: `store-0042-${'x'.repeat(42)}`, values: ['store-node-production-values.yaml'] });
-    for (const d of docs) assert.ok(d.metadata.name.length <= 63, d.metadata.name);
+    for (const values of [['store-node-production-values.yaml'], ['hub-production-values.yaml']]) {
+      const docs = mustRender({ release: `store-0042-${'x'.repeat(42)}`, values });
+      for (const d of docs) assert.ok(d.metadata.name.length <= 63, d.metadata.name);
+      assert.ok(docs.some((d) => d.metadata.name.endsWith('-node')) === (values[0] === 'hub-production-values.yaml'), 'the node-front Services are among them');
+    }
   });
 
   test('Chart.yaml is version 0.4.0, with its changes', () => {

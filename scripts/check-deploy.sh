@@ -4,8 +4,13 @@
 #   - helm template of each of those scenarios
 #   - kubectl kustomize of deploy/k8s/base and its overlays
 #   - the chart unit tests (deploy/helm/tessera/tests/*-test.mjs, node:test; config-test.mjs
-#     checks the chart against services/*/src/*.config.ts) and the
-#     plain-manifest equivalence tests (deploy/k8s/tests/*-test.mjs)
+#     checks the chart against services/*/src/*.config.ts, strictly; chart-test.mjs renders a
+#     hub and a store-node release with `helm template` and checks that every address a
+#     service dials reaches a declared port of the right name on a rendered Service, and that
+#     Services, containerPorts, *_PORT variables, probes, NetworkPolicies and Ingresses agree,
+#     with negative tests that a wrong port is caught) and the plain-manifest tests
+#     (deploy/k8s/tests/*-test.mjs: equivalence to the chart, the same port checks on the
+#     kustomize base and the hub + store-node overlays)
 # helm and kubectl come from scripts/helm-tools.sh (npm package, cached outside the repo).
 # Prints one line per check and closes with "N passed, N failed"; exits non-zero on any failure.
 #   bash scripts/check-deploy.sh            all checks

@@ -54,6 +54,50 @@ export function normalise(doc) {
 
 export const SERVICES = ['gateway', 'auth', 'federation', 'insights', 'scheduler', 'ingestion', 'mining', 'privacy'];
 
+/**
+ * The generated overlays: a hub (namespace tessera-hub) and one store node (tessera-store) of
+ * release "tessera", dialling each other inside the cluster over mTLS. Their certificates are
+ * the Secret "tessera-node-tls" (tls.crt, tls.key, ca.crt) in each namespace.
+ */
+export const OVERLAYS = {
+  hub: {
+    namespace: 'tessera-hub',
+    comment: [
+      'The hub: gateway (GATEWAY_ROLE=hub, REST API and the node front on node-api), auth, federation,',
+      'insights (INSIGHTS_ROLE=hub), scheduler. Create in the namespace the Secret "tessera"',
+      '(DATABASE_URL, JWT_SIGNING_KEYS, JWT_VERIFY_KEYS) and the Secret "tessera-node-tls" (the hub',
+      'certificate: `tessera admin hub-cert`); see docs/deployment.md. Generated: change the chart,',
+      'or OVERLAYS in deploy/k8s/lib.mjs, and run node deploy/k8s/generate.mjs.',
+    ],
+    args: [
+      '--set', 'role=hub',
+      '--set', 'mtls.serverCertSecretName=tessera-node-tls',
+      '--set', 'services.scheduler.miningAddress=tessera-mining.tessera-store.svc.cluster.local:50053',
+    ],
+  },
+  'store-node': {
+    namespace: 'tessera-store',
+    comment: [
+      'One store node: gateway (GATEWAY_ROLE=store-node, the store\'s front door), ingestion, mining,',
+      'privacy, insights (INSIGHTS_ROLE=store-node); the gateway, privacy and insights dial the hub of',
+      'overlays/hub. Create in the namespace the Secret "tessera" (DATABASE_URL, CUSTOMER_HASH_KEY,',
+      'S3_ACCESS_KEY, S3_SECRET_KEY) and the Secret "tessera-node-tls" (this node\'s certificate:',
+      '`tessera admin node-cert --store store-0042`). For another store: change OVERLAYS in',
+      'deploy/k8s/lib.mjs (namespace, store ids, bucket) and run node deploy/k8s/generate.mjs.',
+    ],
+    args: [
+      '--set', 'role=store-node',
+      '--set', 'hub.gatewayUrl=https://tessera-gateway.tessera-hub.svc.cluster.local:8443',
+      '--set', 'hub.federationAddress=tessera-federation.tessera-hub.svc.cluster.local:50058',
+      '--set', 'hub.federationApiAddress=tessera-federation.tessera-hub.svc.cluster.local:50054',
+      '--set', 'services.privacy.federation.storeIds={store-0042}',
+      '--set', 'services.ingestion.objectStorage.endpoint=http://minio.tessera-store.svc.cluster.local:9000',
+      '--set', 'services.ingestion.objectStorage.bucket=tessera-store-0042',
+      '--set', 'mtls.clientCertSecretName=tessera-node-tls',
+    ],
+  },
+};
+
 /** The chart's default rendering (role=all, release "tessera") as plain objects. */
 export function renderChart(t, yaml, extraArgs = []) {
   const out = run(t.helm, ['template', 'tessera', chartDir, ...extraArgs]);

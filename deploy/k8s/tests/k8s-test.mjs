@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // The plain manifests build offline with `kubectl kustomize` and are equivalent to the
-// chart: base = default values (role=all), overlays/hub = role=hub with the example store
-// node's addresses, overlays/store-node = role=store-node with the example hub address and
-// store id.
+// chart: base = default values (role=all), overlays/hub and overlays/store-node = the chart's
+// role=hub and role=store-node renderings of OVERLAYS (deploy/k8s/lib.mjs), one hub and one
+// store node dialling each other; every address they dial reaches a declared port.
 //   node --test deploy/k8s/tests/k8s-test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { k8sDir, normalise, renderChart, run, tools, yamlLib } from '../lib.mjs';
+import { OVERLAYS, k8sDir, normalise, renderChart, run, tools, yamlLib } from '../lib.mjs';
+import { dialProblems, wiringProblems } from '../../helm/tessera/tests/helpers.mjs';
 
 const t = tools();
 const yaml = yamlLib(t.dir);
@@ -41,25 +42,34 @@ test('base is up to date with the chart (node deploy/k8s/generate.mjs --check)',
 
 test('base builds to the chart defaults (role=all)', () => assertEquivalent('base', [], undefined));
 
-test('overlays/hub builds to the chart with role=hub', () =>
-  assertEquivalent(
-    'overlays/hub',
-    [
-      '--set', 'role=hub',
-      '--set', 'services.gateway.storeNodeAddresses.ingestion=tessera-ingestion.tessera-store.svc.cluster.local:50052',
-      '--set', 'services.gateway.storeNodeAddresses.mining=tessera-mining.tessera-store.svc.cluster.local:50053',
-      '--set', 'services.gateway.storeNodeAddresses.privacy=tessera-privacy.tessera-store.svc.cluster.local:50055',
-      '--set', 'services.gateway.storeNodeAddresses.insights=tessera-insights.tessera-store.svc.cluster.local:50056',
-    ],
-    'tessera-hub',
-  ));
+for (const [dir, o] of Object.entries(OVERLAYS)) {
+  test(`overlays/${dir} builds to the chart with ${o.args[1]}`, () => assertEquivalent(`overlays/${dir}`, o.args, o.namespace));
+}
 
-test('overlays/store-node builds to the chart with role=store-node', () =>
-  assertEquivalent(
-    'overlays/store-node',
-    ['--set', 'role=store-node', '--set', 'hub.federationAddress=federation.tessera.example.com:443', '--set', 'services.privacy.federation.storeIds={store-0042}'],
-    'tessera-store',
-  ));
+test('ports: the base alone, and the hub and store-node overlays together, dial only declared ports of the right name', () => {
+  const base = { namespace: 'default', prefix: 'tessera', docs: kustomize('base') };
+  assert.deepEqual(wiringProblems(base), []);
+  assert.deepEqual(dialProblems([base]).problems, []);
+  const overlays = Object.entries(OVERLAYS).map(([dir, o]) => ({ namespace: o.namespace, prefix: 'tessera', docs: kustomize(`overlays/${dir}`) }));
+  for (const r of overlays) assert.deepEqual(wiringProblems(r), [], r.namespace);
+  const out = dialProblems(overlays);
+  assert.deepEqual(out.problems, []);
+  const resolved = out.resolved.join('\n');
+  for (const link of [
+    /^HUB_URL=https:\/\/tessera-gateway\.tessera-hub\.svc\.cluster\.local:8443 -> Service tessera-hub\/tessera-gateway node-api$/m,
+    /^FEDERATION_HUB_URL=tessera-federation\.tessera-hub\.svc\.cluster\.local:50058 -> Service tessera-hub\/tessera-federation grpc-node$/m,
+    /^FEDERATION_GRPC_URL=tessera-federation\.tessera-hub\.svc\.cluster\.local:50054 -> Service tessera-hub\/tessera-federation grpc$/m,
+    /^MINING_GRPC_URL=tessera-mining\.tessera-store\.svc\.cluster\.local:50053 -> Service tessera-store\/tessera-mining grpc$/m,
+  ]) assert.match(resolved, link);
+});
+
+test('negative: an overlay dialling a wrong port is caught', () => {
+  const [hub, store] = Object.entries(OVERLAYS).map(([dir, o]) => ({ namespace: o.namespace, prefix: 'tessera', docs: kustomize(`overlays/${dir}`) }));
+  const broken = structuredClone(store);
+  const privacy = broken.docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'tessera-privacy').spec.template.spec.containers[0];
+  privacy.env.find((e) => e.name === 'FEDERATION_HUB_URL').value = 'tessera-federation.tessera-hub.svc.cluster.local:50054';
+  assert.match(dialProblems([hub, broken]).problems.join('\n'), /FEDERATION_HUB_URL=.*:50054: port 50054 of Service tessera-hub\/tessera-federation is grpc, but FEDERATION_HUB_URL must reach the grpc-node port/);
+});
 
 test('the pods of the plain manifests read the Secret "tessera"; auth and the gateway get the JWT keys', () => {
   const docs = kustomize('base');
@@ -75,4 +85,5 @@ test('the pods of the plain manifests read the Secret "tessera"; auth and the ga
   assert.equal(refs.get('tessera-auth/JWT_SIGNING_KEYS'), 'JWT_SIGNING_KEYS');
   assert.equal(refs.get('tessera-gateway/JWT_VERIFY_KEYS'), 'JWT_VERIFY_KEYS');
   assert.equal(refs.get('tessera-ingestion/CUSTOMER_HASH_KEY'), 'CUSTOMER_HASH_KEY');
+  assert.equal(refs.get('tessera-ingestion/S3_SECRET_KEY'), 'S3_SECRET_KEY');
 });

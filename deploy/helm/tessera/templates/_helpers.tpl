@@ -1,9 +1,9 @@
 {{/* vim: set filetype=mustache: */}}
 
 {{/*
-The eight services, in a fixed order, and the side each belongs to. Insights runs on both
-sides: on the hub (consortium insights, INSIGHTS_ROLE=hub) and on each store node (the
-store's own, INSIGHTS_ROLE=store-node); with role=all one Deployment does both.
+The eight services, in a fixed order, and the side each belongs to. The gateway and insights
+run on both sides: on the hub (GATEWAY_ROLE=hub, INSIGHTS_ROLE=hub) and on each store node
+(the store's front door and its own insights); with role=all one Deployment of each does both.
 */}}
 {{- define "tessera.allServices" -}}
 ["gateway","auth","federation","insights","scheduler","ingestion","mining","privacy"]
@@ -12,7 +12,7 @@ store's own, INSIGHTS_ROLE=store-node); with role=all one Deployment does both.
 ["gateway","auth","federation","insights","scheduler"]
 {{- end -}}
 {{- define "tessera.storeNodeServices" -}}
-["ingestion","mining","privacy","insights"]
+["gateway","ingestion","mining","privacy","insights"]
 {{- end -}}
 
 {{/* Side label of a service: "hub", "store-node", or "both" (insights). Call with the service name. */}}
@@ -55,7 +55,7 @@ store's own, INSIGHTS_ROLE=store-node); with role=all one Deployment does both.
 
 {{/*
 Full name prefix. Truncated to 45 characters so "<fullname>-<service>" (longest
-suffix "-federation") and derived names stay within 63.
+suffix "-federation-node", the node-front Service) and derived names stay within 63.
 */}}
 {{- define "tessera.fullname" -}}
 {{- if .Values.fullnameOverride -}}
@@ -132,7 +132,7 @@ app.kubernetes.io/component: {{ .name }}
 
 {{/* Values that go into the chart-created Secret (name -> key field under secrets.keys). */}}
 {{- define "tessera.secretValueNames" -}}
-["databaseUrl","customerHashKey","jwtSigningKeys","jwtVerifyKeys","metricsToken","bootstrapAdminEmail","bootstrapAdminPassword","redisUrl"]
+["databaseUrl","customerHashKey","jwtSigningKeys","jwtVerifyKeys","metricsToken","bootstrapAdminEmail","bootstrapAdminPassword","redisUrl","s3AccessKey","s3SecretKey"]
 {{- end -}}
 
 {{/* Whether the chart creates the Secret: no existingSecret and at least one value given. */}}
@@ -154,36 +154,142 @@ app.kubernetes.io/component: {{ .name }}
 {{- end -}}
 {{- end -}}
 
-{{/* In-cluster gRPC address (host:port) of a service of this release. dict "root" $ "name" svc */}}
-{{- define "tessera.grpcAddress" -}}
-{{- $svc := index .root.Values.services .name -}}
-{{- printf "%s:%v" (include "tessera.serviceFullname" .) $svc.grpcPort -}}
+{{/*
+The ports one service listens on in this release, as a JSON map name -> port, from
+services.<name>.ports (declared once; the Service, the containerPorts, the probes, the
+NetworkPolicy, the ingress and the peers' URLs all read them through this). The gateway's
+node-api port is the hub's node front: only with role=hub. dict "root" $ "name" svc
+*/}}
+{{- define "tessera.ports" -}}
+{{- $ports := deepCopy ((index .root.Values.services .name).ports | default dict) -}}
+{{- if and (eq .name "gateway") (ne .root.Values.role "hub") -}}
+{{- $_ := unset $ports "node-api" -}}
+{{- end -}}
+{{- $ports | toJson -}}
+{{- end -}}
+
+{{/* The names of a service's ports in this release, http first. dict "root" $ "name" svc */}}
+{{- define "tessera.portNames" -}}
+{{- $ports := include "tessera.ports" . | fromJson -}}
+{{- $out := list -}}
+{{- range $n := list "http" "grpc" "grpc-node" "node-api" -}}
+{{- if hasKey $ports $n -}}{{- $out = append $out $n -}}{{- end -}}
+{{- end -}}
+{{- $out | toJson -}}
+{{- end -}}
+
+{{/* The port names each service may declare, and the variable each one sets. */}}
+{{- define "tessera.portVariables" -}}
+{"http":"HTTP_PORT","grpc":"GRPC_PORT","grpc-node":"NODE_GRPC_PORT","node-api":"NODE_API_PORT"}
+{{- end -}}
+{{- define "tessera.requiredPorts" -}}
+{"gateway":["http","node-api"],"auth":["http","grpc"],"federation":["http","grpc","grpc-node"],"insights":["http","grpc"],"scheduler":["http","grpc"],"ingestion":["http","grpc"],"mining":["http","grpc"],"privacy":["http","grpc"]}
+{{- end -}}
+
+{{/* One named port of a service of this release. dict "root" $ "name" svc "port" portName */}}
+{{- define "tessera.port" -}}
+{{- $ports := include "tessera.ports" (dict "root" .root "name" .name) | fromJson -}}
+{{- if not (hasKey $ports .port) -}}
+{{- fail (printf "services.%s.ports has no %q port" .name .port) -}}
+{{- end -}}
+{{- index $ports .port | int -}}
+{{- end -}}
+
+{{/* In-cluster address (host:port) of a named port of a service of this release. dict "root" $ "name" svc "port" portName */}}
+{{- define "tessera.address" -}}
+{{- printf "%s:%s" (include "tessera.serviceFullname" .) (include "tessera.port" .) -}}
+{{- end -}}
+
+{{/* The port of an address: host:port, or an http(s) URL (default 443/80). Call with the address. */}}
+{{- define "tessera.portOfAddress" -}}
+{{- if regexMatch "^[a-z]+://" . -}}
+{{- $u := urlParse . -}}
+{{- $p := regexFind ":[0-9]+$" $u.host | trimPrefix ":" -}}
+{{- $p | default (ternary "443" "80" (eq $u.scheme "https")) -}}
+{{- else -}}
+{{- regexFind ":[0-9]+$" . | trimPrefix ":" -}}
+{{- end -}}
 {{- end -}}
 
 {{/*
-Address (host:port) one service dials to reach another: the in-release Service when this
-release runs the target, else the address the values give for the other side (the hub's
-federation for a store node's privacy, its coordinator API for a store node's insights; a
-store node's services for a hub's gateway and scheduler), else empty (the variable is then
-not set). The store node's insights, as the gateway dials it, is the in-release one only with
-role=all (a hub's own insights is the consortium's). dict "root" $ "name" caller "target" svc
+The addresses one service dials, as a JSON map variable -> address: the in-release Service
+(its port from services.<target>.ports) when this release runs the target, else the hub's
+address the values give (hub.* on a store node; services.scheduler.miningAddress on a hub),
+else nothing (the variable is not set). No hub service is given a store's address but the
+scheduler's MINING_GRPC_URL; the hub's gateway has no route to a store's data.
+dict "root" $ "name" svc
 */}}
-{{- define "tessera.addressOf" -}}
+{{- define "tessera.dials" -}}
+{{- $root := .root -}}
+{{- $v := $root.Values -}}
+{{- $name := .name -}}
+{{- $out := dict -}}
+{{- $local := dict -}}
+{{- $targets := dict "gateway" (list "auth" "federation" "scheduler" "ingestion" "mining" "privacy" "insights") "mining" (list "ingestion") "privacy" (list "mining") "scheduler" (list "auth" "federation" "mining") "insights" (list "ingestion" "mining" "federation") -}}
+{{- if eq $v.role "hub" -}}
+{{- $_ := set $targets "gateway" (list "auth" "federation" "scheduler") -}}
+{{- $_ := set $targets "insights" (list "federation") -}}
+{{- else if eq $v.role "store-node" -}}
+{{- $_ := set $targets "gateway" (list "ingestion" "mining" "privacy" "insights") -}}
+{{- end -}}
+{{- range $target := (get $targets $name | default list) -}}
+{{- if include "tessera.serviceEnabled" (dict "root" $root "name" $target) -}}
+{{- $_ := set $out (printf "%s_GRPC_URL" (upper $target)) (include "tessera.address" (dict "root" $root "name" $target "port" "grpc")) -}}
+{{- end -}}
+{{- end -}}
+{{- if and (eq $name "gateway") (ne $v.role "store-node") (include "tessera.serviceEnabled" (dict "root" $root "name" "insights")) -}}
+{{- $_ := set $out "INSIGHTS_HUB_GRPC_URL" (include "tessera.address" (dict "root" $root "name" "insights" "port" "grpc")) -}}
+{{- end -}}
+{{- $fedHere := include "tessera.serviceEnabled" (dict "root" $root "name" "federation") -}}
+{{- if and (eq $name "gateway") (eq $v.role "store-node") $v.hub.gatewayUrl -}}
+{{- $_ := set $out "HUB_URL" $v.hub.gatewayUrl -}}
+{{- end -}}
+{{- if and (eq $name "insights") (eq $v.role "store-node") $v.hub.federationApiAddress -}}
+{{- $_ := set $out "FEDERATION_GRPC_URL" $v.hub.federationApiAddress -}}
+{{- end -}}
+{{- if and (eq $name "scheduler") (not (include "tessera.serviceEnabled" (dict "root" $root "name" "mining"))) $v.services.scheduler.miningAddress -}}
+{{- $_ := set $out "MINING_GRPC_URL" $v.services.scheduler.miningAddress -}}
+{{- end -}}
+{{- if eq $name "privacy" -}}
+{{- if $fedHere -}}
+{{- $_ := set $out "FEDERATION_HUB_URL" (include "tessera.address" (dict "root" $root "name" "federation" "port" "grpc-node")) -}}
+{{- else if $v.hub.federationAddress -}}
+{{- $_ := set $out "FEDERATION_HUB_URL" $v.hub.federationAddress -}}
+{{- end -}}
+{{- if $v.services.privacy.federation.autoEnrol -}}
+{{- if $fedHere -}}
+{{- $_ := set $out "FEDERATION_AUTO_ENROL_URL" (include "tessera.address" (dict "root" $root "name" "federation" "port" "grpc")) -}}
+{{- else if $v.hub.federationApiAddress -}}
+{{- $_ := set $out "FEDERATION_AUTO_ENROL_URL" $v.hub.federationApiAddress -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $out | toJson -}}
+{{- end -}}
+
+{{/*
+The node link of a service: which side of a store-node <-> hub link it holds and the Secret
+with its certificate, as JSON {"mode","side","secret"}, or empty when the service holds no
+node link. Hub side (server certificate): federation (node port) and the gateway with
+role=hub or all (node front). Store-node side (client certificate): privacy, insights and
+the gateway with role=store-node; insights and privacy with role=all.
+dict "root" $ "name" svc
+*/}}
+{{- define "tessera.nodeTls" -}}
 {{- $v := .root.Values -}}
-{{- $storeNodeTarget := has .target (list "ingestion" "mining" "privacy" "insights") -}}
-{{- $fromHub := has .name (list "gateway" "scheduler") -}}
-{{- if and $fromHub (eq .target "insights") (ne $v.role "all") -}}
-{{- index $v.services.gateway.storeNodeAddresses .target -}}
-{{- else if and (eq .name "privacy") (eq .target "federation") (include "tessera.serviceEnabled" (dict "root" .root "name" "federation")) -}}
-{{- printf "%s:%v" (include "tessera.serviceFullname" (dict "root" .root "name" "federation")) $v.services.federation.nodeGrpcPort -}}
-{{- else if include "tessera.serviceEnabled" (dict "root" .root "name" .target) -}}
-{{- include "tessera.grpcAddress" (dict "root" .root "name" .target) -}}
-{{- else if and (eq .name "privacy") (eq .target "federation") -}}
-{{- $v.hub.federationAddress -}}
-{{- else if and (eq .name "insights") (eq .target "federation") -}}
-{{- $v.hub.federationApiAddress -}}
-{{- else if and $fromHub $storeNodeTarget -}}
-{{- index $v.services.gateway.storeNodeAddresses .target -}}
+{{- $side := "" -}}
+{{- if or (eq .name "federation") (and (eq .name "gateway") (ne $v.role "store-node")) -}}
+{{- $side = "hub" -}}
+{{- else if or (has .name (list "privacy")) (and (eq .name "insights") (ne $v.role "hub")) (and (eq .name "gateway") (eq $v.role "store-node")) -}}
+{{- $side = "store-node" -}}
+{{- end -}}
+{{- if $side -}}
+{{- $mode := $v.mtls.mode | default (ternary "plaintext" "mtls" (eq $v.role "all")) -}}
+{{- $secret := "" -}}
+{{- if eq $mode "mtls" -}}
+{{- $secret = ternary $v.mtls.serverCertSecretName $v.mtls.clientCertSecretName (eq $side "hub") -}}
+{{- end -}}
+{{- dict "mode" $mode "side" $side "secret" $secret | toJson -}}
 {{- end -}}
 {{- end -}}
 
@@ -213,7 +319,7 @@ role=all (a hub's own insights is the consortium's). dict "root" $ "name" caller
 {{- end -}}
 {{- end -}}
 
-{{/* FEDERATION_STORE_IDS as a JSON list: services.privacy.federation.storeIds as a list or a comma-separated string. */}}
+{{/* FEDERATION_STORE_IDS (privacy) and NODE_STORE_IDS (a store node's gateway) as a JSON list: services.privacy.federation.storeIds as a list or a comma-separated string. */}}
 {{- define "tessera.storeIds" -}}
 {{- $ids := .Values.services.privacy.federation.storeIds | default list -}}
 {{- if kindIs "string" $ids -}}
@@ -305,8 +411,76 @@ naming the value when it is not one. dict "value" string "name" "secrets.x" ; re
 {{- if not (has $v.role (list "hub" "store-node" "all")) -}}
 {{- fail (printf "role must be hub, store-node or all (got %q)" $v.role) -}}
 {{- end -}}
-{{- if and (eq $v.role "store-node") (not $v.hub.federationAddress) -}}
-{{- fail "role=store-node needs hub.federationAddress (host:port of the hub's federation gRPC endpoint)" -}}
+{{- if and (eq $v.role "store-node") (has "privacy" $enabled) (not $v.hub.federationAddress) -}}
+{{- fail "role=store-node needs hub.federationAddress (host:port of the hub federation's node port, grpc-node)" -}}
+{{- end -}}
+{{- if and (eq $v.role "store-node") (has "gateway" $enabled) (not $v.hub.gatewayUrl) -}}
+{{- fail "role=store-node needs hub.gatewayUrl (HUB_URL: https URL of the hub gateway's node front, its node-api port)" -}}
+{{- end -}}
+{{- if and $v.hub.gatewayUrl (not (regexMatch "^https://[^/:]+(:[0-9]+)?/?$" $v.hub.gatewayUrl)) -}}
+{{- fail (printf "hub.gatewayUrl must be an https URL of the hub gateway's node front, e.g. https://hub.example.com:8443 (got %q)" $v.hub.gatewayUrl) -}}
+{{- end -}}
+{{- range $k := list "federationAddress" "federationApiAddress" -}}
+{{- $a := index $v.hub $k -}}
+{{- if and $a (not (regexMatch "^[A-Za-z0-9.-]+:[0-9]+$" $a)) -}}
+{{- fail (printf "hub.%s must be host:port (got %q)" $k $a) -}}
+{{- end -}}
+{{- end -}}
+{{- /* Keys removed in 0.4.0: each port is declared once, in services.<name>.ports. */ -}}
+{{- range $svcName, $svc := $v.services -}}
+{{- range $old := list "httpPort" "grpcPort" "nodeGrpcPort" -}}
+{{- if hasKey $svc $old -}}
+{{- fail (printf "services.%s.%s was removed in chart 0.4.0: set services.%s.ports (http, grpc, grpc-node, node-api) instead" $svcName $old $svcName) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if hasKey $v.services.gateway "storeNodeAddresses" -}}
+{{- fail "services.gateway.storeNodeAddresses was removed in chart 0.4.0: the hub's gateway never dials a store node (each store node runs its own gateway, role=store-node); the scheduler's mining address is services.scheduler.miningAddress" -}}
+{{- end -}}
+{{- if hasKey $v.mtls "enabled" -}}
+{{- fail "mtls.enabled was replaced in chart 0.4.0 by mtls.mode (empty: mtls for role=hub and role=store-node, plaintext for role=all)" -}}
+{{- end -}}
+{{- range $old := list "port" "federationApiPort" "gatewayPeers" -}}
+{{- if hasKey $v.networkPolicy.hub $old -}}
+{{- fail (printf "networkPolicy.hub.%s was removed in chart 0.4.0: egress to the hub uses the ports of the hub.* addresses, and the hub's gateway no longer dials store nodes" $old) -}}
+{{- end -}}
+{{- end -}}
+{{- if hasKey $v.networkPolicy "federationFrom" -}}
+{{- fail "networkPolicy.federationFrom was renamed in chart 0.4.0 to networkPolicy.nodeFrom (the gateway's node-api and federation's grpc-node ports)" -}}
+{{- end -}}
+{{- $portVars := include "tessera.portVariables" . | fromJson -}}
+{{- range $svcName, $required := (include "tessera.requiredPorts" . | fromJson) -}}
+{{- $ports := (index $v.services $svcName).ports | default dict -}}
+{{- range $r := $required -}}
+{{- if not (hasKey $ports $r) -}}
+{{- fail (printf "services.%s.ports.%s is required" $svcName $r) -}}
+{{- end -}}
+{{- end -}}
+{{- $seen := dict -}}
+{{- range $pn, $port := $ports -}}
+{{- if not (has $pn $required) -}}
+{{- fail (printf "services.%s.ports.%s: %s listens on no such port (its ports: %s)" $svcName $pn $svcName (join ", " $required)) -}}
+{{- end -}}
+{{- if or (not (regexMatch "^[0-9]+$" (toString $port))) (lt (int $port) 1) (gt (int $port) 65535) -}}
+{{- fail (printf "services.%s.ports.%s must be a port number 1-65535 (got %v)" $svcName $pn $port) -}}
+{{- end -}}
+{{- if hasKey $seen (toString $port) -}}
+{{- fail (printf "services.%s.ports: %s and %s are both %v" $svcName (index $seen (toString $port)) $pn $port) -}}
+{{- end -}}
+{{- $_ := set $seen (toString $port) $pn -}}
+{{- end -}}
+{{- end -}}
+{{- if has "ingestion" $enabled -}}
+{{- $os := $v.services.ingestion.objectStorage -}}
+{{- if not (regexMatch "^https?://[^/]+" (toString $os.endpoint)) -}}
+{{- fail (printf "services.ingestion.objectStorage.endpoint (S3_ENDPOINT) must be the http(s) URL of the store node's object storage, e.g. http://minio.store-data.svc:9000 (got %q)" (toString $os.endpoint)) -}}
+{{- end -}}
+{{- if not $os.bucket -}}
+{{- fail "services.ingestion.objectStorage.bucket (S3_BUCKET) is required" -}}
+{{- end -}}
+{{- if lt (int $os.fileRetentionDays) 0 -}}
+{{- fail "services.ingestion.objectStorage.fileRetentionDays must be 0 (keep forever) or more" -}}
+{{- end -}}
 {{- end -}}
 {{- if or $v.hub.authAddress $v.hub.insightsAddress -}}
 {{- fail "hub.authAddress and hub.insightsAddress were removed in chart 0.2.0: no store-node service reads AUTH_GRPC_URL or INSIGHTS_GRPC_URL" -}}
@@ -344,12 +518,16 @@ naming the value when it is not one. dict "value" string "name" "secrets.x" ; re
 {{- fail (printf "DATABASE_SCHEMA of %s would be %q: it must be a lower-case Postgres identifier (a-z, 0-9, _; at most 63)" $name $schema) -}}
 {{- end -}}
 {{- end -}}
-{{- if $v.mtls.enabled -}}
-{{- if and (ne $v.role "store-node") (not $v.mtls.serverCertSecretName) -}}
-{{- fail "mtls.enabled on the hub side needs mtls.serverCertSecretName" -}}
+{{- if not (has (toString $v.mtls.mode) (list "" "mtls" "plaintext")) -}}
+{{- fail (printf "mtls.mode must be mtls, plaintext or empty (got %q)" (toString $v.mtls.mode)) -}}
 {{- end -}}
-{{- if and (ne $v.role "hub") (not $v.mtls.clientCertSecretName) -}}
-{{- fail "mtls.enabled on the store-node side needs mtls.clientCertSecretName" -}}
+{{- range $name := $enabled -}}
+{{- with include "tessera.nodeTls" (dict "root" $root "name" $name) -}}
+{{- with fromJson . -}}
+{{- if and (eq .mode "mtls") (not .secret) -}}
+{{- fail (printf "mTLS on the %s side (mtls.mode %s for role=%s) needs mtls.%s: the Secret with tls.crt, tls.key and ca.crt (`tessera admin %s`, docs/deployment.md), or mtls.mode=plaintext for local development" .side (ternary "mtls" "empty" (eq (toString $v.mtls.mode) "mtls")) $v.role (ternary "serverCertSecretName" "clientCertSecretName" (eq .side "hub")) (ternary "hub-cert --host <hub hosts>" "node-cert --store <id>" (eq .side "hub"))) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- if and $s.redisUrlFromSecret (not $s.existingSecret) (not $s.redisUrl) -}}
@@ -392,6 +570,9 @@ naming the value when it is not one. dict "value" string "name" "secrets.x" ; re
 {{- if and (has "ingestion" $enabled) (not $s.customerHashKey) -}}
 {{- fail "secrets.customerHashKey is required for ingestion when the chart creates the Secret (or name your own with secrets.existingSecret)" -}}
 {{- end -}}
+{{- if and (has "ingestion" $enabled) (or (not $s.s3AccessKey) (not $s.s3SecretKey)) -}}
+{{- fail "secrets.s3AccessKey and secrets.s3SecretKey are required for ingestion when the chart creates the Secret (S3_ACCESS_KEY, S3_SECRET_KEY of the store node's bucket), or name your own with secrets.existingSecret" -}}
+{{- end -}}
 {{- if and $s.jwtExistingSecret (or $s.jwtSigningKeys $s.jwtVerifyKeys) -}}
 {{- fail "give the JWT keys either as values (secrets.jwtSigningKeys, secrets.jwtVerifyKeys) or in secrets.jwtExistingSecret, not both" -}}
 {{- end -}}
@@ -399,7 +580,7 @@ naming the value when it is not one. dict "value" string "name" "secrets.x" ; re
 {{- if and (has "auth" $enabled) (not $s.jwtSigningKeys) -}}
 {{- fail "secrets.jwtSigningKeys is required for auth when the chart creates the Secret (JWT_SIGNING_KEYS; `npx tessera admin signing-key` prints a pair), or set secrets.jwtExistingSecret" -}}
 {{- end -}}
-{{- if and (has "gateway" $enabled) (not $s.jwtVerifyKeys) -}}
+{{- if and (has "gateway" $enabled) (ne $v.role "store-node") (not $s.jwtVerifyKeys) -}}
 {{- fail "secrets.jwtVerifyKeys is required for the gateway when the chart creates the Secret (JWT_VERIFY_KEYS: the public half of JWT_SIGNING_KEYS), or set secrets.jwtExistingSecret" -}}
 {{- end -}}
 {{- end -}}
@@ -434,18 +615,6 @@ naming the value when it is not one. dict "value" string "name" "secrets.x" ; re
 {{- end -}}
 {{- end -}}
 
-{{/* Which mTLS certificate Secret a service mounts, if any: federation (server) and privacy (client, it dials the hub). dict "root" $ "name" svc */}}
-{{- define "tessera.mtlsSecret" -}}
-{{- $v := .root.Values -}}
-{{- if $v.mtls.enabled -}}
-{{- if eq .name "federation" -}}
-{{- $v.mtls.serverCertSecretName -}}
-{{- else if eq .name "privacy" -}}
-{{- $v.mtls.clientCertSecretName -}}
-{{- end -}}
-{{- end -}}
-{{- end -}}
-
 {{/*
 Environment of one service's container: exactly the variables its config definition
 (services/<name>/src/<name>.config.ts) reads; sensitive ones from a Secret.
@@ -461,11 +630,15 @@ dict "root" $ "name" svc
 {{- $keys := $v.secrets.keys -}}
 {{- $usesDatabase := ne $name "gateway" -}}
 {{- $usesBus := ne $name "gateway" -}}
-- name: HTTP_PORT
-  value: {{ $svc.httpPort | quote }}
-{{- if ne $name "gateway" }}
-- name: GRPC_PORT
-  value: {{ $svc.grpcPort | quote }}
+{{- $portVars := include "tessera.portVariables" $root | fromJson }}
+{{- $ports := include "tessera.ports" . | fromJson }}
+{{- range $portName := include "tessera.portNames" . | fromJsonArray }}
+- name: {{ index $portVars $portName }}
+  value: {{ index $ports $portName | int | quote }}
+{{- end }}
+{{- if and (eq $name "gateway") (not (hasKey $ports "node-api")) }}
+- name: NODE_API_PORT
+  value: "0"
 {{- end }}
 - name: LOG_LEVEL
   value: {{ $v.config.logLevel | quote }}
@@ -492,25 +665,24 @@ dict "root" $ "name" svc
 - name: KAFKA_BROKERS
   value: {{ join "," $v.config.kafka.brokers | quote }}
 {{- end }}
-{{- /* Service-to-service gRPC addresses (host:port). */}}
-{{- $targets := dict "gateway" (list "auth" "federation" "scheduler" "ingestion" "mining" "privacy" "insights") "mining" (list "ingestion") "privacy" (list "mining") "scheduler" (list "auth" "federation" "mining") }}
-{{- if eq $name "insights" }}
-{{- $insightsRole := include "tessera.insightsRole" $root }}
-{{- $_ := set $targets "insights" (ternary (list "federation") (list "ingestion" "mining" "federation") (eq $insightsRole "hub")) }}
-{{- end }}
-{{- range $target := (get $targets $name | default list) }}
-{{- with include "tessera.addressOf" (dict "root" $root "name" $name "target" $target) }}
-- name: {{ printf "%s_GRPC_URL" (upper $target) }}
-  value: {{ . | quote }}
-{{- end }}
-{{- end }}
-{{- if and (eq $name "gateway") (include "tessera.serviceEnabled" (dict "root" $root "name" "insights")) (ne $v.role "store-node") }}
-- name: INSIGHTS_HUB_GRPC_URL
-  value: {{ include "tessera.grpcAddress" (dict "root" $root "name" "insights") | quote }}
+{{- /* Service-to-service addresses (tessera.dials: the in-release Services' declared ports, or the hub's). */}}
+{{- $dials := include "tessera.dials" . | fromJson }}
+{{- range $k := keys $dials | sortAlpha }}
+- name: {{ $k }}
+  value: {{ index $dials $k | quote }}
 {{- end }}
 {{- if eq $name "gateway" }}
 {{- $g := $svc }}
+- name: GATEWAY_ROLE
+  value: {{ $v.role | quote }}
+{{- if eq $v.role "store-node" }}
+- name: NODE_STORE_IDS
+  value: {{ join "," (include "tessera.storeIds" $root | fromJsonArray) | quote }}
+- name: HUB_KEYS_CACHE_FILE
+  value: {{ printf "%s/hub-keys.json" $g.hubKeysCache.mountPath | quote }}
+{{- else }}
 {{ include "tessera.secretEnv" (dict "env" "JWT_VERIFY_KEYS" "secret" $jwtSecretName "key" $keys.jwtVerifyKeys) }}
+{{- end }}
 - name: JWT_ISSUER
   value: {{ $v.config.jwt.issuer | quote }}
 - name: JWT_AUDIENCE
@@ -592,6 +764,19 @@ dict "root" $ "name" svc
 {{ include "tessera.secretEnv" (dict "env" "CUSTOMER_HASH_KEY" "secret" $secretName "key" $keys.customerHashKey) }}
 - name: MAX_UPLOAD_BYTES
   value: {{ $svc.maxUploadBytes | int64 | quote }}
+{{- $os := $svc.objectStorage }}
+- name: S3_ENDPOINT
+  value: {{ $os.endpoint | quote }}
+- name: S3_REGION
+  value: {{ $os.region | quote }}
+- name: S3_BUCKET
+  value: {{ $os.bucket | quote }}
+- name: S3_PATH_STYLE
+  value: {{ $os.pathStyle | toString | quote }}
+- name: FILE_RETENTION_DAYS
+  value: {{ $os.fileRetentionDays | int64 | quote }}
+{{ include "tessera.secretEnv" (dict "env" "S3_ACCESS_KEY" "secret" $secretName "key" $keys.s3AccessKey) }}
+{{ include "tessera.secretEnv" (dict "env" "S3_SECRET_KEY" "secret" $secretName "key" $keys.s3SecretKey) }}
 {{- end }}
 {{- if eq $name "mining" }}
 - name: MINING_THREADS
@@ -612,8 +797,6 @@ dict "root" $ "name" svc
   value: {{ $svc.limits.threadNiceness | int64 | quote }}
 {{- end }}
 {{- if eq $name "federation" }}
-- name: NODE_GRPC_PORT
-  value: {{ $svc.nodeGrpcPort | quote }}
 - name: RETENTION_SWEEPS_ENABLED
   value: {{ $svc.retention.sweepsEnabled | toString | quote }}
 {{- end }}
@@ -665,28 +848,24 @@ dict "root" $ "name" svc
   value: {{ $svc.defaultDelta | toString | quote }}
 - name: DEFAULT_ROUND_EPSILON
   value: {{ $svc.defaultRoundEpsilon | toString | quote }}
-{{- with include "tessera.addressOf" (dict "root" $root "name" $name "target" "federation") }}
-- name: FEDERATION_HUB_URL
-  value: {{ . | quote }}
-{{- end }}
 {{- with include "tessera.storeIds" $root | fromJsonArray }}
 - name: FEDERATION_STORE_IDS
   value: {{ join "," . | quote }}
 {{- end }}
-{{- if $svc.federation.autoEnrol }}
-{{- with include "tessera.addressOf" (dict "root" $root "name" "insights" "target" "federation") }}
-- name: FEDERATION_AUTO_ENROL_URL
-  value: {{ . | quote }}
 {{- end }}
-{{- end }}
-{{- end }}
-{{- if include "tessera.mtlsSecret" . }}
-- name: GRPC_TLS_CERT_FILE
-  value: {{ printf "%s/tls.crt" $v.mtls.mountPath | quote }}
-- name: GRPC_TLS_KEY_FILE
-  value: {{ printf "%s/tls.key" $v.mtls.mountPath | quote }}
-- name: GRPC_TLS_CA_FILE
+{{- with include "tessera.nodeTls" . }}
+{{- with fromJson . }}
+- name: NODE_TLS_MODE
+  value: {{ .mode | quote }}
+{{- if .secret }}
+- name: NODE_TLS_CA_FILE
   value: {{ printf "%s/ca.crt" $v.mtls.mountPath | quote }}
+- name: NODE_TLS_CERT_FILE
+  value: {{ printf "%s/tls.crt" $v.mtls.mountPath | quote }}
+- name: NODE_TLS_KEY_FILE
+  value: {{ printf "%s/tls.key" $v.mtls.mountPath | quote }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- with $v.config.extraEnv }}
 {{ toYaml . }}

@@ -12,8 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  HUB, SENSITIVE, SERVICES, STORE, USES_BUS, USES_DATABASE, allScenarios, chartDir, ciDir, component, deploymentsBy, envOf, grpcUrls,
-  mustRender, ofKind, parseAll, render, scenarioValues, scenarios, tools, valueOf,
+  HUB, SENSITIVE, SERVICES, STORE, USES_BUS, USES_DATABASE, allScenarios, chartDir, ciDir, component, deploymentsBy, dialProblems, envOf, grpcUrls,
+  mustRender, ofKind, parseAll, render, scenarioValues, scenarios, tools, valueOf, wiringProblems,
 } from './helpers.mjs';
 
 // ---------------------------------------------------------------- tests
@@ -63,21 +63,45 @@ describe('service-to-service addresses', () => {
     });
   });
 
-  test('gateway, role=hub: hub services in the release (the hub\'s insights as INSIGHTS_HUB_GRPC_URL), store-node services from services.gateway.storeNodeAddresses', () => {
+  test('gateway, role=hub: only hub services (the hub\'s insights as INSIGHTS_HUB_GRPC_URL), never a store node\'s; its node front on node-api', () => {
     const { gateway } = deploymentsBy(mustRender({ values: ['hub-values.yaml'] }));
     assert.deepEqual(grpcUrls(gateway), {
       AUTH_GRPC_URL: 'rel-tessera-auth:50051',
       FEDERATION_GRPC_URL: 'rel-tessera-federation:50054',
       SCHEDULER_GRPC_URL: 'rel-tessera-scheduler:50057',
-      INGESTION_GRPC_URL: 'tessera-store-ingestion.tessera-store.svc.cluster.local:50052',
-      MINING_GRPC_URL: 'tessera-store-mining.tessera-store.svc.cluster.local:50053',
-      PRIVACY_GRPC_URL: 'tessera-store-privacy.tessera-store.svc.cluster.local:50055',
-      INSIGHTS_GRPC_URL: 'tessera-store-insights.tessera-store.svc.cluster.local:50056',
       INSIGHTS_HUB_GRPC_URL: 'rel-tessera-insights:50056',
     });
-    const bare = deploymentsBy(mustRender({ set: ['role=hub', 'secrets.existingSecret=s'] }));
-    assert.deepEqual(Object.keys(grpcUrls(bare.gateway)).sort(), ['AUTH_GRPC_URL', 'FEDERATION_GRPC_URL', 'INSIGHTS_HUB_GRPC_URL', 'SCHEDULER_GRPC_URL'], 'no store-node address is invented; the hub\'s insights is never taken for a store\'s');
-    assert.deepEqual(grpcUrls(bare.scheduler), { AUTH_GRPC_URL: 'rel-tessera-auth:50051', FEDERATION_GRPC_URL: 'rel-tessera-federation:50054' });
+    for (const k of ['INGESTION_GRPC_URL', 'MINING_GRPC_URL', 'PRIVACY_GRPC_URL', 'INSIGHTS_GRPC_URL', 'HUB_URL', 'NODE_STORE_IDS', 'HUB_KEYS_CACHE_FILE']) assert.equal(envOf(gateway)[k], undefined, `the hub's gateway has no ${k}`);
+    assert.equal(valueOf(gateway, 'GATEWAY_ROLE'), 'hub');
+    assert.equal(valueOf(gateway, 'NODE_API_PORT'), '8443');
+    assert.ok(envOf(gateway).JWT_VERIFY_KEYS.valueFrom.secretKeyRef);
+    const bare = deploymentsBy(mustRender({ set: ['role=hub', 'secrets.existingSecret=s', 'mtls.mode=plaintext'] }));
+    assert.deepEqual(grpcUrls(bare.scheduler), { AUTH_GRPC_URL: 'rel-tessera-auth:50051', FEDERATION_GRPC_URL: 'rel-tessera-federation:50054' }, 'no store-node address is invented');
+  });
+
+  test('gateway, role=store-node: the store\'s front door dials its own services and the hub\'s node front (HUB_URL), with its stores and the hub-keys cache on a volume', () => {
+    const { gateway } = deploymentsBy(mustRender({ values: ['store-node-values.yaml'] }));
+    assert.deepEqual(grpcUrls(gateway), {
+      INGESTION_GRPC_URL: 'rel-tessera-ingestion:50052',
+      MINING_GRPC_URL: 'rel-tessera-mining:50053',
+      PRIVACY_GRPC_URL: 'rel-tessera-privacy:50055',
+      INSIGHTS_GRPC_URL: 'rel-tessera-insights:50056',
+    });
+    assert.equal(valueOf(gateway, 'GATEWAY_ROLE'), 'store-node');
+    assert.equal(valueOf(gateway, 'HUB_URL'), 'https://tessera-hub-gateway.tessera-hub.svc.cluster.local:8443');
+    assert.equal(valueOf(gateway, 'NODE_STORE_IDS'), 'store-0042');
+    assert.equal(valueOf(gateway, 'NODE_API_PORT'), '0', 'a store node serves no node front');
+    assert.equal(envOf(gateway).JWT_VERIFY_KEYS, undefined, 'verify keys come from the hub (GET /api/auth/keys), cached');
+    assert.equal(valueOf(gateway, 'HUB_KEYS_CACHE_FILE'), '/var/lib/tessera/hub-keys/hub-keys.json');
+    const pod = gateway.spec.template.spec;
+    assert.deepEqual(pod.containers[0].volumeMounts.find((m) => m.name === 'hub-keys'), { name: 'hub-keys', mountPath: '/var/lib/tessera/hub-keys' });
+    assert.ok(pod.volumes.find((v) => v.name === 'hub-keys').emptyDir);
+    assert.deepEqual(pod.containers[0].ports.map((p) => p.name), ['http']);
+    const claimed = deploymentsBy(mustRender({ values: ['store-node-values.yaml'], set: ['services.gateway.hubKeysCache.existingClaim=hub-keys'] })).gateway;
+    assert.deepEqual(claimed.spec.template.spec.volumes.find((v) => v.name === 'hub-keys').persistentVolumeClaim, { claimName: 'hub-keys' });
+    const all = deploymentsBy(mustRender({ values: ['all-values.yaml'] })).gateway;
+    assert.equal(valueOf(all, 'GATEWAY_ROLE'), 'all');
+    assert.equal(all.spec.template.spec.volumes.find((v) => v.name === 'hub-keys'), undefined);
   });
 
   test('who dials whom: hub services get store-node addresses only through the gateway and the scheduler; nobody else dials', () => {
@@ -88,9 +112,11 @@ describe('service-to-service addresses', () => {
     };
     for (const [role, values] of [['all', []], ['hub', ['hub-values.yaml']], ['store-node', ['store-node-values.yaml']]]) {
       const ds = deploymentsBy(mustRender({ values, set: values.length ? [] : ['secrets.existingSecret=s'] }));
+      assert.equal(Boolean(ds.gateway), true, `${role}: a gateway on every side`);
       for (const [name, d] of Object.entries(ds)) {
         if (name === 'gateway') continue;
         assert.deepEqual(Object.keys(grpcUrls(d)).sort(), (expected[role][name] ?? []).map((t) => `${t}_GRPC_URL`).sort(), `${role}: ${name}`);
+        assert.equal(valueOf(d, 'HUB_URL'), undefined, `only the store node's gateway dials the hub's node front, not ${name}`);
         if (name !== 'privacy') assert.equal(valueOf(d, 'FEDERATION_HUB_URL'), undefined, name);
       }
     }
@@ -200,41 +226,99 @@ describe('service-to-service addresses', () => {
   });
 });
 
-describe('paired scenarios reach each other', () => {
-  // The addresses one side's values give must name the other side's rendered Services.
-  const fqdns = (docs, namespace) =>
-    new Set(ofKind(docs, 'Service').flatMap((svc) => svc.spec.ports.filter((p) => p.name.startsWith('grpc')).map((p) => `${svc.metadata.name}.${namespace}.svc.cluster.local:${p.port}`)));
+describe('ports: declared once, every dialled address reaches a declared port', () => {
+  // Each port is declared once (services.<name>.ports). These checks read only the rendered
+  // objects (helpers.mjs wiringProblems, dialProblems), so a port that drifts anywhere fails.
+  const release = (values, name, namespace, set = []) => ({ namespace, prefix: name.includes('tessera') ? name : `${name}-tessera`, docs: mustRender({ values, release: name, namespace, set }) });
   const pairs = [
-    { hub: ['hub-values.yaml', 'tessera-hub', 'tessera-hub'], store: ['store-node-values.yaml', 'tessera-store', 'tessera-store'], viaIngress: false },
-    { hub: ['hub-production-values.yaml', 'tessera-hub', 'tessera-hub'], store: ['store-node-production-values.yaml', 'store-0042', 'store-0042'], viaIngress: true },
+    { hub: [['hub-values.yaml'], 'tessera-hub', 'tessera-hub'], store: [['store-node-values.yaml'], 'tessera-store', 'tessera-store'], external: [] },
+    // The production store node reaches the hub's node fronts through their ExternalDNS names; the coordinator API over a private link is the one address outside both releases.
+    { hub: [['hub-production-values.yaml'], 'rel', 'tessera-hub'], store: [['store-node-production-values.yaml'], 'store-0042', 'store-0042'], external: ['FEDERATION_GRPC_URL=federation-api.tessera.example.com:50054'] },
   ];
-  for (const { hub, store, viaIngress } of pairs) {
-    test(`${hub[0]} <-> ${store[0]}`, () => {
-      const hubDocs = mustRender({ values: [hub[0]], release: hub[1], namespace: hub[2] });
-      const storeDocs = mustRender({ values: [store[0]], release: store[1], namespace: store[2] });
-      const storeServices = fqdns(storeDocs, store[2]);
-      const { gateway } = deploymentsBy(hubDocs);
-      for (const v of ['INGESTION_GRPC_URL', 'MINING_GRPC_URL', 'PRIVACY_GRPC_URL', 'INSIGHTS_GRPC_URL']) assert.ok(storeServices.has(valueOf(gateway, v)), `${v}=${valueOf(gateway, v)} in ${[...storeServices]}`);
-      const { scheduler } = deploymentsBy(hubDocs);
-      assert.ok(storeServices.has(valueOf(scheduler, 'MINING_GRPC_URL')), `scheduler MINING_GRPC_URL=${valueOf(scheduler, 'MINING_GRPC_URL')}`);
-      const storeInsights = valueOf(deploymentsBy(storeDocs).insights, 'FEDERATION_GRPC_URL');
-      if (storeInsights && !viaIngress) assert.ok(fqdns(hubDocs, hub[2]).has(storeInsights), `store insights FEDERATION_GRPC_URL=${storeInsights}`);
-      const hubUrl = valueOf(deploymentsBy(storeDocs).privacy, 'FEDERATION_HUB_URL');
-      if (viaIngress) {
-        const grpcIng = ofKind(hubDocs, 'Ingress').find((i) => i.metadata.name.endsWith('-federation-grpc'));
-        assert.equal(hubUrl, `${grpcIng.spec.rules[0].host}:443`);
-        // The store node lets the hub's gateway pods in.
-        const peers = ofKind(storeDocs, 'NetworkPolicy')[0].spec.ingress.find((r) => r.ports?.[0].port === 'grpc').from;
-        const gwLabels = gateway.spec.template.metadata.labels;
-        assert.ok(
-          peers.some((p) => p.namespaceSelector.matchLabels['kubernetes.io/metadata.name'] === hub[2] && Object.entries(p.podSelector.matchLabels).every(([k, v]) => gwLabels[k] === v)),
-          'gatewayPeers select the hub gateway',
-        );
-      } else {
-        assert.ok(fqdns(hubDocs, hub[2]).has(hubUrl), hubUrl);
-      }
+  for (const { hub, store, external } of pairs) {
+    test(`helm template ${hub[0][0]} + ${store[0][0]}: every address resolves to a declared port of the right name`, () => {
+      const h = release(...hub);
+      const st = release(...store);
+      assert.deepEqual([...wiringProblems(h), ...wiringProblems(st)], []);
+      const out = dialProblems([h, st]);
+      assert.deepEqual(out.problems, []);
+      assert.deepEqual(out.external.filter((e) => !/^(KAFKA_BROKERS|REDIS_URL|S3_ENDPOINT|OTEL_EXPORTER_OTLP_ENDPOINT)=/.test(e)), external);
+      // Every link from the store node to the hub was resolved, at the port it must reach.
+      const resolved = out.resolved.join('\n');
+      assert.match(resolved, /^HUB_URL=https:\/\/\S+ -> Service [^ ]+-gateway(-node)? .*node-api$/m);
+      assert.match(resolved, /^FEDERATION_HUB_URL=\S+ -> Service [^ ]+-federation(-node)? .*grpc-node$/m);
+      assert.match(resolved, /^MINING_GRPC_URL=\S+\.svc\.cluster\.local:50053 -> Service [^ ]+-mining grpc$/m, 'the hub scheduler\'s mining address');
     });
   }
+
+  test('every scenario, alone: Services, containerPorts, *_PORT variables, probes, NetworkPolicies, Ingresses and in-release addresses agree', () => {
+    for (const s of allScenarios) {
+      const r = { namespace: 'tessera', prefix: 'rel-tessera', docs: mustRender({ values: s.values }) };
+      assert.deepEqual(wiringProblems(r), [], s.name);
+      assert.deepEqual(dialProblems([r]).problems, [], s.name);
+    }
+  });
+
+  test('a port changed in services.<name>.ports moves everywhere at once', () => {
+    const moved = release(['store-node-values.yaml'], 'tessera-store', 'tessera-store', ['services.mining.ports.grpc=50099', 'services.gateway.ports.http=9090']);
+    assert.deepEqual(wiringProblems(moved), []);
+    const out = dialProblems([moved]);
+    assert.deepEqual(out.problems, []);
+    assert.ok(out.resolved.includes('MINING_GRPC_URL=tessera-store-mining:50099 -> Service tessera-store/tessera-store-mining grpc'), out.resolved.join('\n'));
+    assert.equal(valueOf(deploymentsBy(moved.docs).gateway, 'HTTP_PORT'), '9090');
+  });
+
+  // The check must be able to fail: deliberately wrong ports are caught.
+  test('negative: a store node dialling an undeclared port of the hub is caught', () => {
+    const h = release(['hub-values.yaml'], 'tessera-hub', 'tessera-hub');
+    const st = release(['store-node-values.yaml'], 'tessera-store', 'tessera-store', ['hub.federationAddress=tessera-hub-federation.tessera-hub.svc.cluster.local:50059']);
+    const { problems } = dialProblems([h, st]);
+    assert.equal(problems.length, 1, problems.join('\n'));
+    assert.match(problems[0], /tessera-store-privacy FEDERATION_HUB_URL=tessera-hub-federation\.tessera-hub\.svc\.cluster\.local:50059: Service tessera-hub\/tessera-hub-federation declares no port 50059/);
+  });
+
+  test('negative: the drift of issue 10 (FEDERATION_HUB_URL at the coordinator API, HUB_URL at the REST port) is caught', () => {
+    const h = release(['hub-values.yaml'], 'tessera-hub', 'tessera-hub');
+    const st = release(['store-node-values.yaml'], 'tessera-store', 'tessera-store', [
+      'hub.federationAddress=tessera-hub-federation.tessera-hub.svc.cluster.local:50054',
+      'hub.gatewayUrl=https://tessera-hub-gateway.tessera-hub.svc.cluster.local:8080',
+    ]);
+    const { problems } = dialProblems([h, st]);
+    assert.equal(problems.length, 2, problems.join('\n'));
+    assert.ok(problems.some((p) => /HUB_URL=.*port 8080 of Service tessera-hub\/tessera-hub-gateway is http, but HUB_URL must reach the node-api port/.test(p)), problems.join('\n'));
+    assert.ok(problems.some((p) => /FEDERATION_HUB_URL=.*port 50054 .* is grpc, but FEDERATION_HUB_URL must reach the grpc-node port/.test(p)), problems.join('\n'));
+  });
+
+  test('negative: a name of the chart\'s that no release renders, and a Service whose port drifted from its pods, are caught', () => {
+    const h = release(['hub-values.yaml'], 'tessera-hub', 'tessera-hub');
+    const st = release(['store-node-values.yaml'], 'tessera-store', 'tessera-store', ['hub.federationAddress=tessera-hub-federation-old.tessera-hub.svc.cluster.local:50058']);
+    assert.match(dialProblems([h, st]).problems.join('\n'), /no rendered Service is called tessera-hub-federation-old/);
+    const tampered = structuredClone(st);
+    const mining = ofKind(tampered.docs, 'Service').find((x) => component(x) === 'mining');
+    mining.spec.ports.find((p) => p.name === 'grpc').port = 50099;
+    assert.match(wiringProblems(tampered).join('\n'), /Service\/tessera-store-mining port grpc is 50099 but tessera-store\/Deployment\/tessera-store-mining listens on 50053/);
+    assert.match(dialProblems([tampered]).problems.join('\n'), /MINING_GRPC_URL=tessera-store-mining:50053: Service tessera-store\/tessera-store-mining declares no port 50053/);
+    const env = structuredClone(st);
+    const fed = deploymentsBy(env.docs).privacy.spec.template.spec.containers[0];
+    fed.env.find((e) => e.name === 'GRPC_PORT').value = '50056';
+    assert.match(wiringProblems(env).join('\n'), /containerPort grpc is 50055 but GRPC_PORT=50056/);
+  });
+
+  test('validation: unknown, duplicate, missing or out-of-range ports, and the per-port keys of 0.3.0', () => {
+    const fails = (set, pattern) => {
+      const out = render({ set: ['secrets.existingSecret=s', ...set] });
+      assert.equal(out.ok, false, set.join(' '));
+      assert.match(out.stderr, pattern);
+    };
+    fails(['services.mining.ports.admin=9000'], /services\.mining\.ports\.admin: mining listens on no such port/);
+    fails(['services.mining.ports.grpc=8083'], /services\.mining\.ports: (grpc and http|http and grpc) are both 8083/);
+    fails(['services.mining.ports.grpc=70000'], /must be a port number 1-65535/);
+    fails(['services.federation.ports.grpc-node=null'], /services\.federation\.ports\.grpc-node is required/);
+    fails(['services.mining.grpcPort=50053'], /services\.mining\.grpcPort was removed in chart 0\.4\.0/);
+    fails(['services.gateway.storeNodeAddresses.ingestion=x:1'], /storeNodeAddresses was removed in chart 0\.4\.0/);
+    fails(['networkPolicy.hub.port=443'], /networkPolicy\.hub\.port was removed/);
+    fails(['mtls.enabled=true'], /mtls\.enabled was replaced/);
+  });
 });
 
 describe('every Deployment, in every scenario', () => {
@@ -283,7 +367,7 @@ describe('every Deployment, in every scenario', () => {
 
     test(`${s.name}: env, ports and secrets follow the service conventions`, () => {
       const docs = mustRender({ values: s.values });
-      const services = Object.fromEntries(ofKind(docs, 'Service').map((x) => [component(x), x]));
+      const services = Object.fromEntries(ofKind(docs, 'Service').filter((x) => !x.metadata.labels['tessera.io/node-front']).map((x) => [component(x), x]));
       for (const d of ofKind(docs, 'Deployment')) {
         const name = component(d);
         const spec = SERVICES[name];
@@ -314,7 +398,11 @@ describe('every Deployment, in every scenario', () => {
         if (name === 'gateway') {
           assert.equal(env.GRPC_PORT, undefined);
           assert.equal(c.ports.some((p) => p.name === 'grpc'), false);
-          assert.ok(env.JWT_VERIFY_KEYS.valueFrom.secretKeyRef, 'the gateway refuses to boot without JWT_VERIFY_KEYS');
+          const role = env.GATEWAY_ROLE.value;
+          if (role === 'store-node') assert.equal(env.JWT_VERIFY_KEYS, undefined, 'a store node verifies with the keys it fetches from the hub');
+          else assert.ok(env.JWT_VERIFY_KEYS.valueFrom.secretKeyRef, 'the hub gateway refuses to boot without JWT_VERIFY_KEYS');
+          assert.equal(env.NODE_API_PORT.value, role === 'hub' ? String(spec.nodeApi) : '0', 'the node front only on the hub');
+          assert.equal(c.ports.some((p) => p.name === 'node-api'), role === 'hub');
           assert.equal(env.JWT_SIGNING_KEYS, undefined, 'the gateway never holds signing keys');
           assert.ok(env.REDIS_URL, 'redis rate limits need REDIS_URL');
         } else {
@@ -330,7 +418,10 @@ describe('every Deployment, in every scenario', () => {
         if (name === 'ingestion') {
           assert.ok(env.CUSTOMER_HASH_KEY.valueFrom?.secretKeyRef?.name, 'CUSTOMER_HASH_KEY from a Secret');
           assert.ok(Number(env.MAX_UPLOAD_BYTES.value) > 0);
+          assert.match(env.S3_ENDPOINT.value, /^https?:\/\//);
+          for (const k of ['S3_ACCESS_KEY', 'S3_SECRET_KEY']) assert.ok(env[k].valueFrom?.secretKeyRef?.name && env[k].value === undefined, `${k} from a Secret`);
         }
+        if (name === 'federation') assert.equal(env.NODE_GRPC_PORT.value, String(spec.grpcNode));
       }
     });
   }
@@ -339,7 +430,7 @@ describe('every Deployment, in every scenario', () => {
 describe('secrets', () => {
   test('values.yaml ships no secret defaults', () => {
     const [values] = parseAll(readFileSync(join(chartDir, 'values.yaml'), 'utf8'));
-    const keys = ['existingSecret', 'jwtExistingSecret', 'databaseUrl', 'customerHashKey', 'jwtSigningKeys', 'jwtVerifyKeys', 'metricsToken', 'bootstrapAdminEmail', 'bootstrapAdminPassword', 'redisUrl'];
+    const keys = ['existingSecret', 'jwtExistingSecret', 'databaseUrl', 'customerHashKey', 'jwtSigningKeys', 'jwtVerifyKeys', 'metricsToken', 'bootstrapAdminEmail', 'bootstrapAdminPassword', 'redisUrl', 's3AccessKey', 's3SecretKey'];
     for (const k of keys) assert.equal(values.secrets[k], '', k);
     assert.equal(ofKind(mustRender(), 'Secret').length, 0, 'default values create no Secret');
   });
@@ -350,7 +441,8 @@ describe('secrets', () => {
     assert.equal(secret.metadata.name, 'rel-tessera');
     assert.equal(Buffer.from(secret.data.DATABASE_URL, 'base64').toString(), 'postgres://tessera:ci-only-password@postgres:5432/tessera');
     assert.ok(secret.data.CUSTOMER_HASH_KEY);
-    assert.deepEqual(Object.keys(secret.data).sort(), ['CUSTOMER_HASH_KEY', 'DATABASE_URL', 'JWT_SIGNING_KEYS', 'JWT_VERIFY_KEYS']);
+    assert.deepEqual(Object.keys(secret.data).sort(), ['CUSTOMER_HASH_KEY', 'DATABASE_URL', 'JWT_SIGNING_KEYS', 'JWT_VERIFY_KEYS', 'S3_ACCESS_KEY', 'S3_SECRET_KEY']);
+    assert.equal(Buffer.from(secret.data.S3_SECRET_KEY, 'base64').toString(), 'ci-only-minio-secret-key');
     for (const d of ofKind(docs, 'Deployment')) {
       assert.match(d.spec.template.metadata.annotations['checksum/secret'], /^[0-9a-f]{64}$/);
       const env = envOf(d);
@@ -369,6 +461,8 @@ describe('secrets', () => {
     assert.deepEqual(envOf(ds.gateway).JWT_VERIFY_KEYS.valueFrom.secretKeyRef, { name: 'tessera-jwt', key: 'jwt-verify-keys' });
     assert.deepEqual(envOf(ds.gateway).METRICS_TOKEN.valueFrom.secretKeyRef, { name: 'tessera-managed', key: 'metrics-token', optional: true });
     assert.deepEqual(envOf(ds.auth).BOOTSTRAP_ADMIN_PASSWORD.valueFrom.secretKeyRef, { name: 'tessera-managed', key: 'bootstrap-admin-password', optional: true });
+    assert.deepEqual(envOf(ds.ingestion).S3_ACCESS_KEY.valueFrom.secretKeyRef, { name: 'tessera-managed', key: 's3-access-key' });
+    assert.deepEqual(envOf(ds.ingestion).S3_SECRET_KEY.valueFrom.secretKeyRef, { name: 'tessera-managed', key: 's3-secret-key' });
   });
 
   test('JWT wiring: auth reads the private keys, the gateway only the public ones, from the values given', () => {
@@ -532,19 +626,66 @@ describe('optional features', () => {
     assert.deepEqual(ofKind(docs, 'PodDisruptionBudget').map(component).sort(), HUB.filter((s) => s !== 'scheduler'));
   });
 
-  test('mTLS mounts the server certificate on federation and the client certificate on privacy only', () => {
-    const hub = deploymentsBy(mustRender({ values: ['hub-production-values.yaml'] }));
+  test('object storage: S3 settings from values, the keys from the Secret', () => {
+    const { ingestion } = deploymentsBy(mustRender({ values: ['store-node-production-values.yaml'] }));
+    assert.deepEqual(
+      ['S3_ENDPOINT', 'S3_REGION', 'S3_BUCKET', 'S3_PATH_STYLE', 'FILE_RETENTION_DAYS'].map((k) => valueOf(ingestion, k)),
+      ['http://minio.store-data.svc:9000', 'us-east-1', 'store-0042-uploads', 'true', '365'],
+    );
+    assert.deepEqual(envOf(ingestion).S3_SECRET_KEY.valueFrom.secretKeyRef, { name: 'tessera-store', key: 'S3_SECRET_KEY' });
+    const aws = deploymentsBy(mustRender({ values: ['store-node-values.yaml'], set: ['services.ingestion.objectStorage.endpoint=https://s3.eu-west-1.amazonaws.com', 'services.ingestion.objectStorage.region=eu-west-1', 'services.ingestion.objectStorage.pathStyle=false'] })).ingestion;
+    assert.deepEqual(['S3_ENDPOINT', 'S3_REGION', 'S3_PATH_STYLE'].map((k) => valueOf(aws, k)), ['https://s3.eu-west-1.amazonaws.com', 'eu-west-1', 'false']);
+    for (const [name, d] of Object.entries(deploymentsBy(mustRender({ values: ['all-values.yaml'] })))) if (name !== 'ingestion') assert.equal(envOf(d).S3_ENDPOINT, undefined, `${name} has no object storage`);
+  });
+
+  test('mTLS on every node link: the hub\'s federation and gateway (server certificate), the store node\'s privacy, insights and gateway (client certificate); nothing else', () => {
     const vol = (d) => d.spec.template.spec.volumes.find((v) => v.name === 'mtls');
-    assert.equal(vol(hub.federation).secret.secretName, 'federation-server-tls');
-    assert.equal(envOf(hub.federation).GRPC_TLS_CERT_FILE.value, '/etc/tessera/tls/tls.crt');
-    assert.equal(vol(hub.gateway), undefined);
+    const files = (d) => ['NODE_TLS_MODE', 'NODE_TLS_CA_FILE', 'NODE_TLS_CERT_FILE', 'NODE_TLS_KEY_FILE'].map((k) => valueOf(d, k));
+    const tls = ['mtls', '/etc/tessera/tls/ca.crt', '/etc/tessera/tls/tls.crt', '/etc/tessera/tls/tls.key'];
+    const hub = deploymentsBy(mustRender({ values: ['hub-production-values.yaml'] }));
+    for (const name of ['federation', 'gateway']) {
+      assert.equal(vol(hub[name]).secret.secretName, 'hub-node-tls', name);
+      assert.deepEqual(files(hub[name]), tls, name);
+      assert.deepEqual(hub[name].spec.template.spec.containers[0].volumeMounts.find((m) => m.name === 'mtls'), { name: 'mtls', mountPath: '/etc/tessera/tls', readOnly: true });
+    }
+    for (const name of ['auth', 'insights', 'scheduler']) {
+      assert.equal(vol(hub[name]), undefined, `${name} holds no node link`);
+      assert.equal(envOf(hub[name]).NODE_TLS_MODE, undefined, name);
+    }
     const store = deploymentsBy(mustRender({ values: ['store-node-production-values.yaml'] }));
-    assert.equal(vol(store.privacy).secret.secretName, 'store-0042-client-tls');
-    assert.equal(envOf(store.privacy).GRPC_TLS_KEY_FILE.value, '/etc/tessera/tls/tls.key');
+    for (const name of ['privacy', 'insights', 'gateway']) {
+      assert.equal(vol(store[name]).secret.secretName, 'store-0042-node-tls', name);
+      assert.deepEqual(files(store[name]), tls, name);
+    }
     for (const name of ['ingestion', 'mining']) {
       assert.equal(vol(store[name]), undefined, `${name} never dials the hub`);
-      assert.equal(envOf(store[name]).GRPC_TLS_CERT_FILE, undefined, name);
+      assert.equal(envOf(store[name]).NODE_TLS_MODE, undefined, name);
     }
+    // mtls is the default for a hub or a store node; plaintext only when set, or in the one-namespace role=all.
+    const defaulted = deploymentsBy(mustRender({ values: ['store-node-values.yaml'], set: ['mtls.mode=', 'mtls.clientCertSecretName=node-tls'] }));
+    assert.equal(valueOf(defaulted.privacy, 'NODE_TLS_MODE'), 'mtls');
+    const dev = deploymentsBy(mustRender({ values: ['store-node-values.yaml'] }));
+    assert.deepEqual(files(dev.privacy), ['plaintext', undefined, undefined, undefined]);
+    assert.equal(vol(dev.privacy), undefined);
+    const all = deploymentsBy(mustRender({ values: ['all-values.yaml'] }));
+    for (const name of ['federation', 'gateway', 'privacy', 'insights']) assert.equal(valueOf(all[name], 'NODE_TLS_MODE'), 'plaintext', name);
+    const allTls = deploymentsBy(mustRender({ values: ['all-values.yaml'], set: ['mtls.mode=mtls', 'mtls.serverCertSecretName=hub-tls', 'mtls.clientCertSecretName=node-tls'] }));
+    assert.equal(vol(allTls.federation).secret.secretName, 'hub-tls');
+    assert.equal(vol(allTls.privacy).secret.secretName, 'node-tls');
+  });
+
+  test('nodeFront: the hub\'s node-facing ports on L4 Services of their own (ports from the same map), with their ExternalDNS names', () => {
+    const docs = mustRender({ values: ['hub-production-values.yaml'] });
+    const fronts = ofKind(docs, 'Service').filter((x) => x.metadata.labels['tessera.io/node-front'] === 'true');
+    assert.deepEqual(fronts.map((f) => [f.metadata.name, f.spec.type, f.spec.ports.map((p) => [p.name, p.port, p.targetPort]), f.metadata.annotations['external-dns.alpha.kubernetes.io/hostname']]), [
+      ['rel-tessera-gateway-node', 'LoadBalancer', [['node-api', 8443, 'node-api']], 'gateway-node.hub.tessera.example.com'],
+      ['rel-tessera-federation-node', 'LoadBalancer', [['grpc-node', 50058, 'grpc-node']], 'federation-node.hub.tessera.example.com'],
+    ]);
+    assert.deepEqual(fronts[0].spec.loadBalancerSourceRanges, ['198.51.100.0/24']);
+    assert.equal(fronts[0].metadata.annotations['service.beta.kubernetes.io/aws-load-balancer-type'], 'nlb');
+    const moved = ofKind(mustRender({ values: ['hub-production-values.yaml'], set: ['services.gateway.ports.node-api=9443'] }), 'Service').find((x) => x.metadata.name === 'rel-tessera-gateway-node');
+    assert.deepEqual(moved.spec.ports.map((p) => p.port), [9443]);
+    assert.equal(ofKind(mustRender({ values: ['store-node-production-values.yaml'], set: ['nodeFront.enabled=true'] }), 'Service').filter((x) => x.metadata.labels['tessera.io/node-front']).length, 0, 'a store node has no node front');
   });
 });
 
@@ -573,7 +714,7 @@ describe('ingress', () => {
   });
 
   test('the gRPC ingress routes only the store nodes\' FederationNodeService, not the coordinator API', () => {
-    const grpcIng = ingresses({ values: ['hub-production-values.yaml'] })['rel-tessera-federation-grpc'];
+    const grpcIng = ingresses({ values: ['hub-values.yaml'], set: ['grpcIngress.enabled=true'] })['rel-tessera-federation-grpc'];
     assert.equal(grpcIng.metadata.annotations['nginx.ingress.kubernetes.io/backend-protocol'], 'GRPC');
     assert.deepEqual(paths(grpcIng), [{ path: '/tessera.federation.v1.FederationNodeService', pathType: 'Prefix', backend: { service: { name: 'rel-tessera-federation', port: { name: 'grpc-node' } } } }]);
   });
@@ -583,8 +724,12 @@ describe('ingress', () => {
     assert.equal(rest.metadata.annotations['nginx.ingress.kubernetes.io/proxy-body-size'], '100m');
   });
 
-  test('no Ingress on a store node even when enabled', () => {
-    assert.deepEqual(ingresses({ values: ['store-node-values.yaml'], set: ['ingress.enabled=true', 'grpcIngress.enabled=true'] }), {});
+  test('a store node\'s REST ingress reaches its own gateway (the store\'s front door); never a gRPC ingress', () => {
+    const ing = ingresses({ values: ['store-node-production-values.yaml'] });
+    assert.deepEqual(Object.keys(ing), ['rel-tessera-gateway']);
+    assert.deepEqual(ing['rel-tessera-gateway'].spec.rules.map((r) => r.host), ['store-0042.tessera.example.com']);
+    assert.deepEqual(paths(ing['rel-tessera-gateway']).map((p) => [p.path, p.backend.service.port.name]), [['/api', 'http']]);
+    assert.deepEqual(Object.keys(ingresses({ values: ['store-node-values.yaml'], set: ['grpcIngress.enabled=true'] })), []);
   });
 });
 
@@ -597,36 +742,45 @@ describe('network policy', () => {
   };
   const monitoring = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }];
 
-  test('store-node services accept only from their namespace, the hub\'s gateway (gRPC), the hub\'s scheduler (mining\'s gRPC) and Prometheus (http)', () => {
+  test('store-node services accept only from their namespace, the hub\'s scheduler (mining\'s gRPC) and Prometheus (http); the store\'s gateway also from the ingress controller', () => {
     const p = policies({ values: ['store-node-production-values.yaml'] });
     assert.deepEqual(Object.keys(p).sort(), STORE);
-    const hubScheduler = { ...hubGateway, podSelector: { matchLabels: { ...hubGateway.podSelector.matchLabels, 'app.kubernetes.io/component': 'scheduler' } } };
+    const hubScheduler = {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tessera-hub' } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'tessera', 'app.kubernetes.io/component': 'scheduler' } },
+    };
+    const ingressNginx = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }];
     for (const [name, policy] of Object.entries(p)) {
       assert.deepEqual(policy.spec.policyTypes, ['Ingress', 'Egress']);
       assert.deepEqual(policy.spec.ingress, [
         { from: [{ podSelector: {} }] },
-        { ports: [{ port: 'grpc', protocol: 'TCP' }], from: [hubGateway] },
+        ...(name === 'gateway' ? [{ ports: [{ port: 'http', protocol: 'TCP' }], from: ingressNginx }] : []),
         ...(name === 'mining' ? [{ ports: [{ port: 'grpc', protocol: 'TCP' }], from: [hubScheduler] }] : []),
         { ports: [{ port: 'http', protocol: 'TCP' }], from: monitoring },
       ], name);
     }
-    for (const policy of Object.values(policies({ values: ['store-node-values.yaml'], set: ['networkPolicy.enabled=true'] }))) {
-      assert.deepEqual(policy.spec.ingress, [{ from: [{ podSelector: {} }] }], 'without gatewayPeers nothing outside the namespace');
+    for (const [name, policy] of Object.entries(policies({ values: ['store-node-values.yaml'], set: ['networkPolicy.enabled=true'] }))) {
+      if (name === 'gateway') continue;
+      assert.deepEqual(policy.spec.ingress, [{ from: [{ podSelector: {} }] }], `${name}: nothing from outside the namespace; the hub never dials in`);
     }
   });
 
-  test('store node: privacy dials out to the hub\'s federation endpoint, insights to its coordinator API; nothing to the whole internet', () => {
+  test('store node: the gateway, privacy and insights dial out to the hub at the ports of the hub addresses; nothing else leaves, nothing to the whole internet', () => {
     const p = policies({ values: ['store-node-production-values.yaml'] });
     const toHub = (policy) => policy.spec.egress.filter((r) => r.to?.some((t) => t.ipBlock));
-    assert.deepEqual(toHub(p.privacy), [{ ports: [{ port: 443, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '203.0.113.10/32' } }] }]);
-    assert.deepEqual(toHub(p.insights), [{ ports: [{ port: 50054, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '203.0.113.10/32' } }] }]);
+    const hubCidr = [{ ipBlock: { cidr: '203.0.113.0/28' } }];
+    assert.deepEqual(toHub(p.gateway), [{ ports: [{ port: 8443, protocol: 'TCP' }], to: hubCidr }], 'HUB_URL, the node front');
+    assert.deepEqual(toHub(p.privacy), [{ ports: [{ port: 50058, protocol: 'TCP' }], to: hubCidr }], 'FEDERATION_HUB_URL, the node port');
+    assert.deepEqual(toHub(p.insights), [{ ports: [{ port: 50054, protocol: 'TCP' }], to: hubCidr }], 'FEDERATION_GRPC_URL');
     assert.deepEqual(toHub(p.ingestion), []);
     assert.deepEqual(toHub(p.mining), []);
     const withoutApi = policies({ values: ['store-node-production-values.yaml'], set: ['hub.federationApiAddress='] });
     assert.deepEqual(toHub(withoutApi.insights), [], 'no hub coordinator API, no egress to it');
+    const moved = policies({ values: ['store-node-production-values.yaml'], set: ['hub.gatewayUrl=https://gateway-node.hub.tessera.example.com'] });
+    assert.deepEqual(toHub(moved.gateway)[0].ports, [{ port: 443, protocol: 'TCP' }], 'an https URL without a port is 443');
     for (const policy of Object.values(p)) {
       for (const r of policy.spec.egress) assert.ok(!r.to?.some((t) => t.ipBlock?.cidr === '0.0.0.0/0'), 'no egress to the whole internet');
-      assert.ok(policy.spec.egress.some((r) => r.to?.[0]?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'store-data'), 'extraEgress to Postgres/Kafka');
+      assert.ok(policy.spec.egress.some((r) => r.to?.[0]?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'store-data'), 'extraEgress to Postgres/Kafka/MinIO');
     }
   });
 
@@ -644,12 +798,14 @@ describe('network policy', () => {
     }
   });
 
-  test('hub: gateway http and federation gRPC from the ingress controller; others only from the namespace', () => {
+  test('hub: the gateway\'s http from the ingress controller; its node-api and federation\'s grpc-node from the store nodes (nodeFrom); others only from the namespace', () => {
     const p = policies({ values: ['hub-production-values.yaml'] });
     assert.deepEqual(Object.keys(p).sort(), HUB);
     const ingressNginx = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }];
+    const stores = [{ ipBlock: { cidr: '198.51.100.0/24' } }];
     assert.ok(p.gateway.spec.ingress.some((r) => r.ports?.[0].port === 'http' && JSON.stringify(r.from) === JSON.stringify(ingressNginx)));
-    assert.ok(p.federation.spec.ingress.some((r) => r.ports?.[0].port === 'grpc-node' && JSON.stringify(r.from) === JSON.stringify(ingressNginx)));
+    assert.ok(p.gateway.spec.ingress.some((r) => r.ports?.[0].port === 'node-api' && JSON.stringify(r.from) === JSON.stringify(stores)));
+    assert.ok(p.federation.spec.ingress.some((r) => r.ports?.[0].port === 'grpc-node' && JSON.stringify(r.from) === JSON.stringify(stores)));
     assert.ok(!p.federation.spec.ingress.some((r) => r.ports?.[0].port === 'grpc' && r.from === undefined), 'the coordinator API is not open to the world');
     for (const name of ['insights', 'scheduler']) {
       for (const r of p[name].spec.ingress) assert.ok(r.from?.length, `${name}: no open ingress`);
@@ -672,8 +828,20 @@ describe('validation', () => {
   const keys = () => scenarioValues('hub-values.yaml').secrets;
   test('unknown role', () => fails(['role=edge'], /role must be hub, store-node or all/));
   test('store node without hub address', () => fails(['role=store-node'], /hub\.federationAddress/));
-  test('store node without store ids', () => fails(['role=store-node', 'hub.federationAddress=hub:443'], /services\.privacy\.federation\.storeIds/));
-  test('auto-enrolment on a store node without the hub\'s coordinator API', () => fails(['role=store-node', 'hub.federationAddress=hub:443', 'services.privacy.federation.storeIds={s1}', 'services.privacy.federation.autoEnrol=true'], /hub\.federationApiAddress/));
+  test('store node without the hub gateway\'s node front', () => fails(['role=store-node', 'hub.federationAddress=hub:50058'], /hub\.gatewayUrl \(HUB_URL/));
+  test('hub addresses that are not host:port or an https URL', () => {
+    fails(['role=store-node', 'hub.federationAddress=hub:50058', 'hub.gatewayUrl=http://hub:8443'], /hub\.gatewayUrl must be an https URL/);
+    fails(['role=store-node', 'hub.federationAddress=https://hub:50058', 'hub.gatewayUrl=https://hub:8443'], /hub\.federationAddress must be host:port/);
+  });
+  test('store node without store ids', () => fails(['role=store-node', 'hub.federationAddress=hub:443', 'hub.gatewayUrl=https://hub:8443'], /services\.privacy\.federation\.storeIds/));
+  test('auto-enrolment on a store node without the hub\'s coordinator API', () => fails(['role=store-node', 'hub.federationAddress=hub:443', 'hub.gatewayUrl=https://hub:8443', 'services.privacy.federation.storeIds={s1}', 'services.privacy.federation.autoEnrol=true'], /hub\.federationApiAddress/));
+  test('object storage: no endpoint, a bad one, no bucket, no keys in a chart-created Secret', () => {
+    fails(['services.ingestion.objectStorage.endpoint='], /objectStorage\.endpoint \(S3_ENDPOINT\)/, ['store-node-values.yaml']);
+    fails(['services.ingestion.objectStorage.endpoint=minio:9000'], /objectStorage\.endpoint \(S3_ENDPOINT\) must be the http\(s\) URL/, ['store-node-values.yaml']);
+    fails(['services.ingestion.objectStorage.bucket='], /objectStorage\.bucket \(S3_BUCKET\) is required/, ['store-node-values.yaml']);
+    fails(['secrets.s3SecretKey='], /secrets\.s3AccessKey and secrets\.s3SecretKey are required/, ['store-node-values.yaml']);
+    fails(['services.ingestion.objectStorage.fileRetentionDays=-1'], /fileRetentionDays must be 0/, ['store-node-values.yaml']);
+  });
   test('malformed store id', () => fails(['services.privacy.federation.storeIds={bad id}'], /is not a store id/));
   test('removed hub.authAddress', () => fails(['hub.authAddress=auth.hub:50051'], /removed in chart 0\.2\.0/));
   test('short customer hash key', () => fails(['secrets.customerHashKey=short'], /at least 32 characters/));
@@ -688,9 +856,11 @@ describe('validation', () => {
     fails(['ingress.enabled=true', 'ingress.hosts[0].paths[0].path=/metrics'], /would expose more than the REST API/, ['hub-values.yaml']);
     fails(['ingress.enabled=true', 'ingress.hosts[0].paths[0].path=/api', 'ingress.hosts[0].paths[0].pathType=ImplementationSpecific'], /pathType must be Prefix or Exact/, ['hub-values.yaml']);
   });
-  test('mTLS without certificates', () => {
-    fails(['mtls.enabled=true'], /serverCertSecretName/, ['hub-values.yaml']);
-    fails(['mtls.enabled=true'], /clientCertSecretName/, ['store-node-values.yaml']);
+  test('mTLS (the default for a hub and a store node) without certificates', () => {
+    fails(['mtls.mode='], /mTLS on the hub side .* needs mtls\.serverCertSecretName/, ['hub-values.yaml']);
+    fails(['mtls.mode=mtls'], /mTLS on the store-node side .* needs mtls\.clientCertSecretName/, ['store-node-values.yaml']);
+    fails(['mtls.mode=mtls', 'mtls.serverCertSecretName=hub-tls'], /needs mtls\.clientCertSecretName/, ['all-values.yaml']);
+    fails(['mtls.mode=tls'], /mtls\.mode must be mtls, plaintext or empty/, ['hub-values.yaml']);
   });
   test('a chart-created Secret missing what a running service requires', () => {
     fails(['secrets.customerHashKey=0123456789abcdef0123456789abcdef'], /secrets\.databaseUrl is required/);
@@ -723,6 +893,7 @@ describe('helm test', () => {
     assert.equal(pod.metadata.annotations['helm.sh/hook'], 'test');
     const targets = pod.spec.containers[0].env.find((e) => e.name === 'TARGETS').value.split(' ');
     assert.deepEqual(targets, [
+      'http://rel-tessera-gateway:8080/health/ready',
       'http://rel-tessera-insights:8086/health/ready',
       'http://rel-tessera-ingestion:8082/health/ready',
       'http://rel-tessera-mining:8083/health/ready',
@@ -745,13 +916,17 @@ describe('NOTES.txt', () => {
   for (const s of allScenarios) {
     test(`${s.name}: renders`, () => assert.match(notes(s.values), /Tessera .* is installed as release "rel"/));
   }
-  test('a hub without store-node addresses is warned about the scheduler\'s mining and a store\'s insights; store nodes get federation\'s node port', () => {
-    const hubText = notes([], ['role=hub', 'secrets.existingSecret=s']);
-    assert.match(hubText, /storeNodeAddresses\.mining is empty: the scheduler/);
-    assert.match(hubText, /storeNodeAddresses\.insights is empty/);
-    assert.match(hubText, /svc:50058 {2}\(the node port/);
-    const paired = notes([], ['role=hub', 'secrets.existingSecret=s', 'services.gateway.storeNodeAddresses.mining=m:1', 'services.gateway.storeNodeAddresses.insights=i:1']);
-    assert.doesNotMatch(paired, /storeNodeAddresses\.(mining|insights) is empty/);
+  test('a hub without the scheduler\'s mining address is warned; store nodes are told the node front and the node port', () => {
+    const hubText = notes([], ['role=hub', 'secrets.existingSecret=s', 'mtls.serverCertSecretName=hub-tls']);
+    assert.match(hubText, /services\.scheduler\.miningAddress is empty: the scheduler/);
+    assert.match(hubText, /hub\.gatewayUrl=https:\/\/<host>:8443 /);
+    assert.match(hubText, /hub\.federationAddress=<host>:50058 /);
+    assert.match(hubText, /mTLS with the server certificate from Secret "hub-tls"/);
+    assert.match(hubText, /set nodeFront\.enabled=true/);
+    const paired = notes([], ['role=hub', 'secrets.existingSecret=s', 'mtls.mode=plaintext', 'services.scheduler.miningAddress=m:1']);
+    assert.doesNotMatch(paired, /miningAddress is empty/);
+    assert.match(paired, /WITHOUT mTLS/);
+    assert.match(notes(['hub-production-values.yaml']), /LoadBalancer Services rel-tessera-gateway-node and rel-tessera-federation-node/);
   });
   test('without secrets it says which Secret to create, with the JWT keys from the CLI', () => {
     const text = notes([]);
@@ -763,20 +938,21 @@ describe('NOTES.txt', () => {
     assert.match(text, /rel-tessera-federation\.tessera\.svc:50058/);
   });
   test('a hub with an existing Secret is told how to create the JWT key secret', () => {
-    const text = notes([], ['role=hub', 'secrets.existingSecret=tessera-hub']);
+    const text = notes([], ['role=hub', 'secrets.existingSecret=tessera-hub', 'mtls.mode=plaintext']);
     assert.match(text, /JWT keys: auth signs access tokens/);
     assert.match(text, /create secret generic rel-tessera-jwt/);
     assert.match(text, /--set secrets\.jwtExistingSecret=rel-tessera-jwt/);
-    assert.match(text, /storeNodeAddresses\.ingestion is empty/);
     const own = notes(['hub-production-values.yaml']);
     assert.match(own, /create secret generic tessera-hub-jwt/);
-    assert.doesNotMatch(own, /storeNodeAddresses\.ingestion is empty/);
     assert.match(own, /only \/api is routed/);
     assert.doesNotMatch(notes(['store-node-production-values.yaml']), /JWT keys/);
   });
-  test('a store node without mTLS is told to turn it on; auto-enrolment is flagged as development only', () => {
+  test('a store node without mTLS is told it is for development; auto-enrolment is flagged as development only', () => {
     const text = notes(['store-node-values.yaml']);
-    assert.match(text, /WITHOUT mTLS/);
+    assert.match(text, /WITHOUT mTLS \(mtls\.mode=plaintext: development only\)/);
+    assert.match(text, /its gateway dials the hub at https:\/\/tessera-hub-gateway\.tessera-hub\.svc\.cluster\.local:8443/);
+    assert.match(text, /bucket tessera-store-0042/);
+    assert.match(notes(['store-node-production-values.yaml']), /with mTLS \(client certificate from Secret "store-0042-node-tls"\)/);
     assert.match(text, /autoEnrol=true is for development only/);
     assert.match(text, /serves stores store-0042/);
     assert.doesNotMatch(notes(['all-values.yaml']), /WARNING/);
@@ -785,13 +961,17 @@ describe('NOTES.txt', () => {
 
 describe('chart hygiene', () => {
   test('names stay within 63 characters with a long release name', () => {
-    const docs = mustRender({ release: `store-0042-${'x'.repeat(42)}`, values: ['store-node-production-values.yaml'] });
-    for (const d of docs) assert.ok(d.metadata.name.length <= 63, d.metadata.name);
+    for (const values of [['store-node-production-values.yaml'], ['hub-production-values.yaml']]) {
+      const docs = mustRender({ release: `store-0042-${'x'.repeat(42)}`, values });
+      for (const d of docs) assert.ok(d.metadata.name.length <= 63, d.metadata.name);
+      assert.ok(docs.some((d) => d.metadata.name.endsWith('-node')) === (values[0] === 'hub-production-values.yaml'), 'the node-front Services are among them');
+    }
   });
 
-  test('Chart.yaml is version 0.3.0', () => {
+  test('Chart.yaml is version 0.4.0, with its changes', () => {
     const [chart] = parseAll(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8'));
-    assert.equal(chart.version, '0.3.0');
+    assert.equal(chart.version, '0.4.0');
+    assert.match(chart.annotations['artifacthub.io/changes'], /GATEWAY_ROLE=store-node/);
     assert.equal(chart.apiVersion, 'v2');
   });
 

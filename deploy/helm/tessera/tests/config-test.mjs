@@ -2,12 +2,13 @@
 // The chart against the services' own configuration, their single source of truth: each
 // service validates its environment at boot with the definition in
 // services/<name>/src/<name>.config.ts (plus the shared groups in
-// libs/common/src/config/common-variables.ts). These tests read those files (no build
+// libs/common/src/config/common-variables.ts and the node-link group nodeTlsVariables in
+// libs/common/src/tls/node-tls.ts). These tests read those files (no build
 // needed) and check, for the default values and every ci/*-values.yaml scenario, that
 // every container
 //   - gets every variable its service requires (no default),
-//   - gets only variables its service reads (or OTEL_* for the OpenTelemetry SDK, or a
-//     variable listed in PENDING below),
+//   - gets only variables its service reads (or OTEL_* for the OpenTelemetry SDK; there is
+//     no allow-list: a variable the chart sets ahead of a service fails here until it lands),
 //   - reads every variable the service marks sensitive from a Secret,
 // and that the chart's defaults are the services' defaults.
 //
@@ -19,19 +20,24 @@ import { join } from 'node:path';
 import { SERVICES, allScenarios, component, envOf, mustRender, ofKind, repoRoot } from './helpers.mjs';
 
 /**
- * Variables the chart sets ahead of the services (so the release is ready when they land).
- * Remove an entry once the service declares it; the tests say when that has happened.
+ * The variables issue 10 adds, by service (HELPERS.md "Shared contracts"): the chart sets
+ * them, so each service must declare them (a spread of nodeTlsVariables counts).
  */
-const PENDING = {
-  // mTLS on the federation stream: no service reads these yet (docs/deployment.md).
-  privacy: ['GRPC_TLS_CERT_FILE', 'GRPC_TLS_KEY_FILE', 'GRPC_TLS_CA_FILE'],
-  // mTLS on the federation stream: no service reads these yet (docs/deployment.md).
-  federation: ['GRPC_TLS_CERT_FILE', 'GRPC_TLS_KEY_FILE', 'GRPC_TLS_CA_FILE'],
+const ISSUE_10 = {
+  gateway: ['GATEWAY_ROLE', 'HUB_URL', 'NODE_STORE_IDS', 'HUB_KEYS_CACHE_FILE', 'NODE_API_PORT', 'NODE_TLS_MODE', 'NODE_TLS_CA_FILE', 'NODE_TLS_CERT_FILE', 'NODE_TLS_KEY_FILE'],
+  ingestion: ['S3_ENDPOINT', 'S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'S3_PATH_STYLE', 'FILE_RETENTION_DAYS'],
+  federation: ['NODE_TLS_MODE', 'NODE_TLS_CA_FILE', 'NODE_TLS_CERT_FILE', 'NODE_TLS_KEY_FILE'],
+  privacy: ['NODE_TLS_MODE', 'NODE_TLS_CA_FILE', 'NODE_TLS_CERT_FILE', 'NODE_TLS_KEY_FILE'],
+  insights: ['NODE_TLS_MODE', 'NODE_TLS_CA_FILE', 'NODE_TLS_CERT_FILE', 'NODE_TLS_KEY_FILE'],
 };
 /** Variables whose chart default deliberately differs from the service's (in-cluster addresses). */
-const CLUSTER_ADDRESSES = /(_GRPC_URL|^KAFKA_BROKERS|^REDIS_URL|^FEDERATION_HUB_URL|^FEDERATION_AUTO_ENROL_URL)$/;
-/** Variables the chart derives from the release (the default rendering is role=all, where one insights does both sides). */
-const FROM_THE_ROLE = new Set(['insights INSIGHTS_ROLE']);
+const CLUSTER_ADDRESSES = /(_GRPC_URL|^KAFKA_BROKERS|^REDIS_URL|^FEDERATION_HUB_URL|^FEDERATION_AUTO_ENROL_URL|^S3_ENDPOINT)$/;
+/**
+ * Variables the chart derives from the release (the default rendering is role=all: one insights
+ * does both sides, the node links are in-namespace so NODE_TLS_MODE is plaintext, and there is
+ * no store-node gateway to serve a node front for, so NODE_API_PORT is 0).
+ */
+const FROM_THE_ROLE = new Set(['insights INSIGHTS_ROLE', 'gateway NODE_API_PORT', ...['gateway', 'federation', 'privacy', 'insights'].map((s) => `${s} NODE_TLS_MODE`)]);
 
 // ---------------------------------------------------------------- reading the definitions
 /** The text of `{ ... }` starting at the brace at `open`. */
@@ -84,13 +90,15 @@ function describeEntry(entry, fileText) {
 }
 
 function readDefinitions() {
-  const commonPath = join(repoRoot, 'libs/common/src/config/common-variables.ts');
-  const common = readFileSync(commonPath, 'utf8');
   const groups = {};
-  for (const m of common.matchAll(/export const (\w+) = \{/g)) {
-    const body = braceBlock(common, m.index + m[0].length - 1);
-    groups[m[1]] = Object.fromEntries(Object.entries(entries(body)).map(([k, e]) => [k, describeEntry(e, common)]));
+  for (const file of ['libs/common/src/config/common-variables.ts', 'libs/common/src/tls/node-tls.ts']) {
+    const text = readFileSync(join(repoRoot, file), 'utf8');
+    for (const m of text.matchAll(/export const (\w+) = \{/g)) {
+      const body = braceBlock(text, m.index + m[0].length - 1);
+      groups[m[1]] = Object.fromEntries(Object.entries(entries(body)).map(([k, e]) => [k, describeEntry(e, text)]));
+    }
   }
+  assert.ok(groups.nodeTlsVariables?.NODE_TLS_MODE, 'nodeTlsVariables (libs/common/src/tls/node-tls.ts) is read');
   const definitions = {};
   for (const service of Object.keys(SERVICES)) {
     const text = readFileSync(join(repoRoot, `services/${service}/src/${service}.config.ts`), 'utf8');
@@ -122,7 +130,7 @@ describe('reading the config definitions', () => {
     const { auth, gateway, ingestion, privacy, mining } = definitions;
     assert.deepEqual(auth.DATABASE_URL, { required: true, default: undefined, sensitive: true });
     assert.deepEqual(auth.JWT_SIGNING_KEYS, { required: true, default: undefined, sensitive: true });
-    assert.equal(gateway.JWT_VERIFY_KEYS.required, true);
+    assert.ok(gateway.JWT_VERIFY_KEYS, 'the gateway reads JWT_VERIFY_KEYS (required on the hub by the chart, optional on a store node: see issue 10 below)');
     assert.equal(gateway.DATABASE_URL, undefined, 'the gateway has no database');
     assert.deepEqual(ingestion.CUSTOMER_HASH_KEY, { required: true, default: undefined, sensitive: true });
     assert.equal(ingestion.MAX_UPLOAD_BYTES.default, '104857600');
@@ -143,20 +151,20 @@ describe('reading the config definitions', () => {
 describe('every container gets what its service reads, and only that', () => {
   for (const r of renders) {
     test(`${r.name}: every required variable is set`, () => {
-      for (const d of r.deployments) {
+      const missing = r.deployments.flatMap((d) => {
         const name = component(d);
         const env = envOf(d);
-        const missing = Object.entries(definitions[name]).filter(([k, spec]) => spec.required && !isSet(env[k])).map(([k]) => k);
-        assert.deepEqual(missing, [], `${name} would refuse to boot`);
-      }
+        return Object.entries(definitions[name]).filter(([k, spec]) => spec.required && !isSet(env[k])).map(([k]) => `${name} ${k}`);
+      });
+      assert.deepEqual(missing, [], 'these services would refuse to boot');
     });
 
     test(`${r.name}: no variable the service does not read`, () => {
-      for (const d of r.deployments) {
+      const unknown = r.deployments.flatMap((d) => {
         const name = component(d);
-        const unknown = Object.keys(envOf(d)).filter((k) => !definitions[name][k] && !k.startsWith('OTEL_') && !(PENDING[name] ?? []).includes(k));
-        assert.deepEqual(unknown, [], `${name} reads none of these (services/${name}/src/${name}.config.ts)`);
-      }
+        return Object.keys(envOf(d)).filter((k) => !definitions[name][k] && !k.startsWith('OTEL_')).map((k) => `${name} ${k}`);
+      });
+      assert.deepEqual(unknown, [], 'the services read none of these (services/<name>/src/<name>.config.ts)');
     });
 
     test(`${r.name}: every sensitive variable comes from a Secret`, () => {
@@ -165,6 +173,13 @@ describe('every container gets what its service reads, and only that', () => {
         for (const [k, e] of Object.entries(envOf(d))) {
           if (!definitions[name][k]?.sensitive) continue;
           if (e.valueFrom?.secretKeyRef) continue;
+          if (k.endsWith('_FILE')) {
+            // A file variable (NODE_TLS_KEY_FILE) names a file; the file must come from a mounted Secret.
+            const pod = d.spec.template.spec;
+            const mount = pod.containers[0].volumeMounts.find((m) => e.value.startsWith(`${m.mountPath}/`));
+            assert.ok(mount && pod.volumes.find((v) => v.name === mount.name)?.secret?.secretName, `${name}: ${k}=${e.value} must be a file of a mounted Secret`);
+            continue;
+          }
           // REDIS_URL is sensitive because it may carry a password; a URL without one may be plain.
           assert.ok(k === 'REDIS_URL' && !/:\/\/[^/@]*:[^/@]*@/.test(e.value), `${name}: ${k} must come from a Secret`);
         }
@@ -198,10 +213,20 @@ describe('defaults', () => {
     }
     assert.deepEqual(differing, []);
   });
+});
 
-  test('pending variables the services do not declare yet', (t) => {
-    for (const [service, names] of Object.entries(PENDING)) {
-      for (const k of names) if (definitions[service][k]) t.diagnostic(`${service} now declares ${k}: remove it from PENDING in config-test.mjs`);
-    }
+describe('issue 10: the services declare what the chart sets', () => {
+  for (const [service, names] of Object.entries(ISSUE_10)) {
+    test(`${service} declares ${names.join(', ')}`, () => {
+      assert.deepEqual(names.filter((k) => !definitions[service][k]), [], `services/${service}/src/${service}.config.ts`);
+    });
+  }
+  test('the node-link variables come from the shared group, with its defaults (mtls unless set); S3_SECRET_KEY is sensitive', () => {
+    assert.equal(definitions.privacy.NODE_TLS_MODE?.default, 'mtls');
+    assert.equal(definitions.privacy.NODE_TLS_KEY_FILE?.sensitive, true);
+    assert.equal(definitions.ingestion.S3_SECRET_KEY?.sensitive, true, 'S3_SECRET_KEY is sensitive, so the chart must read it from a Secret');
+  });
+  test('a store node\'s gateway boots without JWT_VERIFY_KEYS (it fetches the hub\'s keys, HUB_URL)', () => {
+    assert.equal(definitions.gateway.JWT_VERIFY_KEYS?.required, false, 'JWT_VERIFY_KEYS needs a default (empty) so GATEWAY_ROLE=store-node can boot without it');
   });
 });

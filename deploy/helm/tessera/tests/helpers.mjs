@@ -49,12 +49,15 @@ function loadYamlParser() {
 export const parseAll = loadYamlParser();
 
 // ---------------------------------------------------------------- rendering
+// The services, their side and their ports (services.<name>.ports in values.yaml; node-api is
+// the hub gateway's node front, rendered with role=hub only).
 export const SERVICES = {
-  gateway: { side: 'hub', http: 8080, grpc: null },
+  // Both sides: the hub's REST API and node front (GATEWAY_ROLE=hub), each store node's front door (store-node).
+  gateway: { side: 'both', http: 8080, grpc: null, nodeApi: 8443 },
   auth: { side: 'hub', http: 8081, grpc: 50051 },
   ingestion: { side: 'store-node', http: 8082, grpc: 50052 },
   mining: { side: 'store-node', http: 8083, grpc: 50053 },
-  federation: { side: 'hub', http: 8084, grpc: 50054 },
+  federation: { side: 'hub', http: 8084, grpc: 50054, grpcNode: 50058 },
   privacy: { side: 'store-node', http: 8085, grpc: 50055 },
   // Both sides: the hub's consortium insights and each store node's own (INSIGHTS_ROLE).
   insights: { side: 'both', http: 8086, grpc: 50056 },
@@ -98,3 +101,166 @@ export const SENSITIVE = /^(DATABASE_URL|CUSTOMER_HASH_KEY|JWT_SIGNING_KEYS|JWT_
 export const scenarios = readdirSync(ciDir).filter((f) => f.endsWith('-values.yaml')).sort();
 export const allScenarios = [{ name: 'default values', values: [] }, ...scenarios.map((f) => ({ name: f, values: [f] }))];
 
+
+// ---------------------------------------------------------------- port consistency
+// Every port a service listens on is declared once (services.<name>.ports); these checks read
+// only the rendered objects, so they catch a port that drifts anywhere: a Service, a
+// containerPort, a *_PORT variable, a probe, a NetworkPolicy, an Ingress backend, or an address
+// a peer dials.
+
+/** The Service port name an address variable must reach (null: any declared port). */
+export const DIAL_PORT_NAMES = [
+  [/^FEDERATION_HUB_URL$/, 'grpc-node'],
+  [/^HUB_URL$/, 'node-api'],
+  [/^FEDERATION_AUTO_ENROL_URL$/, 'grpc'],
+  [/_GRPC_URL$/, 'grpc'],
+];
+/** Variables holding addresses a service dials. */
+export const isDialVariable = (name) => /(_URL|_BROKERS|_ENDPOINT|_ADDRESS)$/.test(name);
+/** The variables that announce a containerPort, by port name. */
+export const PORT_VARIABLES = { http: 'HTTP_PORT', grpc: 'GRPC_PORT', 'grpc-node': 'NODE_GRPC_PORT', 'node-api': 'NODE_API_PORT' };
+
+const DEFAULT_PORTS = { 'https:': 443, 'http:': 80, 'redis:': 6379, 'rediss:': 6379, 'postgres:': 5432 };
+/** host:port pairs of one variable value (a host:port, a URL, or a comma list of either). */
+export function parseAddresses(value) {
+  return String(value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean)
+    .map((v) => {
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) {
+        const u = new URL(v);
+        return { host: u.hostname, port: Number(u.port || DEFAULT_PORTS[u.protocol] || 0), raw: v };
+      }
+      const m = /^(.+):(\d+)$/.exec(v);
+      return m ? { host: m[1], port: Number(m[2]), raw: v } : { host: v, port: 0, raw: v };
+    });
+}
+
+const matches = (selector, labels) => Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
+const podsOf = (release, selector) => ofKind(release.docs, 'Deployment').filter((d) => matches(selector, d.spec.template.metadata.labels));
+const containerPorts = (d) => d.spec.template.spec.containers.flatMap((c) => c.ports ?? []);
+
+/**
+ * Checks that one release's objects agree on every port: each Service port targets a
+ * containerPort of the same name and number on the pods it selects; each containerPort is
+ * announced by its *_PORT variable (and NODE_API_PORT=0 means no node-api port); probes,
+ * NetworkPolicy rules and Ingress backends name ports that exist. Returns the problems found.
+ */
+export function wiringProblems(release) {
+  const problems = [];
+  const where = (d) => `${release.namespace}/${d.kind}/${d.metadata.name}`;
+  for (const svc of ofKind(release.docs, 'Service')) {
+    const pods = podsOf(release, svc.spec.selector);
+    if (!pods.length) problems.push(`${where(svc)} selects no Deployment`);
+    for (const p of svc.spec.ports) {
+      for (const d of pods) {
+        const cp = containerPorts(d).find((c) => c.name === p.targetPort || c.containerPort === p.targetPort);
+        if (!cp) problems.push(`${where(svc)} port ${p.name} targets ${p.targetPort}, which ${where(d)} does not declare`);
+        else if (cp.containerPort !== p.port) problems.push(`${where(svc)} port ${p.name} is ${p.port} but ${where(d)} listens on ${cp.containerPort}`);
+      }
+    }
+  }
+  for (const d of ofKind(release.docs, 'Deployment')) {
+    const [c] = d.spec.template.spec.containers;
+    const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
+    const ports = Object.fromEntries((c.ports ?? []).map((p) => [p.name, p.containerPort]));
+    for (const [name, variable] of Object.entries(PORT_VARIABLES)) {
+      if (ports[name] !== undefined && env[variable] !== String(ports[name])) problems.push(`${where(d)}: containerPort ${name} is ${ports[name]} but ${variable}=${env[variable]}`);
+      if (ports[name] === undefined && env[variable] !== undefined && env[variable] !== '0') problems.push(`${where(d)}: ${variable}=${env[variable]} but no containerPort ${name}`);
+    }
+    for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+      const port = c[probe]?.httpGet?.port;
+      if (port !== undefined && ports[port] === undefined && !Object.values(ports).includes(port)) problems.push(`${where(d)}: ${probe} uses port ${port}, which is not declared`);
+    }
+  }
+  for (const np of ofKind(release.docs, 'NetworkPolicy')) {
+    const pods = podsOf(release, np.spec.podSelector.matchLabels);
+    for (const rule of np.spec.ingress ?? []) {
+      for (const p of rule.ports ?? []) {
+        for (const d of pods) {
+          if (typeof p.port === 'string' && !containerPorts(d).some((c) => c.name === p.port)) problems.push(`${where(np)} opens port ${p.port}, which ${where(d)} does not declare`);
+        }
+      }
+    }
+  }
+  for (const ing of ofKind(release.docs, 'Ingress')) {
+    for (const path of ing.spec.rules.flatMap((r) => r.http.paths)) {
+      const { name, port } = path.backend.service;
+      const svc = ofKind(release.docs, 'Service').find((s) => s.metadata.name === name);
+      if (!svc) problems.push(`${where(ing)} routes to Service ${name}, which is not rendered`);
+      else if (!svc.spec.ports.some((p) => (port.name ? p.name === port.name : p.port === port.number))) problems.push(`${where(ing)} routes to ${name} port ${port.name ?? port.number}, which it does not declare`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Resolves every address a container of these releases dials (the *_URL, *_BROKERS,
+ * *_ENDPOINT, *_ADDRESS variables) that points at one of the releases: a Service by name (same
+ * namespace), name.namespace[.svc[.cluster.local]], an ExternalDNS hostname annotation, or an
+ * Ingress host. Each must reach a port the Service declares, of the name the variable needs
+ * (FEDERATION_HUB_URL the grpc-node port, HUB_URL node-api, *_GRPC_URL grpc). An address that
+ * names one of the chart's Services (it starts with a release's prefix, e.g. rel-tessera-) but
+ * no rendered one is a problem too; anything else (Kafka, Redis, S3, OTLP) is external. Returns { problems, resolved, external }.
+ * releases: [{ namespace, docs, prefix? }]
+ */
+export function dialProblems(releases) {
+  const index = new Map(); // host -> [{ release, ports: [{name, port}], what }]
+  const add = (host, entry) => index.set(host, [...(index.get(host) ?? []), entry]);
+  for (const r of releases) {
+    for (const svc of ofKind(r.docs, 'Service')) {
+      const n = svc.metadata.name;
+      const ports = svc.spec.ports.map((p) => ({ name: p.name, port: p.port }));
+      const entry = { release: r, ports, what: `Service ${r.namespace}/${n}` };
+      add(`${r.namespace}\0${n}`, entry);
+      for (const h of [`${n}.${r.namespace}`, `${n}.${r.namespace}.svc`, `${n}.${r.namespace}.svc.cluster.local`]) add(h, entry);
+      const dns = svc.metadata.annotations?.['external-dns.alpha.kubernetes.io/hostname'];
+      if (dns) for (const h of dns.split(',')) add(h.trim(), { ...entry, what: `${entry.what} (ExternalDNS ${h.trim()})` });
+    }
+    for (const ing of ofKind(r.docs, 'Ingress')) {
+      const tlsHosts = new Set((ing.spec.tls ?? []).flatMap((t) => t.hosts ?? []));
+      for (const rule of ing.spec.rules) {
+        const backends = rule.http.paths.map((p) => p.backend.service);
+        const ports = backends.map((b) => {
+          const svc = ofKind(r.docs, 'Service').find((s) => s.metadata.name === b.name);
+          const p = svc?.spec.ports.find((x) => (b.port.name ? x.name === b.port.name : x.port === b.port.number));
+          return { name: p?.name ?? `(missing ${b.name}:${b.port.name ?? b.port.number})`, port: tlsHosts.has(rule.host) ? 443 : 80 };
+        });
+        add(rule.host, { release: r, ports, what: `Ingress ${r.namespace}/${ing.metadata.name} (${rule.host})` });
+      }
+    }
+  }
+  const prefixes = releases.map((r) => r.prefix).filter(Boolean);
+  const problems = [];
+  const resolved = [];
+  const external = [];
+  for (const r of releases) {
+    for (const d of ofKind(r.docs, 'Deployment')) {
+      for (const e of d.spec.template.spec.containers.flatMap((c) => c.env ?? [])) {
+        if (!isDialVariable(e.name) || e.value === undefined) continue;
+        const wanted = DIAL_PORT_NAMES.find(([re]) => re.test(e.name))?.[1] ?? null;
+        for (const a of parseAddresses(e.value)) {
+          const who = `${r.namespace}/${d.metadata.name} ${e.name}=${a.raw}`;
+          const targets = index.get(`${r.namespace}\0${a.host}`) ?? index.get(a.host);
+          if (!targets) {
+            // A name of this chart's Services (<release prefix>-<service>[.namespace...]) that is not rendered.
+            const looksInside = prefixes.some((p) => a.host.startsWith(`${p}-`));
+            if (looksInside) problems.push(`${who}: no rendered Service is called ${a.host}`);
+            else external.push(`${e.name}=${a.raw}`);
+            continue;
+          }
+          const hits = targets.flatMap((t) => t.ports.filter((p) => p.port === a.port).map((p) => ({ ...p, what: t.what })));
+          if (!hits.length) {
+            problems.push(`${who}: ${targets.map((t) => t.what).join(', ')} declares no port ${a.port} (it has ${targets.flatMap((t) => t.ports.map((p) => `${p.name} ${p.port}`)).join(', ')})`);
+          } else if (wanted && !hits.some((h) => h.name === wanted)) {
+            problems.push(`${who}: port ${a.port} of ${hits[0].what} is ${hits.map((h) => h.name).join('/')}, but ${e.name} must reach the ${wanted} port`);
+          } else {
+            resolved.push(`${e.name}=${a.raw} -> ${hits[0].what} ${hits[0].name}`);
+          }
+        }
+      }
+    }
+  }
+  return { problems, resolved, external };
+}

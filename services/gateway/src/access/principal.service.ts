@@ -11,6 +11,28 @@ import { TtlCache } from './ttl-cache';
 export interface AccessClaims {
   sub: string;
   iat: number;
+  exp?: number;
+  email?: unknown;
+  role?: unknown;
+  storeId?: unknown;
+}
+
+/** What the strategy passes along with verified claims: the request id, and the raw token (a store node asks the hub about it). */
+export interface TokenContext {
+  requestId?: string;
+  token: string;
+}
+
+/**
+ * Who a verified token or an API key belongs to. One implementation per role: the hub (and
+ * the all-in-one process) asks its auth service; a store-node gateway asks the hub, and
+ * falls back to what it last knew when the hub is unreachable (roles/hub-link).
+ */
+export abstract class PrincipalService {
+  abstract forAccessToken(claims: AccessClaims, context: TokenContext): Promise<UserPrincipal>;
+  abstract forApiKey(key: string, requestId?: string): Promise<ApiKeyPrincipal>;
+  /** Forgets what was cached about a user (after they sign out or change password here). */
+  abstract forgetUser(userId: string): void;
 }
 
 type UserLookup = { found: true; principal: UserPrincipal; tokensValidAfterSeconds: number } | { found: false };
@@ -22,7 +44,7 @@ type UserLookup = { found: true; principal: UserPrincipal; tokensValidAfterSecon
  * never from the token, so moving a store between regions takes effect without new tokens.
  */
 @Injectable()
-export class PrincipalService {
+export class AuthPrincipalService extends PrincipalService {
   private readonly users: TtlCache<UserLookup>;
   private readonly apiKeys: TtlCache<ApiKeyPrincipal>;
 
@@ -30,11 +52,12 @@ export class PrincipalService {
     @Inject(AUTH_CLIENT) private readonly auth: AuthClient,
     @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
   ) {
+    super();
     this.users = new TtlCache(options.principalCacheTtlMs);
     this.apiKeys = new TtlCache(options.principalCacheTtlMs);
   }
 
-  async forAccessToken(claims: AccessClaims, requestId?: string): Promise<UserPrincipal> {
+  async forAccessToken(claims: AccessClaims, { requestId }: TokenContext): Promise<UserPrincipal> {
     const lookup = await this.users.get(claims.sub, () => this.lookupUser(claims.sub, requestId));
     if (!lookup.found) throw new UnauthorizedException('this account no longer exists; sign in with another account');
     if (claims.iat < lookup.tokensValidAfterSeconds) throw new UnauthorizedException('this access token was issued before the password was changed; sign in again');
@@ -49,7 +72,6 @@ export class PrincipalService {
     });
   }
 
-  /** Forgets what was cached about a user (after they sign out or change password here). */
   forgetUser(userId: string): void {
     this.users.delete(userId);
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional, ServiceUnavailableException } from '@nestjs/common';
 import type { Caller } from '../http/caller';
 import { AUTH_CLIENT, type AuthClient } from '../clients/auth.client';
 import { requestContext } from '../access/request-principal';
@@ -6,7 +6,13 @@ import { apiKeyJson } from '../auth/auth.json';
 
 @Injectable()
 export class ApiKeysService {
-  constructor(@Inject(AUTH_CLIENT) private readonly auth: AuthClient) {}
+  // Optional until API keys move to the node's ingestion service (a store-node gateway has no auth client).
+  constructor(@Optional() @Inject(AUTH_CLIENT) private readonly authClient?: AuthClient) {}
+
+  private get auth(): AuthClient {
+    if (!this.authClient) throw new ServiceUnavailableException("API keys are managed by this node's ingestion service, which this build cannot reach yet");
+    return this.authClient;
+  }
 
   async create(storeId: string, name: string, caller: Caller) {
     const created = await this.auth.call((c) => c.createApiKey, { storeId, name, context: caller.context }, caller.requestId);

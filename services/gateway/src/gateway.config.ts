@@ -68,9 +68,14 @@ const storeNodeServiceVariables = {
   MAX_UPLOAD_BYTES: vars.integer({ description: 'Largest transaction file accepted by POST /api/transactions/upload, in bytes', default: String(100 * 1024 * 1024), min: 1024 }),
 };
 
-const nodeApiPort = (fallback: string) => ({
-  NODE_API_PORT: vars.port({ description: "HTTPS port of the hub gateway's node front, for store-node gateways (sign-in, /api/auth/keys, global results): client certificates from the consortium CA are required (NODE_TLS_*; plain HTTP when NODE_TLS_MODE=plaintext); 0 disables it", default: fallback }),
-});
+const NODE_API_PORT_DESCRIPTION = "HTTPS port of the hub gateway's node front, for store-node gateways (sign-in, /api/auth/keys, global results): client certificates from the consortium CA are required (NODE_TLS_*; plain HTTP when NODE_TLS_MODE=plaintext); 0 disables it";
+/** The hub's node front: on by default on the hub; off by default in the all-in-one process. */
+const hubNodeFrontVariables = {
+  NODE_API_PORT: vars.port({ description: NODE_API_PORT_DESCRIPTION, default: '8443' }),
+};
+const allNodeFrontVariables = {
+  NODE_API_PORT: vars.port({ description: NODE_API_PORT_DESCRIPTION, default: '0' }),
+};
 
 /** How a store-node gateway reaches the hub: outbound only, over the hub's node front. */
 const hubLinkVariables = {
@@ -81,10 +86,23 @@ const hubLinkVariables = {
   HUB_TIMEOUT_MS: vars.integer({ description: 'Deadline of one request to the hub; past it the hub counts as unreachable (cached principals and the token\'s own claims take over)', default: '5000', min: 100, max: 60000 }),
 };
 
-export const gatewayHubConfig = defineConfig('gateway', { ...commonVariables, ...hubServiceVariables, ...nodeApiPort('8443') });
-export const gatewayStoreNodeConfig = defineConfig('gateway', { ...commonVariables, ...storeNodeServiceVariables, ...hubLinkVariables });
-/** The all-in-one role: the hub's and the store node's services in one process, signing in locally (no hub link, node front off by default). */
-export const gatewayConfig = defineConfig('gateway', { ...commonVariables, ...hubServiceVariables, ...storeNodeServiceVariables, ...nodeApiPort('0') });
+/** The all-in-one role (first: the chart tests read it as the gateway's): the hub's and the store node's services in one process, signing in locally (no hub link, node front off by default). */
+export const gatewayConfig = defineConfig('gateway', {
+  ...commonVariables,
+  ...hubServiceVariables,
+  ...storeNodeServiceVariables,
+  ...allNodeFrontVariables,
+});
+export const gatewayHubConfig = defineConfig('gateway', {
+  ...commonVariables,
+  ...hubServiceVariables,
+  ...hubNodeFrontVariables,
+});
+export const gatewayStoreNodeConfig = defineConfig('gateway', {
+  ...commonVariables,
+  ...storeNodeServiceVariables,
+  ...hubLinkVariables,
+});
 
 /** One definition per role, each documented by `npm run config:docs`. */
 export const gatewayRoleConfigs = { hub: gatewayHubConfig, 'store-node': gatewayStoreNodeConfig, all: gatewayConfig } as const;

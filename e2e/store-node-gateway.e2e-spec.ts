@@ -142,6 +142,9 @@ describe('a store-node gateway: sign-in through the hub, tokens verified locally
     const posted = await http(node.httpPort, 'POST', '/api/transactions/events', { token: manager.token, json: posEvent(storeA) });
     assert.equal(posted.status, 200, JSON.stringify(posted.body));
     assert.equal(posted.body.stored, 1);
+    const stores = await http(node.httpPort, 'GET', '/api/stores', { token: manager.token });
+    assert.equal(stores.status, 200, JSON.stringify(stores.body));
+    assert.deepEqual(stores.body.stores.map((store: { storeId: string; name: string; transactionCount: number }) => [store.storeId, store.name, store.transactionCount]), [[storeA, storeA, 1]], 'counts from the node, the name from the hub');
     assert.equal((await http(node.httpPort, 'GET', '/api/users', { token: manager.token })).status, 404);
     assert.equal((await http(node.httpPort, 'GET', '/api/auth/keys')).status, 404);
     // A forged token (another key) is refused locally.
@@ -168,6 +171,9 @@ describe('a store-node gateway: sign-in through the hub, tokens verified locally
     assert.equal(listed.status, 200, JSON.stringify(listed.body));
     assert.ok(listed.body.transactions.some((t: { transactionId: string }) => t.transactionId === transactionId));
     assert.equal((await http(node.httpPort, 'GET', `/api/transactions?storeId=${storeB}`, { token: manager.token })).status, 403, 'still only their store');
+    const stores = await http(node.httpPort, 'GET', '/api/stores', { token: manager.token });
+    assert.equal(stores.status, 200, JSON.stringify(stores.body));
+    assert.deepEqual(stores.body.stores.map((store: { storeId: string; name: string | null; transactionCount: number }) => [store.storeId, store.name, store.transactionCount]), [[storeA, null, 2]], 'without the hub: no name, the counts still');
 
     // A node restarted during the outage verifies tokens with the keys it kept in HUB_KEYS_CACHE_FILE.
     await node.kill();

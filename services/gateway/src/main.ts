@@ -62,8 +62,15 @@ export function configureGatewayApp(app: INestApplication, config: GatewayConfig
   SwaggerModule.setup('api/docs', app, buildOpenApi(app, config.GATEWAY_ROLE), { jsonDocumentUrl: 'api/docs/openapi.json' });
 }
 
-/** The paths a store-node gateway calls on the hub's node front; anything else there is 404. */
-export const NODE_FRONT_PATHS = [/^\/api\/auth\/(login|refresh|logout|me|password|keys)(\?|$)/, /^\/api\/federated\/global-patterns(\?|$)/, /^\/api\/insights\/consortium\/[a-z-]+(\?|$)/, /^\/health(\/|\?|$)/];
+/** The routes a store-node gateway calls on the hub's node front (method, path and query); anything else there is 404. */
+export const NODE_FRONT_ROUTES: { method: 'GET' | 'POST'; path: RegExp }[] = [
+  { method: 'POST', path: /^\/api\/auth\/(login|refresh|logout|password)(\?|$)/ },
+  { method: 'GET', path: /^\/api\/auth\/(me|keys)(\?|$)/ },
+  { method: 'GET', path: /^\/api\/stores(\?|$)/ },
+  { method: 'GET', path: /^\/api\/federated\/global-patterns(\?|$)/ },
+  { method: 'GET', path: /^\/api\/insights\/consortium\/[a-z-]+(\?|$)/ },
+  { method: 'GET', path: /^\/health(\/live|\/ready)?(\?|$)/ },
+];
 
 export type GatewayService = NestService & { role: GatewayConfig['GATEWAY_ROLE']; nodeApiPort?: number };
 
@@ -77,7 +84,7 @@ async function listenNodeFront(app: INestApplication, config: GatewayConfig & { 
   const tls = loadNodeTls('gateway', config);
   const express = app.getHttpAdapter().getInstance() as http.RequestListener;
   const handler: http.RequestListener = (request, response) => {
-    if (NODE_FRONT_PATHS.some((path) => path.test(request.url ?? ''))) return express(request, response);
+    if (NODE_FRONT_ROUTES.some((route) => route.method === request.method && route.path.test(request.url ?? ''))) return express(request, response);
     response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ statusCode: 404, message: `${request.method} ${request.url?.split('?')[0]} is not served on the node front` }));
   };
   const server = tls.mode === 'mtls' ? https.createServer({ ca: tls.ca, cert: tls.cert, key: tls.key, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2' }, handler) : http.createServer(handler);

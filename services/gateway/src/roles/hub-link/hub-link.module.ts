@@ -8,6 +8,7 @@ import { HUB_LINK, HubLink } from './hub-link';
 import { HubKeys } from './hub-keys';
 import { NODE_STORE_IDS, NodePrincipalService } from './node-principal.service';
 import { HubConsortiumInsightsController, HubGlobalPatternsController, NodeAuthController } from './node-front-door.controllers';
+import { NodeStoresController } from './node-stores.controller';
 
 /**
  * A store-node gateway's link to the hub (HUB_URL, outbound only): the verify keys the hub
@@ -44,8 +45,8 @@ export class HubLinkModule implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** The store node's front door to the hub: sign-in relayed, and the read-only global results its users need. */
+/** The store node's front door to the hub: sign-in relayed, the read-only global results its users need, and its stores (counts from the node, names from the hub). */
 @Module({
-  controllers: [NodeAuthController, HubGlobalPatternsController, HubConsortiumInsightsController],
+  controllers: [NodeAuthController, NodeStoresController, HubGlobalPatternsController, HubConsortiumInsightsController],
 })
 export class NodeFrontDoorModule {}

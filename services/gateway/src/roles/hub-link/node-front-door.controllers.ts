@@ -15,9 +15,9 @@ import { NODE_STORE_IDS } from './node-principal.service';
 const EVERYONE = ['store_manager', 'regional_coordinator', 'admin'] as const;
 
 /** What a request to the hub carries on the caller's behalf: their token, request id, address and agent; the path as the caller sent it. */
-type Forward = Omit<HubRequest, 'method' | 'json'> & { principal?: UserPrincipal };
+export type Forward = Omit<HubRequest, 'method' | 'json'> & { principal?: UserPrincipal };
 
-const HubForward = createParamDecorator((_data: unknown, context: ExecutionContext): Forward => {
+export const HubForward = createParamDecorator((_data: unknown, context: ExecutionContext): Forward => {
   const request = context.switchToHttp().getRequest<Request>();
   const token = /^Bearer\s+(\S+)$/i.exec(request.header('authorization') ?? '')?.[1];
   const principal = principalOf(request);

@@ -15,6 +15,8 @@ export const NODE_STORE_IDS = Symbol('NODE_STORE_IDS');
 
 /** How many signed-in users a node remembers for a hub outage. */
 const LAST_KNOWN_MAX = 10_000;
+/** After the hub failed to answer, how long requests skip asking it (so an outage does not add HUB_TIMEOUT_MS to each). */
+const HUB_RETRY_AFTER_MS = 5_000;
 
 /** The hub's GET /api/auth/me answer. */
 interface MeAnswer {
@@ -93,6 +95,7 @@ export class NodePrincipalService extends PrincipalService {
   private readonly apiKeys: TtlCache<ApiKeyPrincipal>;
   private readonly lastKnown = new Map<string, UserPrincipal>();
   private lastOutageLog = 0;
+  private hubDownUntil = 0;
 
   constructor(
     @Inject(HUB_LINK) private readonly hub: HubLink,
@@ -135,11 +138,13 @@ export class NodePrincipalService extends PrincipalService {
   }
 
   private async askHub(claims: AccessClaims, context: TokenContext): Promise<UserPrincipal> {
+    if (Date.now() < this.hubDownUntil) return this.offlinePrincipal(claims);
     let answer;
     try {
       answer = await this.hub.request({ method: 'GET', path: '/api/auth/me', token: context.token, requestId: context.requestId });
     } catch (error) {
       if (!(error instanceof HubUnreachableError)) throw error;
+      this.hubDownUntil = Date.now() + HUB_RETRY_AFTER_MS;
       return this.offline(claims, error.message);
     }
     if (answer.status === 200) {
@@ -155,6 +160,7 @@ export class NodePrincipalService extends PrincipalService {
       throw new UnauthorizedException(typeof message === 'string' ? message : 'the hub refused this access token; sign in again');
     }
     // The hub is up but cannot answer (5xx, rate limited): as good as unreachable for this request.
+    if (answer.status >= 500) this.hubDownUntil = Date.now() + HUB_RETRY_AFTER_MS;
     return this.offline(claims, `the hub answered ${answer.status}`);
   }
 

@@ -54,10 +54,14 @@ describe('principals on a store node', () => {
     assert.equal(remembered.regionId, 'north', 'what the hub said last');
     const fromToken = await node.forAccessToken(claims({ sub: 'u-2', email: 'other@shop.example' }), { token: 't3' });
     assert.deepEqual([fromToken.id, fromToken.email, fromToken.role, fromToken.storeIds], ['u-2', 'other@shop.example', 'store_manager', ['s1']]);
-    // A 5xx counts as unreachable too.
-    hub.answer = { status: 503, headers: {}, body: {} };
-    assert.equal((await node.forAccessToken(claims({ sub: 'u-3' }), { token: 't4' })).id, 'u-3');
+    const asked = hub.requests.length;
+    await node.forAccessToken(claims(), { token: 't2b' });
+    assert.equal(hub.requests.length, asked, 'right after a failure the hub is not asked again (no timeout per request)');
     await assert.rejects(node.forAccessToken(claims({ sub: 'u-4', role: 'superuser' }), { token: 't5' }), (error: unknown) => status(error) === 401);
+    // A 5xx counts as unreachable too.
+    const other = service(hub);
+    hub.answer = { status: 503, headers: {}, body: {} };
+    assert.equal((await other.forAccessToken(claims({ sub: 'u-3' }), { token: 't4' })).id, 'u-3');
   });
 
   test('NODE_STORE_IDS: a manager of another store is 403, whether the hub or the token says so', async () => {

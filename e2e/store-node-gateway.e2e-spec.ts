@@ -53,7 +53,10 @@ describe('a store-node gateway: sign-in through the hub, tokens verified locally
     const batchesTopic = `ingestion.batches.v1.${schema}`;
     const kafkaAdmin = new Kafka({ clientId: schema, brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
     await kafkaAdmin.connect();
-    await kafkaAdmin.createTopics({ waitForLeaders: true, topics: [{ topic: batchesTopic, numPartitions: 1 }] }).finally(() => kafkaAdmin.disconnect());
+    const roundsTopic = `federation.rounds.v1.${schema}`;
+    await kafkaAdmin.createTopics({ waitForLeaders: true, topics: [batchesTopic, roundsTopic].map((topic) => ({ topic, numPartitions: 1 })) }).finally(() => kafkaAdmin.disconnect());
+    // The hub's federation coordinator: the rounds and global patterns a node reads through the hub.
+    const federation = await start('federation', { DATABASE_URL, BUS_DRIVER: 'kafka', KAFKA_BROKERS: KAFKA_BROKERS.join(','), DATABASE_SCHEMA: `${schema}_federation`, NODE_GRPC_PORT: '0', ROUNDS_TOPIC: roundsTopic });
     ingestion = await start('ingestion', {
       DATABASE_URL,
       DATABASE_SCHEMA: `${schema}_ingestion`,
@@ -66,7 +69,7 @@ describe('a store-node gateway: sign-in through the hub, tokens verified locally
     nodeFrontPort = await freePort();
     hub = await start(
       'gateway',
-      { GATEWAY_ROLE: 'hub', AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, JWT_VERIFY_KEYS: keys.verifyKeys, NODE_API_PORT: String(nodeFrontPort), NODE_TLS_MODE: 'plaintext', REDIS_URL, RATE_LIMIT_PREFIX: `e2e:${schema}:hub` },
+      { GATEWAY_ROLE: 'hub', AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, FEDERATION_GRPC_URL: `127.0.0.1:${federation.grpcPort}`, JWT_VERIFY_KEYS: keys.verifyKeys, NODE_API_PORT: String(nodeFrontPort), NODE_TLS_MODE: 'plaintext', REDIS_URL, RATE_LIMIT_PREFIX: `e2e:${schema}:hub` },
       { grpc: false },
     );
     nodeEnv = {
@@ -113,7 +116,7 @@ describe('a store-node gateway: sign-in through the hub, tokens verified locally
   afterAll(async () => {
     for (const service of started.reverse()) await service.kill().catch(() => undefined);
     const pool = new Pool({ connectionString: DATABASE_URL, max: 1 });
-    for (const owned of [schema, `${schema}_ingestion`]) await pool.query(`DROP SCHEMA IF EXISTS "${owned}" CASCADE`).catch(() => undefined);
+    for (const owned of [schema, `${schema}_ingestion`, `${schema}_federation`]) await pool.query(`DROP SCHEMA IF EXISTS "${owned}" CASCADE`).catch(() => undefined);
     await pool.end();
     rmSync(cacheDir, { recursive: true, force: true });
   });
@@ -147,6 +150,17 @@ describe('a store-node gateway: sign-in through the hub, tokens verified locally
     assert.deepEqual(stores.body.stores.map((store: { storeId: string; name: string; transactionCount: number }) => [store.storeId, store.name, store.transactionCount]), [[storeA, storeA, 1]], 'counts from the node, the name from the hub');
     assert.equal((await http(node.httpPort, 'GET', '/api/users', { token: manager.token })).status, 404);
     assert.equal((await http(node.httpPort, 'GET', '/api/auth/keys')).status, 404);
+    // Global results, read from the hub with the manager's own token.
+    const patterns = await http(node.httpPort, 'GET', '/api/federated/global-patterns?limit=5', { token: manager.token });
+    assert.equal(patterns.status, 200, JSON.stringify(patterns.body));
+    assert.ok(Array.isArray(patterns.body.patterns));
+    const rounds = await http(node.httpPort, 'GET', '/api/federated/rounds', { token: manager.token });
+    assert.equal(rounds.status, 200, JSON.stringify(rounds.body));
+    assert.equal(rounds.body.total, 0);
+    assert.equal((await http(node.httpPort, 'GET', '/api/federated/global-patterns?limit=0', { token: manager.token })).status, 400, 'validated on the node');
+    const events = await http(node.httpPort, 'GET', '/api/federated/rounds/events', { token: manager.token, stream: true });
+    assert.equal(events.status, 200);
+    assert.match(events.headers.get('content-type') ?? '', /text\/event-stream/);
     // A forged token (another key) is refused locally.
     const forged = makeSigningMaterial(keys.kid);
     const token = jwt.sign({ sub: manager.user.id, email: manager.user.email, role: 'store_manager', storeId: storeA }, createPrivateKey(forged.privateKey.export({ format: 'pem', type: 'pkcs8' })), { algorithm: 'ES256', keyid: keys.kid, issuer: 'tessera-auth', audience: 'tessera-api', expiresIn: 600 });
@@ -162,6 +176,7 @@ describe('a store-node gateway: sign-in through the hub, tokens verified locally
     const me = await http(node.httpPort, 'GET', '/api/auth/me', { token: manager.token });
     assert.equal(me.status, 200, JSON.stringify(me.body));
     assert.equal(me.body.offline, true);
+    assert.equal((await http(node.httpPort, 'GET', '/api/federated/global-patterns', { token: manager.token })).status, 503, 'global results need the hub');
     assert.equal(me.body.user.storeId, storeA);
     const transactionId = uniqueId('offline');
     const posted = await http(node.httpPort, 'POST', '/api/transactions/events', { token: manager.token, json: posEvent(storeA, transactionId) });

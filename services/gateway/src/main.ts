@@ -68,6 +68,7 @@ export const NODE_FRONT_ROUTES: { method: 'GET' | 'POST'; path: RegExp }[] = [
   { method: 'GET', path: /^\/api\/auth\/(me|keys)(\?|$)/ },
   { method: 'GET', path: /^\/api\/stores(\?|$)/ },
   { method: 'GET', path: /^\/api\/federated\/global-patterns(\?|$)/ },
+  { method: 'GET', path: /^\/api\/federated\/rounds(\/[A-Za-z0-9-]+)?(\?|$)/ },
   { method: 'GET', path: /^\/api\/insights\/consortium\/[a-z-]+(\?|$)/ },
   { method: 'GET', path: /^\/health(\/live|\/ready)?(\?|$)/ },
 ];

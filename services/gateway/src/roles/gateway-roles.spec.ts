@@ -20,7 +20,7 @@ declareObservabilityAccess();
 /** Routes that reach a store's raw data or its own numbers: only a store node (or the all-in-one process) serves them. */
 const STORE_ROUTE = /^(GET|POST|PUT|DELETE) \/api\/(transactions|mining|privacy|api-keys|files)(\/|$)|^(GET|POST) \/api\/insights\/(?!consortium\/)/;
 /** The hub's administration and coordination: never on a store node. */
-const HUB_ADMIN_ROUTE = /^(GET|POST|DELETE) \/api\/(users|regions|audit|schedules|jobs|erasure-requests)(\/|$)|^POST \/api\/stores|^(GET|POST) \/api\/federated\/(rounds|stores|demand-series|price-responses)|^GET \/api\/auth\/keys$/;
+const HUB_ADMIN_ROUTE = /^(GET|POST|DELETE) \/api\/(users|regions|audit|schedules|jobs|erasure-requests)(\/|$)|^POST \/api\/stores|^POST \/api\/federated\/rounds\/start|^GET \/api\/federated\/rounds\/:id\/|^(GET|POST) \/api\/federated\/(stores|demand-series|price-responses)|^GET \/api\/auth\/keys$/;
 const STORE_CLIENTS = [INGESTION_CLIENT, MINING_CLIENT, PRIVACY_CLIENT, INSIGHTS_NODE_CLIENT];
 const HUB_CLIENTS = [AUTH_CLIENT, FEDERATION_CLIENT, SCHEDULER_CLIENT, INSIGHTS_HUB_CLIENT];
 
@@ -86,7 +86,7 @@ describe('gateway roles: what a booted app of each role serves and holds', () =>
     const { routes, providers } = booted['store-node'];
     assert.deepEqual(routes.filter((route) => HUB_ADMIN_ROUTE.test(route)), []);
     for (const client of HUB_CLIENTS) assert.ok(!providers.includes(client), `the store node holds ${String(client)}`);
-    for (const route of ['POST /api/auth/login', 'GET /api/auth/me', 'POST /api/transactions/upload', 'POST /api/transactions/events', 'GET /api/transactions', 'POST /api/mining/start', 'GET /api/privacy/budget', 'POST /api/api-keys', 'GET /api/insights/forecasts', 'GET /api/insights/stock-alerts', 'GET /api/federated/global-patterns', 'GET /api/insights/consortium/bundles', 'GET /api/stores']) {
+    for (const route of ['POST /api/auth/login', 'GET /api/auth/me', 'POST /api/transactions/upload', 'POST /api/transactions/events', 'GET /api/transactions', 'POST /api/mining/start', 'GET /api/privacy/budget', 'POST /api/api-keys', 'GET /api/insights/forecasts', 'GET /api/insights/stock-alerts', 'GET /api/federated/global-patterns', 'GET /api/insights/consortium/bundles', 'GET /api/stores', 'GET /api/federated/rounds', 'GET /api/federated/rounds/events', 'GET /api/federated/rounds/:id']) {
       assert.ok(routes.includes(route), route);
     }
     for (const client of STORE_CLIENTS) assert.ok(providers.includes(client), `the store node lacks ${String(client)}`);

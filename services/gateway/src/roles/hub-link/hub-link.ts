@@ -86,6 +86,24 @@ export class HubLink {
     });
   }
 
+  /**
+   * A long-lived GET (server-sent events): resolves with the hub's response as a stream once
+   * its headers arrive; the socket may idle up to idleMs (the hub sends a heartbeat every 15 s).
+   */
+  open(options: Omit<HubRequest, 'method' | 'json'>, idleMs = 60_000): Promise<http.IncomingMessage> {
+    const target = new URL(options.path, this.base);
+    const headers: http.OutgoingHttpHeaders = { accept: 'text/event-stream' };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.requestId) headers['x-request-id'] = options.requestId;
+    if (options.forwardedFor) headers['x-forwarded-for'] = options.forwardedFor;
+    const transport = target.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const request = transport.get(target, { headers, agent: this.agent, timeout: idleMs }, resolve);
+      request.on('timeout', () => request.destroy(new Error(`nothing from the hub for ${idleMs} ms`)));
+      request.on('error', (error) => reject(new HubUnreachableError(`the hub at ${this.base.origin} is unreachable: ${error.message}`)));
+    });
+  }
+
   /** A request whose answer is relayed to the caller: the hub's errors pass through with their status; an unreachable hub is 503. */
   async relay(options: HubRequest): Promise<unknown> {
     let answer: HubAnswer;

@@ -1,12 +1,13 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, Post, Query, createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, Param, Post, Query, Res, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { Access } from '../../access/access.decorator';
 import { ALL_ROLES, type UserPrincipal } from '../../access/access-policy';
 import { PrincipalService } from '../../access/principal.service';
 import { principalOf } from '../../access/request-principal';
 import { ChangePasswordBody, LoginBody, RefreshBody } from '../../auth/auth.dto';
-import { GlobalPatternsQuery } from '../../federation/federation.dto';
+import { GlobalPatternsQuery, RoundParams } from '../../federation/federation.dto';
+import { PageQuery } from '../../http/paging';
 import { ConsortiumForecastsQuery } from '../../insights/insights.dto';
 import { requestIdOf } from '../../http/request-id';
 import { HUB_LINK, HubUnreachableError, type HubLink, type HubRequest } from './hub-link';
@@ -116,11 +117,47 @@ export class NodeAuthController {
   }
 }
 
-/** Global patterns, read from the hub (aggregates only: noisy, over stores), for this node's users. */
+/** Rounds and global patterns, read from the hub (aggregates only: noisy, over stores), for this node's users. */
 @ApiTags('federation')
 @Controller('api/federated')
 export class HubGlobalPatternsController {
   constructor(@Inject(HUB_LINK) private readonly hub: HubLink) {}
+
+  @Get('rounds')
+  @Access({ roles: ['store_manager', 'regional_coordinator', 'admin'], store: 'none' })
+  @ApiOperation({ summary: 'Rounds, newest first, with participants and status; fetched from the hub' })
+  rounds(@Query() _query: PageQuery, @HubForward() forward: Forward) {
+    return this.hub.relay({ ...forward, method: 'GET' });
+  }
+
+  @Get('rounds/events')
+  @Access({ roles: ['store_manager', 'regional_coordinator', 'admin'], store: 'none' })
+  @ApiOperation({ summary: "Round progress as server-sent events (text/event-stream), relayed from the hub's feed" })
+  @ApiProduces('text/event-stream')
+  async roundEvents(@Res() response: Response, @HubForward() forward: Forward) {
+    let upstream;
+    try {
+      upstream = await this.hub.open(forward);
+    } catch (error) {
+      if (!(error instanceof HubUnreachableError)) throw error;
+      response.status(503).setHeader('Retry-After', '10');
+      response.json({ statusCode: 503, error: 'Service Unavailable', message: `${error.message}; round events resume when it is back` });
+      return;
+    }
+    response.status(upstream.statusCode ?? 502);
+    for (const header of ['content-type', 'cache-control']) if (upstream.headers[header]) response.setHeader(header, upstream.headers[header]);
+    response.flushHeaders();
+    upstream.pipe(response);
+    upstream.on('error', () => response.end());
+    response.on('close', () => upstream.destroy());
+  }
+
+  @Get('rounds/:id')
+  @Access({ roles: ['store_manager', 'regional_coordinator', 'admin'], store: 'none' })
+  @ApiOperation({ summary: 'One round: status, participants, noise scale, failure reason; fetched from the hub' })
+  round(@Param() _params: RoundParams, @HubForward() forward: Forward) {
+    return this.hub.relay({ ...forward, method: 'GET' });
+  }
 
   @Get('global-patterns')
   @Access({ roles: [...EVERYONE], store: 'none' })

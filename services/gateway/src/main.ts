@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { isIP } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -85,6 +86,10 @@ async function listenNodeFront(app: INestApplication, config: GatewayConfig & { 
   const tls = loadNodeTls('gateway', config);
   const express = app.getHttpAdapter().getInstance() as http.RequestListener;
   const handler: http.RequestListener = (request, response) => {
+    // A store-node gateway (certificate-authenticated) names its caller's address: the hub's
+    // per-IP limit, lockouts and audit rows see the store's user, not the node, whatever TRUST_PROXY says.
+    const forwarded = String(request.headers['x-forwarded-for'] ?? '').split(',').pop()?.trim();
+    if (forwarded && isIP(forwarded)) Object.defineProperty(request, 'ip', { value: forwarded, configurable: true, enumerable: true, writable: true });
     if (NODE_FRONT_ROUTES.some((route) => route.method === request.method && route.path.test(request.url ?? ''))) return express(request, response);
     response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ statusCode: 404, message: `${request.method} ${request.url?.split('?')[0]} is not served on the node front` }));
   };

@@ -70,6 +70,7 @@ describe("the hub's node front: HTTPS with client certificates from the consorti
       JWT_VERIFY_KEYS: JSON.stringify([{ ...publicKey.export({ format: 'jwk' }), kid: 'node-front-spec' }]),
       AUTH_GRPC_URL: '127.0.0.1:1',
       RATE_LIMIT_DRIVER: 'memory',
+      RATE_LIMIT_PER_IP: '3',
       LOG_LEVEL: 'silent',
     });
     assert.equal(hub.nodeApiPort, nodeApiPort);
@@ -129,6 +130,21 @@ describe("the hub's node front: HTTPS with client certificates from the consorti
     assert.equal(await restarted.keyFor('unknown-kid'), undefined);
     restarted.stop();
     unreachable.close();
+  });
+
+  test("the hub counts a node's callers by the address the node names (X-Forwarded-For), not as one node", async () => {
+    const link = new HubLink(hubUrl, tlsOf('consortium', 'store-a'), 3000);
+    try {
+      const statuses = async (forwardedFor: string, times: number) => {
+        const out: number[] = [];
+        for (let i = 0; i < times; i++) out.push((await link.request({ method: 'GET', path: '/api/auth/keys', forwardedFor })).status);
+        return out;
+      };
+      assert.deepEqual(await statuses('203.0.113.7', 4), [200, 200, 200, 429], 'one user: the per-IP limit (3) applies');
+      assert.deepEqual(await statuses('203.0.113.8', 2), [200, 200], 'another user of the same node has their own');
+    } finally {
+      link.close();
+    }
   });
 
   test('with NODE_TLS_MODE=mtls the hub link must be https', () => {

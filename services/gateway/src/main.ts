@@ -88,7 +88,8 @@ async function listenNodeFront(app: INestApplication, config: GatewayConfig & { 
   const handler: http.RequestListener = (request, response) => {
     // A store-node gateway (certificate-authenticated) names its caller's address: the hub's
     // per-IP limit, lockouts and audit rows see the store's user, not the node, whatever TRUST_PROXY says.
-    const forwarded = String(request.headers['x-forwarded-for'] ?? '').split(',').pop()?.trim();
+    // Only over mTLS: on a plaintext node front (development) anyone could claim any address.
+    const forwarded = tls.mode === 'mtls' ? String(request.headers['x-forwarded-for'] ?? '').split(',').pop()?.trim() : undefined;
     if (forwarded && isIP(forwarded)) Object.defineProperty(request, 'ip', { value: forwarded, configurable: true, enumerable: true, writable: true });
     if (NODE_FRONT_ROUTES.some((route) => route.method === request.method && route.path.test(request.url ?? ''))) return express(request, response);
     response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ statusCode: 404, message: `${request.method} ${request.url?.split('?')[0]} is not served on the node front` }));

@@ -88,6 +88,12 @@ const MATRIX: Record<string, Row> = {
     expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: DENY },
     check: (answer) => assert.equal(answer.body.revoked, 1),
   },
+  'GET /api/auth/keys': {
+    request: async () => ({ method: 'GET', path: '/api/auth/keys' }),
+    expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: both(200) },
+    publicStatus: 200,
+    check: (answer) => assert.ok(answer.body.keys.length > 0 && answer.body.keys.every((key: Record<string, unknown>) => key.kid && !('d' in key))),
+  },
   'GET /api/auth/me': {
     request: async () => ({ method: 'GET', path: '/api/auth/me' }),
     expect: { store_manager: both(200), regional_coordinator: both(200), admin: both(200), api_key: DENY },

@@ -21,12 +21,17 @@ for (const service of services) {
   const module = require(`${root}services/${service}/dist/index.js`);
   const definition = module[`${service}Config`];
   if (!definition) throw new Error(`services/${service} exports no ${service}Config`);
-  lines.push(`## ${service}`, '', '| variable | default | sensitive | description |', '|---|---|---|---|');
-  for (const row of definition.describe()) {
-    const fallback = row.default === undefined ? '*(required)*' : row.default === '' || row.default === '-' ? '*(empty)*' : `\`${row.default}\``;
-    lines.push(`| \`${row.variable}\` | ${fallback} | ${row.sensitive ? 'yes' : ''} | ${row.description.replace(/\|/g, '\\|')} |`);
+  // A service that runs in roles (the gateway) documents each role's variables.
+  const roles = module[`${service}RoleConfigs`];
+  const sections = roles ? Object.entries(roles).map(([role, roleDefinition]) => [`${service} (${service.toUpperCase()}_ROLE=${role})`, roleDefinition]) : [[service, definition]];
+  for (const [title, sectionDefinition] of sections) {
+    lines.push(`## ${title}`, '', '| variable | default | sensitive | description |', '|---|---|---|---|');
+    for (const row of sectionDefinition.describe()) {
+      const fallback = row.default === undefined ? '*(required)*' : row.default === '' || row.default === '-' ? '*(empty)*' : `\`${row.default}\``;
+      lines.push(`| \`${row.variable}\` | ${fallback} | ${row.sensitive ? 'yes' : ''} | ${row.description.replace(/\|/g, '\\|')} |`);
+    }
+    lines.push('');
   }
-  lines.push('');
 }
 const text = lines.join('\n');
 const target = `${root}docs/configuration.md`;

@@ -51,7 +51,7 @@ if (buildTargets.length) {
 if (folders.length === 0 && tiers.length === 3) {
   console.log('> checking generated proto stubs are up to date (buf lint + generate)');
   run('bash', [join(root, 'scripts/proto-gen.sh'), '--check']);
-  console.log('> checking docs/openapi.json matches the gateway (npm run openapi:gen)');
+  console.log('> checking docs/openapi.json, docs/openapi.hub.json and docs/openapi.store-node.json match the gateway roles (npm run openapi:gen)');
   run(process.execPath, [join(root, 'scripts/openapi-gen.mjs'), '--check']);
   console.log("> checking docs/configuration.md matches the services' config definitions (npm run config:docs)");
   run(process.execPath, [join(root, 'scripts/config-docs.mjs'), '--check']);

@@ -1,7 +1,7 @@
-export { startGatewayService, buildOpenApi } from './main';
-export { gatewayConfig } from './gateway.config';
-export { generateOpenApiDocument, openApiJson, writeOpenApiDocument } from './openapi';
+export { startGatewayService, buildOpenApi, type GatewayService } from './main';
+export { gatewayConfig, gatewayHubConfig, gatewayStoreNodeConfig, gatewayRoleConfigs, loadGatewayConfig, GATEWAY_ROLES, type GatewayRole } from './gateway.config';
+export { generateOpenApiDocument, openApiJson, writeOpenApiDocument, OPENAPI_ROLES } from './openapi';
 export { routeTable, type RouteEntry } from './access/route-table';
-export { ALL_GATEWAY_CONTROLLERS } from './gateway.module';
+export { ALL_GATEWAY_CONTROLLERS, gatewayControllers } from './gateway.module';
 export { declareObservabilityAccess } from './access/observability-access';
 export type { AccessPolicy, Role, StoreSource } from './access/access-policy';

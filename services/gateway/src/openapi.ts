@@ -5,14 +5,21 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { createLogger } from '@tessera/common';
 import { CoreModule } from '@tessera/nest-core';
-import { gatewayConfig } from './gateway.config';
+import { gatewayRoleConfigs, type GatewayRole } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 
-export function buildOpenApi(app: INestApplication): OpenAPIObject {
+const ROLE_NOTE: Record<GatewayRole, string> = {
+  hub: 'This is the hub gateway (GATEWAY_ROLE=hub): sign-in, accounts, regions, stores, rounds, global results, consortium insights, schedules and audit; no route reaches a store\'s raw data.\n\n',
+  'store-node': "This is a store node's gateway (GATEWAY_ROLE=store-node): the store's uploads, transactions, mining, privacy, API keys, POS events and own insights; sign-in and the global results are fetched from the hub.\n\n",
+  all: 'This is the all-in-one gateway (GATEWAY_ROLE=all, development and hosted single-process installs): every hub and store-node route in one process.\n\n',
+};
+
+export function buildOpenApi(app: INestApplication, role: GatewayRole = 'all'): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Tessera API')
     .setDescription(
-      'Federated high-utility itemset mining for retail stores. Money is returned in currency units; it is stored as integer cents.\n\n' +
+      ROLE_NOTE[role] +
+        'Federated high-utility itemset mining for retail stores. Money is returned in currency units; it is stored as integer cents.\n\n' +
         'Sign in with POST /api/auth/login and send the token as `Authorization: Bearer <token>`. Store systems send ingestion data with an API key in `X-API-Key`. ' +
         'Each operation lists who may call it in `x-tessera-access` (roles, API key scope, where the store is named, and who audits it); see docs/security.md.',
     )
@@ -40,16 +47,27 @@ function documentAccessAnswers(document: OpenAPIObject): void {
   }
 }
 
-/** Builds the OpenAPI document from the gateway's controllers, without serving or connecting to anything. */
-export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
+/** The roles with a document of their own: docs/openapi.<role>.json. */
+export const OPENAPI_ROLES: GatewayRole[] = ['hub', 'store-node', 'all'];
+
+/** Builds a role's OpenAPI document from its controllers, without serving or connecting to anything (init is skipped: no hub is fetched). */
+export async function generateOpenApiDocument(role: GatewayRole = 'all'): Promise<OpenAPIObject> {
   const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const config = gatewayConfig.load({ JWT_VERIFY_KEYS: JSON.stringify([{ ...publicKey.export({ format: 'jwk' }), kid: 'openapi' }]), RATE_LIMIT_DRIVER: 'memory', LOG_LEVEL: 'silent' });
+  const config = gatewayRoleConfigs[role].load({
+    GATEWAY_ROLE: role,
+    JWT_VERIFY_KEYS: JSON.stringify([{ ...publicKey.export({ format: 'jwk' }), kid: 'openapi' }]),
+    HUB_URL: 'http://127.0.0.1:1',
+    NODE_STORE_IDS: 'openapi',
+    NODE_TLS_MODE: 'plaintext',
+    RATE_LIMIT_DRIVER: 'memory',
+    LOG_LEVEL: 'silent',
+  });
   const app = await NestFactory.create(
-    { module: class OpenApiModule {}, imports: [CoreModule.forService({ name: 'gateway-openapi', config, logger: createLogger('gateway-openapi', 'silent') }), GatewayModule] },
+    { module: class OpenApiModule {}, imports: [CoreModule.forService({ name: 'gateway-openapi', config, logger: createLogger('gateway-openapi', 'silent') }), GatewayModule.forRole(role)] },
     { logger: false, abortOnError: false },
   );
   try {
-    return buildOpenApi(app);
+    return buildOpenApi(app, role);
   } finally {
     await app.close();
   }
@@ -59,6 +77,6 @@ export function openApiJson(document: OpenAPIObject): string {
   return JSON.stringify(document, null, 2) + '\n';
 }
 
-export async function writeOpenApiDocument(path: string): Promise<void> {
-  writeFileSync(path, openApiJson(await generateOpenApiDocument()));
+export async function writeOpenApiDocument(path: string, role: GatewayRole = 'all'): Promise<void> {
+  writeFileSync(path, openApiJson(await generateOpenApiDocument(role)));
 }

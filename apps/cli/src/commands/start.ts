@@ -205,7 +205,8 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
   const demoStores = [...demo.keys()];
   const federationNodePort = process.env.FEDERATION_NODE_PORT ?? '50058';
   const serviceEnv: Partial<Record<ServiceName, Record<string, string | undefined>>> = {
-    gateway: { HTTP_PORT: values.port },
+    // The all-in-one gateway: the hub's and the store nodes' routes, signing in locally (a real consortium runs GATEWAY_ROLE=hub and store-node gateways).
+    gateway: { HTTP_PORT: values.port, GATEWAY_ROLE: 'all' },
     federation: { NODE_GRPC_PORT: federationNodePort },
     // Nightly mining of each demo store (created once, kept across restarts): GET /api/schedules shows it.
     scheduler: { DEMO_SCHEDULES: demoStores.join(',') },

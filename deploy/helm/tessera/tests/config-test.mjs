@@ -89,29 +89,36 @@ function describeEntry(entry, fileText) {
   return { required: def === undefined, default: def ?? undefined, sensitive: /\bsensitive:\s*true/.test(entry) };
 }
 
-function readDefinitions() {
-  const groups = {};
-  for (const file of ['libs/common/src/config/common-variables.ts', 'libs/common/src/tls/node-tls.ts']) {
-    const text = readFileSync(join(repoRoot, file), 'utf8');
-    for (const m of text.matchAll(/export const (\w+) = \{/g)) {
-      const body = braceBlock(text, m.index + m[0].length - 1);
-      groups[m[1]] = Object.fromEntries(Object.entries(entries(body)).map(([k, e]) => [k, describeEntry(e, text)]));
-    }
+/** A definition body's variables: its spreads of known groups, then its own entries. */
+function variablesOf(body, fileText, groups, where) {
+  const vars = {};
+  for (const spread of body.matchAll(/^\s*\.\.\.(\w+),/gm)) {
+    if (where) assert.ok(groups[spread[1]], `${where}: unknown variable group ${spread[1]}`);
+    Object.assign(vars, groups[spread[1]] ?? {});
   }
-  assert.ok(groups.nodeTlsVariables?.NODE_TLS_MODE, 'nodeTlsVariables (libs/common/src/tls/node-tls.ts) is read');
+  for (const [k, e] of Object.entries(entries(body))) vars[k] = describeEntry(e, fileText);
+  return vars;
+}
+
+/** Every `const name = { ... }` of a file as a group of variables (groups may spread earlier ones). */
+function readGroups(text, groups) {
+  for (const m of text.matchAll(/^(?:export )?const (\w+) = \{/gm)) groups[m[1]] = variablesOf(braceBlock(text, m.index + m[0].length - 1), text, groups);
+}
+
+function readDefinitions() {
+  const shared = {};
+  for (const file of ['libs/common/src/config/common-variables.ts', 'libs/common/src/tls/node-tls.ts']) readGroups(readFileSync(join(repoRoot, file), 'utf8'), shared);
+  assert.ok(shared.nodeTlsVariables?.NODE_TLS_MODE, 'nodeTlsVariables (libs/common/src/tls/node-tls.ts) is read');
   const definitions = {};
   for (const service of Object.keys(SERVICES)) {
     const text = readFileSync(join(repoRoot, `services/${service}/src/${service}.config.ts`), 'utf8');
+    // A service's own groups (the gateway's per-role groups) next to the shared ones.
+    const groups = { ...shared };
+    readGroups(text, groups);
+    // The first definition in the file: the gateway's is its all-in-one role, the union of the others.
     const start = new RegExp(`defineConfig\\('${service}', \\{`).exec(text);
     assert.ok(start, `services/${service}/src/${service}.config.ts: defineConfig('${service}', {...}) not found`);
-    const body = braceBlock(text, start.index + start[0].length - 1);
-    const vars = {};
-    for (const spread of body.matchAll(/^\s*\.\.\.(\w+),/gm)) {
-      assert.ok(groups[spread[1]], `${service}: unknown variable group ${spread[1]}`);
-      Object.assign(vars, groups[spread[1]]);
-    }
-    for (const [k, e] of Object.entries(entries(body))) vars[k] = describeEntry(e, text);
-    definitions[service] = vars;
+    definitions[service] = variablesOf(braceBlock(text, start.index + start[0].length - 1), text, groups, service);
   }
   return definitions;
 }

@@ -5,13 +5,12 @@ import { Redis } from 'ioredis';
 import { ServiceMetrics, type Logger } from '@tessera/common';
 import { LOGGER, SERVICE_CONFIG } from '@tessera/nest-core';
 import type { GatewayConfig } from '../gateway.config';
-import { AuditModule } from '../audit/audit.module';
+import { AuditRecordingModule } from '../audit/audit.module';
 import { RATE_LIMITER } from '../rate-limit/rate-limit.tokens';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import { MemoryWindowStore, RedisWindowStore, type WindowStore } from '../rate-limit/window-store';
 import { AccessGuard } from './access.guard';
 import { JwtAuthGuard, JwtStrategy } from './jwt.strategy';
-import { PrincipalService } from './principal.service';
 import { declareObservabilityAccess } from './observability-access';
 
 function createRateLimiter(config: GatewayConfig, logger: Logger, metrics: ServiceMetrics): RateLimiter {
@@ -33,18 +32,18 @@ function createRateLimiter(config: GatewayConfig, logger: Logger, metrics: Servi
 
 /**
  * Who may call what: the access guard on every route (its policy from `@Access`), JWT and API
- * key principals (cached), and the per-user, per-key and per-IP rate limits.
+ * key principals, and the per-user, per-key and per-IP rate limits. Every role has it; the
+ * PrincipalService and VERIFY_KEYS it uses come from the role's own module (roles/).
  */
 @Module({
-  imports: [PassportModule, AuditModule],
+  imports: [PassportModule, AuditRecordingModule],
   providers: [
     { provide: RATE_LIMITER, inject: [SERVICE_CONFIG, LOGGER, ServiceMetrics], useFactory: createRateLimiter },
     JwtStrategy,
     JwtAuthGuard,
-    PrincipalService,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [PrincipalService, RATE_LIMITER],
+  exports: [RATE_LIMITER],
 })
 export class AccessModule {
   constructor() {

@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import { requestIdOf } from '../http/request-id';
 import { PrincipalService, type AccessClaims } from './principal.service';
+import { VERIFY_KEYS, type VerifyKeySource } from './verify-keys';
 import type { UserPrincipal } from './access-policy';
 import { tokenLifetimeProblem } from './token-lifetime.util';
 
@@ -29,6 +30,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   constructor(
     @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
+    @Inject(VERIFY_KEYS) keys: VerifyKeySource,
     private readonly principals: PrincipalService,
   ) {
     super({
@@ -40,9 +42,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       passReqToCallback: true,
       secretOrKeyProvider: (_request: Request, rawJwt: string, done: (error: Error | null, key?: string) => void) => {
         const kid = kidOf(rawJwt);
-        const key = kid ? options.jwt.keys.keys.get(kid) : undefined;
-        if (!key) return done(new UnauthorizedException(kid ? `access token signed with unknown key ${kid}; sign in again` : 'access token has no key id; sign in again'));
-        done(null, key as unknown as string); // jsonwebtoken accepts a KeyObject
+        if (!kid) return done(new UnauthorizedException('access token has no key id; sign in again'));
+        keys.keyFor(kid).then(
+          (key) => (key ? done(null, key as unknown as string) : done(new UnauthorizedException(`access token signed with unknown key ${kid}; sign in again`))), // jsonwebtoken accepts a KeyObject
+          (error: unknown) => done(error as Error),
+        );
       },
     });
     this.maxLifetimeSeconds = options.jwt.maxLifetimeSeconds ?? 3600;
@@ -52,7 +56,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (typeof claims.sub !== 'string' || typeof claims.iat !== 'number') throw new UnauthorizedException('access token lacks sub or iat');
     const lifetime = tokenLifetimeProblem(claims as { iat: number; exp?: unknown }, this.maxLifetimeSeconds);
     if (lifetime) throw new UnauthorizedException(lifetime);
-    return this.principals.forAccessToken(claims, requestIdOf(request));
+    const token = ExtractJwt.fromAuthHeaderAsBearerToken()(request) ?? '';
+    return this.principals.forAccessToken(claims, { requestId: requestIdOf(request), token });
   }
 }
 

@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, Optional, UnauthorizedException } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { authV1, type ingestionV1 } from '@tessera/proto';
 import { AUTH_CLIENT, type AuthClient } from '../clients/auth.client';
@@ -13,6 +13,28 @@ import { TtlCache } from './ttl-cache';
 export interface AccessClaims {
   sub: string;
   iat: number;
+  exp?: number;
+  email?: unknown;
+  role?: unknown;
+  storeId?: unknown;
+}
+
+/** What the strategy passes along with verified claims: the request id, and the raw token (a store node asks the hub about it). */
+export interface TokenContext {
+  requestId?: string;
+  token: string;
+}
+
+/**
+ * Who a verified token or an API key belongs to. One implementation per role: the hub (and
+ * the all-in-one process) asks its auth service; a store-node gateway asks the hub, and
+ * falls back to what it last knew when the hub is unreachable (roles/hub-link).
+ */
+export abstract class PrincipalService {
+  abstract forAccessToken(claims: AccessClaims, context: TokenContext): Promise<UserPrincipal>;
+  abstract forApiKey(key: string, requestId?: string): Promise<ApiKeyPrincipal>;
+  /** Forgets what was cached about a user (after they sign out or change password here). */
+  abstract forgetUser(userId: string): void;
 }
 
 type UserLookup = { found: true; principal: UserPrincipal; tokensValidAfterSeconds: number } | { found: false };
@@ -25,21 +47,23 @@ type UserLookup = { found: true; principal: UserPrincipal; tokensValidAfterSecon
  * never from the token, so moving a store between regions takes effect without new tokens.
  */
 @Injectable()
-export class PrincipalService {
+export class AuthPrincipalService extends PrincipalService {
   private readonly users: TtlCache<UserLookup>;
   private readonly apiKeys: TtlCache<ApiKeyPrincipal>;
 
   constructor(
     @Inject(AUTH_CLIENT) private readonly auth: AuthClient,
     @Inject(GATEWAY_OPTIONS) options: GatewayOptions,
-    @Inject(INGESTION_CLIENT) private readonly ingestion: ingestionV1.IngestionServiceClient,
     private readonly downstream: Downstream,
+    // Absent on the hub: API keys are a store node's own (the all-in-one process has both).
+    @Optional() @Inject(INGESTION_CLIENT) private readonly ingestion?: ingestionV1.IngestionServiceClient,
   ) {
+    super();
     this.users = new TtlCache(options.principalCacheTtlMs);
     this.apiKeys = new TtlCache(options.principalCacheTtlMs);
   }
 
-  async forAccessToken(claims: AccessClaims, requestId?: string): Promise<UserPrincipal> {
+  async forAccessToken(claims: AccessClaims, { requestId }: TokenContext): Promise<UserPrincipal> {
     const lookup = await this.users.get(claims.sub, () => this.lookupUser(claims.sub, requestId));
     if (!lookup.found) throw new UnauthorizedException('this account no longer exists; sign in with another account');
     if (claims.iat < lookup.tokensValidAfterSeconds) throw new UnauthorizedException('this access token was issued before the password was changed; sign in again');
@@ -49,13 +73,14 @@ export class PrincipalService {
   /** Store API keys are verified by the store node's ingestion service, which keeps them (not the hub's auth service). */
   async forApiKey(key: string, requestId?: string): Promise<ApiKeyPrincipal> {
     const cacheKey = createHash('sha256').update(key).digest('hex');
+    const ingestion = this.ingestion;
+    if (!ingestion) throw new UnauthorizedException("API keys are kept by each store node: send them to the store's own gateway, not the hub");
     return this.apiKeys.get(cacheKey, async () => {
-      const { apiKey } = await this.downstream.unary('ingestion', this.ingestion.verifyApiKey.bind(this.ingestion), { key }, requestId, 5000);
+      const { apiKey } = await this.downstream.unary('ingestion', ingestion.verifyApiKey.bind(ingestion), { key }, requestId, 5000);
       return { kind: 'apiKey', id: apiKey!.id, prefix: apiKey!.prefix, storeId: apiKey!.storeId, scopes: apiKey!.scopes };
     });
   }
 
-  /** Forgets what was cached about a user (after they sign out or change password here). */
   forgetUser(userId: string): void {
     this.users.delete(userId);
   }

@@ -31,3 +31,24 @@ export function parseVerifyKeys(raw: string): VerifyKeySet {
   }
   return { keys };
 }
+
+/** Where the JWT strategy finds the key a token's kid names: static (hub, all) or fetched from the hub (store node). */
+export const VERIFY_KEYS = Symbol('VERIFY_KEYS');
+
+export interface VerifyKeySource {
+  keyFor(kid: string): Promise<KeyObject | undefined>;
+}
+
+export function staticVerifyKeys(set: VerifyKeySet): VerifyKeySource {
+  return { keyFor: async (kid) => set.keys.get(kid) };
+}
+
+/** The public JWKS of a key set (GET /api/auth/keys): kid, ES256, signature use; never a private part. */
+export function jwksOf(set: VerifyKeySet): { keys: Record<string, unknown>[] } {
+  return {
+    keys: [...set.keys.entries()].map(([kid, key]) => {
+      const { kty, crv, x, y } = key.export({ format: 'jwk' });
+      return { kty, crv, x, y, kid, alg: 'ES256', use: 'sig' };
+    }),
+  };
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { HttpException } from '@nestjs/common';
 import type { ingestionV1 } from '@tessera/proto';
-import { PrincipalService } from '../access/principal.service';
+import { AuthPrincipalService } from '../access/principal.service';
 import type { AuthClient } from '../clients/auth.client';
 import { Downstream } from '../clients/downstream';
 import type { GatewayOptions } from '../gateway.options';
@@ -68,11 +68,11 @@ describe('ApiKeysService: API keys are the store node’s (ingestion), not the a
   });
 });
 
-describe('PrincipalService.forApiKey: verified by ingestion, cached, never by the auth service', () => {
+describe('AuthPrincipalService.forApiKey: verified by ingestion, cached, never by the auth service', () => {
   it('asks ingestion once per key within the cache time; an unknown key is 401', async () => {
     const { client, calls } = fakeIngestion({ verifyApiKey: { apiKey: stored } });
     const auth = { call: () => assert.fail('the auth service was asked') } as unknown as AuthClient;
-    const principals = new PrincipalService(auth, { principalCacheTtlMs: 60_000 } as GatewayOptions, client, downstream());
+    const principals = new AuthPrincipalService(auth, { principalCacheTtlMs: 60_000 } as GatewayOptions, downstream(), client);
     const expected = { kind: 'apiKey', id: 'k-1', prefix: 'tsk_abcdefgh', storeId: 's1', scopes: ['ingestion'] };
     assert.deepEqual(await principals.forApiKey('tsk_key-one', 'r-1'), expected);
     assert.deepEqual(await principals.forApiKey('tsk_key-one', 'r-2'), expected);
@@ -80,7 +80,15 @@ describe('PrincipalService.forApiKey: verified by ingestion, cached, never by th
 
     const unknown = Object.assign(new Error('API key not recognised'), { code: grpc.status.UNAUTHENTICATED, details: 'API key not recognised' });
     const refusing = fakeIngestion({ verifyApiKey: unknown });
-    const strict = new PrincipalService(auth, { principalCacheTtlMs: 60_000 } as GatewayOptions, refusing.client, downstream());
+    const strict = new AuthPrincipalService(auth, { principalCacheTtlMs: 60_000 } as GatewayOptions, downstream(), refusing.client);
     await assert.rejects(strict.forApiKey('tsk_nope'), (error: HttpException) => error.getStatus() === 401);
+  });
+});
+
+describe('AuthPrincipalService on the hub (no ingestion client)', () => {
+  it('refuses every API key with 401 and says where keys belong', async () => {
+    const auth = { call: () => assert.fail('the auth service was asked') } as unknown as AuthClient;
+    const hub = new AuthPrincipalService(auth, { principalCacheTtlMs: 60_000 } as GatewayOptions, downstream());
+    await assert.rejects(hub.forApiKey('tsk_anything'), (error: HttpException) => error.getStatus() === 401 && /store's own gateway/.test(JSON.stringify(error.getResponse())));
   });
 });

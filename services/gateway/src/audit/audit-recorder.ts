@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Request } from 'express';
 import { authV1 } from '@tessera/proto';
 import type { Logger } from '@tessera/common';
@@ -26,12 +26,14 @@ const OUTCOME = { success: authV1.AuditOutcome.AUDIT_OUTCOME_SUCCESS, failure: a
  * forwarded to store-node services, and writes it refused before any service saw them.
  * If the auth service cannot take the row, the write is not undone (it already happened
  * elsewhere); the row is logged in full at error level instead, so nothing is lost silently.
+ * A store-node gateway has no auth service (the hub's is not a store's to write to): it
+ * logs each row in full, as a structured `audit` line, at info level.
  */
 @Injectable()
 export class AuditRecorder {
   constructor(
-    @Inject(AUTH_CLIENT) private readonly auth: AuthClient,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(AUTH_CLIENT) private readonly auth?: AuthClient,
   ) {}
 
   denied(caller: AuditedCaller, action: string, reason: string): Promise<void> {
@@ -50,6 +52,10 @@ export class AuditRecorder {
       reason: fields.reason ?? '',
       detailsJson: JSON.stringify(fields.details ?? {}),
     };
+    if (!this.auth) {
+      this.logger.info({ audit: { ...event, context: { ...event.context } } }, `audit ${action} ${outcome}`);
+      return;
+    }
     try {
       await this.auth.call((c) => c.recordAuditEvent, event, caller.requestId);
     } catch (error) {

@@ -5,10 +5,17 @@ import { AuditQueryService } from './audit.service';
 import { AuditRecorder } from './audit-recorder';
 import { AuditInterceptor } from './audit.interceptor';
 
-/** The audit log: reading it (admins), and the rows the gateway writes itself (forwarded writes, refusals). */
+/** The rows the gateway writes itself (forwarded writes, refusals): every role. */
 @Module({
-  controllers: [AuditController],
-  providers: [AuditQueryService, AuditRecorder, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+  providers: [AuditRecorder, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
   exports: [AuditRecorder],
+})
+export class AuditRecordingModule {}
+
+/** The audit log: reading it (admins), on the hub, where the auth service keeps it. */
+@Module({
+  imports: [AuditRecordingModule],
+  controllers: [AuditController],
+  providers: [AuditQueryService],
 })
 export class AuditModule {}

@@ -7,10 +7,7 @@ import { InsightsGatewayService } from './insights.service';
 
 const EVERYONE = ['store_manager', 'regional_coordinator', 'admin'] as const;
 
-/**
- * Insights: a store's own (its manager only, from its node) and the consortium's (everyone
- * signed in, from the hub: noisy aggregates over stores, never one store's numbers).
- */
+/** A store's own insights (its manager only), from its node's insights service: store-node role. */
 @ApiTags('insights')
 @Controller('api/insights')
 export class InsightsController {
@@ -23,24 +20,10 @@ export class InsightsController {
     return this.insights.bundles(query.storeId, caller.requestId);
   }
 
-  @Get('consortium/bundles')
-  @Access({ roles: [...EVERYONE], store: 'none' })
-  @ApiOperation({ summary: 'Bundles of the latest itemset round: revenue impact, support, confidence, lift with a 95% interval that includes the DP noise' })
-  consortiumBundles(@CurrentCaller() caller: Caller) {
-    return this.insights.bundles(undefined, caller.requestId);
-  }
-
   @Get('forecasts')
   @Access({ roles: ['store_manager'], store: 'query.storeId' })
   @ApiOperation({ summary: "Demand forecasts of the store's top items (or one sku) with 80%/95% intervals and their backtest against seasonal naive" })
   forecasts(@Query() query: StoreForecastsQuery, @CurrentCaller() caller: Caller) {
-    return this.insights.forecasts(query, caller.requestId);
-  }
-
-  @Get('consortium/forecasts')
-  @Access({ roles: [...EVERYONE], store: 'none' })
-  @ApiOperation({ summary: 'Consortium demand forecasts from the latest demand-series round' })
-  consortiumForecasts(@Query() query: ConsortiumForecastsQuery, @CurrentCaller() caller: Caller) {
     return this.insights.forecasts(query, caller.requestId);
   }
 
@@ -49,13 +32,6 @@ export class InsightsController {
   @ApiOperation({ summary: "Own-price elasticities from the store's history, with a recommendation only where the evidence supports one" })
   prices(@Query() query: InsightsStoreQuery, @CurrentCaller() caller: Caller) {
     return this.insights.prices(query.storeId, caller.requestId);
-  }
-
-  @Get('consortium/prices')
-  @Access({ roles: [...EVERYONE], store: 'none' })
-  @ApiOperation({ summary: 'Consortium elasticities from the latest price-response round, with recommendations' })
-  consortiumPrices(@CurrentCaller() caller: Caller) {
-    return this.insights.prices(undefined, caller.requestId);
   }
 
   @Get('stock-alerts')
@@ -73,8 +49,36 @@ export class InsightsController {
   recordStock(@Query() query: InsightsStoreQuery, @Body() body: Record<string, unknown>, @CurrentCaller() caller: Caller) {
     return this.insights.recordStock(query.storeId, body, caller.requestId);
   }
+}
 
-  @Get('consortium/anomalies')
+/** The consortium's insights (everyone signed in), from the hub's insights service: noisy aggregates over stores, never one store's numbers. Hub role. */
+@ApiTags('insights')
+@Controller('api/insights/consortium')
+export class ConsortiumInsightsController {
+  constructor(private readonly insights: InsightsGatewayService) {}
+
+  @Get('bundles')
+  @Access({ roles: [...EVERYONE], store: 'none' })
+  @ApiOperation({ summary: 'Bundles of the latest itemset round: revenue impact, support, confidence, lift with a 95% interval that includes the DP noise' })
+  consortiumBundles(@CurrentCaller() caller: Caller) {
+    return this.insights.bundles(undefined, caller.requestId);
+  }
+
+  @Get('forecasts')
+  @Access({ roles: [...EVERYONE], store: 'none' })
+  @ApiOperation({ summary: 'Consortium demand forecasts from the latest demand-series round' })
+  consortiumForecasts(@Query() query: ConsortiumForecastsQuery, @CurrentCaller() caller: Caller) {
+    return this.insights.forecasts(query, caller.requestId);
+  }
+
+  @Get('prices')
+  @Access({ roles: [...EVERYONE], store: 'none' })
+  @ApiOperation({ summary: 'Consortium elasticities from the latest price-response round, with recommendations' })
+  consortiumPrices(@CurrentCaller() caller: Caller) {
+    return this.insights.prices(undefined, caller.requestId);
+  }
+
+  @Get('anomalies')
   @Access({ roles: [...EVERYONE], store: 'none' })
   @ApiOperation({ summary: 'Unusual periods of the consortium demand series: spikes, dips and level shifts' })
   anomalies(@CurrentCaller() caller: Caller) {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { insightsV1 } from '@tessera/proto';
 import { Downstream, type UnaryMethod } from '../clients/downstream';
 import { INSIGHTS_HUB_CLIENT, INSIGHTS_NODE_CLIENT } from './insights.clients';
@@ -16,17 +16,19 @@ const round = (value: { roundId: string; completedAt: string } | undefined) => (
  */
 @Injectable()
 export class InsightsGatewayService {
-  private readonly clients: { node: insightsV1.InsightsServiceClient; hub: insightsV1.InsightsServiceClient };
+  private readonly clients: { node?: insightsV1.InsightsServiceClient; hub?: insightsV1.InsightsServiceClient };
 
+  /** Each module provides one client: the store node's (its own insights) or the hub's (the consortium's). */
   constructor(
-    @Inject(INSIGHTS_NODE_CLIENT) node: insightsV1.InsightsServiceClient,
-    @Inject(INSIGHTS_HUB_CLIENT) hub: insightsV1.InsightsServiceClient,
     private readonly downstream: Downstream,
+    @Optional() @Inject(INSIGHTS_NODE_CLIENT) node?: insightsV1.InsightsServiceClient,
+    @Optional() @Inject(INSIGHTS_HUB_CLIENT) hub?: insightsV1.InsightsServiceClient,
   ) {
     this.clients = { node, hub };
   }
 
-  private call<Req, Res>(client: insightsV1.InsightsServiceClient, method: keyof insightsV1.InsightsServiceClient, request: Req, requestId?: string): Promise<Res> {
+  private call<Req, Res>(client: insightsV1.InsightsServiceClient | undefined, method: keyof insightsV1.InsightsServiceClient, request: Req, requestId?: string): Promise<Res> {
+    if (!client) throw new ServiceUnavailableException('this gateway role has no insights service for that scope');
     const bound = (client[method] as unknown as (...args: unknown[]) => unknown).bind(client) as UnaryMethod<Req, Res>;
     return this.downstream.unary('insights', bound, request, requestId);
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Caller } from '../http/caller';
 import { ingestionV1 } from '@tessera/proto';
 import { INGESTION_CLIENT } from '../clients/ingestion.client';
@@ -6,13 +6,17 @@ import { AUTH_CLIENT, type AuthClient } from '../clients/auth.client';
 import { visibleStores } from '../access/request-principal';
 import { Downstream } from '../clients/downstream';
 
-/** Stores the caller reaches: registered ones (auth) merged with those holding data (ingestion). */
+/**
+ * Stores the caller reaches: registered ones (auth) merged with those holding data
+ * (ingestion). The hub role has no ingestion client: there the list is the registered
+ * stores only, without counts (a store's counts stay on its node).
+ */
 @Injectable()
 export class StoresService {
   constructor(
-    @Inject(INGESTION_CLIENT) private readonly ingestion: ingestionV1.IngestionServiceClient,
     @Inject(AUTH_CLIENT) private readonly auth: AuthClient,
     private readonly downstream: Downstream,
+    @Optional() @Inject(INGESTION_CLIENT) private readonly ingestion?: ingestionV1.IngestionServiceClient,
   ) {}
 
   async list(caller: Caller) {
@@ -21,7 +25,7 @@ export class StoresService {
     if (scope && scope.length === 0) return { stores: [] };
     const requestId = caller.requestId;
     const [summaries, registered] = await Promise.all([
-      this.downstream.unary('ingestion', this.ingestion.listStoreSummaries.bind(this.ingestion), { storeIds: scope ?? [] }, requestId),
+      this.ingestion ? this.downstream.unary('ingestion', this.ingestion.listStoreSummaries.bind(this.ingestion), { storeIds: scope ?? [] }, requestId) : { stores: [] },
       this.auth.call((c) => c.listStores, { storeIds: scope ?? [] }, requestId),
     ]);
     const summaryOf = new Map(summaries.stores.filter((s) => !scope || scope.includes(s.storeId)).map((s) => [s.storeId, s]));
@@ -30,11 +34,10 @@ export class StoresService {
     const stores = ids.map((storeId) => {
       const store = registeredOf.get(storeId);
       const summary = summaryOf.get(storeId);
+      const base = { storeId, name: store?.name ?? null, regionId: store?.regionId || null, registered: Boolean(store) };
+      if (!this.ingestion) return base;
       return {
-        storeId,
-        name: store?.name ?? null,
-        regionId: store?.regionId || null,
-        registered: Boolean(store),
+        ...base,
         transactionCount: Number(summary?.transactionCount ?? 0),
         fileCount: Number(summary?.fileCount ?? 0),
         rejectedEventCount: Number(summary?.rejectedEventCount ?? 0),

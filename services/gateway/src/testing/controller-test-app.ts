@@ -107,7 +107,7 @@ export async function controllerTestApp(controller: Type<unknown>, services: [Ty
     providers: [
       ...services.map(([type]) => type as Provider),
       JwtAuthGuard,
-      PrincipalService,
+      { provide: PrincipalService, useValue: {} },
       AuditRecorder,
       { provide: RATE_LIMITER, useValue: new RateLimiter(windowStore, 60_000) },
       { provide: GATEWAY_OPTIONS, useValue: gatewayOptions },

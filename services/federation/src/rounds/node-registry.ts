@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
-import type { Logger } from '@tessera/common';
+import { storeIdOfCertificate, type Logger } from '@tessera/common';
 import type { federationV1 } from '@tessera/proto';
 
 type Stream = grpc.ServerDuplexStream<federationV1.ConnectRequest, federationV1.ConnectResponse>;
@@ -17,9 +17,26 @@ function ed25519PublicKey(raw: Buffer) {
   return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
 }
 
+const UNAUTHENTICATED = 16;
+const PERMISSION_DENIED = 7;
+
+/**
+ * The store a stream's client certificate names (SAN urn:tessera:store:<id>), or why there is
+ * none. The TLS handshake has already checked the certificate against the consortium CA.
+ */
+export function certificateStoreOf(stream: Pick<Stream, 'getAuthContext'>): { storeId: string } | { reason: string } {
+  const context = stream.getAuthContext?.();
+  const peer = context?.sslPeerCertificate;
+  if (!peer?.raw) return { reason: `the node presented no client certificate (transport ${context?.transportSecurityType ?? 'insecure'}); the hub's node port requires mTLS with a certificate from the consortium CA` };
+  const storeId = storeIdOfCertificate(peer.raw);
+  if (!storeId) return { reason: 'the client certificate names no store (it needs exactly one SAN URI urn:tessera:store:<storeId>; issue it with `tessera admin node-cert`)' };
+  return { storeId };
+}
+
 /**
  * The open streams of store nodes, one per store. A stream is admitted after the node
- * signs the hub's fresh challenge with the store's enrolled identity key. Emits
+ * signs the hub's fresh challenge with the store's enrolled identity key and, under mTLS
+ * (requireStoreCertificate), only as the store its client certificate names. Emits
  * 'message' (storeId, request) and 'disconnected' (storeId).
  */
 export class NodeRegistry extends EventEmitter {
@@ -28,6 +45,7 @@ export class NodeRegistry extends EventEmitter {
   constructor(
     private readonly identityKey: (storeId: string) => Promise<Buffer | undefined>,
     private readonly logger: Logger,
+    private readonly options: { requireStoreCertificate: boolean } = { requireStoreCertificate: false },
   ) {
     super();
   }
@@ -48,6 +66,16 @@ export class NodeRegistry extends EventEmitter {
   }
 
   attach(stream: Stream): void {
+    let certified: string | undefined;
+    if (this.options.requireStoreCertificate) {
+      const found = certificateStoreOf(stream);
+      if ('reason' in found) {
+        this.logger.warn({ reason: found.reason }, 'store node refused');
+        stream.destroy(Object.assign(new Error(found.reason), { code: UNAUTHENTICATED }));
+        return;
+      }
+      certified = found.storeId;
+    }
     const nonce = randomBytes(32);
     let storeId: string | undefined;
     stream.write({ body: { $case: 'challenge', value: { nonce } } });
@@ -58,11 +86,17 @@ export class NodeRegistry extends EventEmitter {
       }
       if (request.body?.$case !== 'hello') return stream.destroy(new Error('the first message must be hello'));
       const hello = request.body.value;
+      if (certified !== undefined && hello.storeId !== certified) {
+        const reason = `the client certificate is for store ${certified}; it cannot connect as store ${JSON.stringify(hello.storeId)}`;
+        this.logger.warn({ storeId: hello.storeId, certificateStoreId: certified, reason }, 'store node refused');
+        stream.destroy(Object.assign(new Error(reason), { code: PERMISSION_DENIED }));
+        return;
+      }
       this.admit(hello, nonce).then(
         (admitted) => {
           if (!admitted.ok) {
             this.logger.warn({ storeId: hello.storeId, reason: admitted.reason }, 'store node refused');
-            stream.destroy(Object.assign(new Error(admitted.reason), { code: 16 }));
+            stream.destroy(Object.assign(new Error(admitted.reason), { code: UNAUTHENTICATED }));
             return;
           }
           storeId = hello.storeId;

@@ -19,6 +19,16 @@ function ed25519PublicKey(raw: Buffer) {
 
 const UNAUTHENTICATED = 16;
 const PERMISSION_DENIED = 7;
+const INVALID_ARGUMENT = 3;
+
+/**
+ * Ends a node's stream with a status the node sees (code and reason). grpc-js's documented way
+ * for streaming handlers: an 'error' event sets the status and ends the call; destroy() would
+ * drop it, leaving the node waiting until its deadline.
+ */
+function refuse(stream: Stream, code: number, reason: string): void {
+  stream.emit('error', Object.assign(new Error(reason), { code, details: reason }));
+}
 
 /**
  * The store a stream's client certificate names (SAN urn:tessera:store:<id>), or why there is
@@ -71,32 +81,39 @@ export class NodeRegistry extends EventEmitter {
       const found = certificateStoreOf(stream);
       if ('reason' in found) {
         this.logger.warn({ reason: found.reason }, 'store node refused');
-        stream.destroy(Object.assign(new Error(found.reason), { code: UNAUTHENTICATED }));
+        refuse(stream, UNAUTHENTICATED, found.reason);
         return;
       }
       certified = found.storeId;
     }
     const nonce = randomBytes(32);
     let storeId: string | undefined;
+    let refused = false;
     stream.write({ body: { $case: 'challenge', value: { nonce } } });
     stream.on('data', (request: federationV1.ConnectRequest) => {
       if (storeId) {
         this.emit('message', storeId, request);
         return;
       }
-      if (request.body?.$case !== 'hello') return stream.destroy(new Error('the first message must be hello'));
+      if (refused) return;
+      if (request.body?.$case !== 'hello') {
+        refused = true;
+        return refuse(stream, INVALID_ARGUMENT, 'the first message must be hello');
+      }
       const hello = request.body.value;
       if (certified !== undefined && hello.storeId !== certified) {
         const reason = `the client certificate is for store ${certified}; it cannot connect as store ${JSON.stringify(hello.storeId)}`;
         this.logger.warn({ storeId: hello.storeId, certificateStoreId: certified, reason }, 'store node refused');
-        stream.destroy(Object.assign(new Error(reason), { code: PERMISSION_DENIED }));
+        refused = true;
+        refuse(stream, PERMISSION_DENIED, reason);
         return;
       }
       this.admit(hello, nonce).then(
         (admitted) => {
           if (!admitted.ok) {
             this.logger.warn({ storeId: hello.storeId, reason: admitted.reason }, 'store node refused');
-            stream.destroy(Object.assign(new Error(admitted.reason), { code: UNAUTHENTICATED }));
+            refused = true;
+            refuse(stream, UNAUTHENTICATED, admitted.reason);
             return;
           }
           storeId = hello.storeId;

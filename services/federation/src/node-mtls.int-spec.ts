@@ -146,6 +146,30 @@ describe('the hub node port over mTLS', () => {
     assert.equal(outcome.error.code, grpc.status.UNAVAILABLE);
   });
 
+  it('serves the published global patterns to a node with a consortium certificate, and only the published ones', async () => {
+    const client = new federationV1.FederationNodeServiceClient(`127.0.0.1:${federation.nodePort}`, credentialsOf(pki.nodes['store-b']));
+    const list = (request: Partial<federationV1.ListPublishedPatternsRequest>) =>
+      new Promise<federationV1.ListPublishedPatternsResponse>((ok, fail) => client.listPublishedPatterns(federationV1.ListPublishedPatternsRequest.fromPartial(request), (error, response) => (error ? fail(error) : ok(response))));
+    try {
+      const latest = await list({ limit: 10 });
+      assert.equal(latest.round, undefined, 'no round has completed on this hub');
+      assert.equal(latest.total, '0');
+      await assert.rejects(list({ roundId: 'not-a-round' }), (error: grpc.ServiceError) => error.code === grpc.status.INVALID_ARGUMENT && /roundId "not-a-round" is not a round id/.test(error.details));
+      await assert.rejects(list({ roundId: '00000000-0000-4000-8000-000000000000' }), (error: grpc.ServiceError) => error.code === grpc.status.NOT_FOUND);
+    } finally {
+      client.close();
+    }
+    const plain = new federationV1.FederationNodeServiceClient(`127.0.0.1:${federation.nodePort}`, grpc.credentials.createInsecure());
+    try {
+      await assert.rejects(
+        new Promise((ok, fail) => plain.listPublishedPatterns(federationV1.ListPublishedPatternsRequest.fromPartial({}), (error, response) => (error ? fail(error) : ok(response)))),
+        (error: grpc.ServiceError) => error.code === grpc.status.UNAVAILABLE,
+      );
+    } finally {
+      plain.close();
+    }
+  });
+
   it("the privacy service's federated client joins over mTLS with one certificate per store", async () => {
     const privacy = await startPrivacyService(
       {

@@ -31,11 +31,11 @@ function refuse(stream: Stream, code: number, reason: string): void {
 }
 
 /**
- * The store a stream's client certificate names (SAN urn:tessera:store:<id>), or why there is
+ * The store a call's client certificate names (SAN urn:tessera:store:<id>), or why there is
  * none. The TLS handshake has already checked the certificate against the consortium CA.
  */
-export function certificateStoreOf(stream: Pick<Stream, 'getAuthContext'>): { storeId: string } | { reason: string } {
-  const context = stream.getAuthContext?.();
+export function certificateStoreOf(call: { getAuthContext(): { transportSecurityType?: string; sslPeerCertificate?: { raw?: Buffer } } | null }): { storeId: string } | { reason: string } {
+  const context = call.getAuthContext();
   const peer = context?.sslPeerCertificate;
   if (!peer?.raw) return { reason: `the node presented no client certificate (transport ${context?.transportSecurityType ?? 'insecure'}); the hub's node port requires mTLS with a certificate from the consortium CA` };
   const storeId = storeIdOfCertificate(peer.raw);

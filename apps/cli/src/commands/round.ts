@@ -131,8 +131,9 @@ export async function roundCommand(argv: string[], io: CommandIo): Promise<numbe
     }
     ingestionClient.close();
 
+    // The hub dialled by name (its certificate names localhost): TLS sends no IP address as a server name.
     const privacy = await startPrivacyService(
-      { ...env, MINING_GRPC_URL: `127.0.0.1:${mining.grpcPort}`, FEDERATION_HUB_URL: `127.0.0.1:${federation.nodePort}`, FEDERATION_AUTO_ENROL_URL: `127.0.0.1:${federation.grpcPort}`, FEDERATION_STORE_IDS: storeIds.join(','), ...nodeTls.node },
+      { ...env, MINING_GRPC_URL: `127.0.0.1:${mining.grpcPort}`, FEDERATION_HUB_URL: `localhost:${federation.nodePort}`, FEDERATION_AUTO_ENROL_URL: `127.0.0.1:${federation.grpcPort}`, FEDERATION_STORE_IDS: storeIds.join(','), ...nodeTls.node },
       { bus },
     );
     running.push(privacy);

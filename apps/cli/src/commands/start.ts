@@ -218,7 +218,8 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
     // the round fail once ("bind message supplies 1 parameters...").
     insights: { INSIGHTS_ROLE: 'both', INSIGHTS_REFRESH_DEBOUNCE_MS: process.env.INSIGHTS_REFRESH_DEBOUNCE_MS ?? '20000' },
     privacy: demoStores.length
-      ? { FEDERATION_HUB_URL: `127.0.0.1:${federationNodePort}`, FEDERATION_AUTO_ENROL_URL: '127.0.0.1:50054', FEDERATION_STORE_IDS: demoStores.join(','), ...nodeTls.node }
+      ? // Dialled by name: the hub certificate names localhost, and TLS sends no IP address as its server name (RFC 6066).
+        { FEDERATION_HUB_URL: `localhost:${federationNodePort}`, FEDERATION_AUTO_ENROL_URL: '127.0.0.1:50054', FEDERATION_STORE_IDS: demoStores.join(','), ...nodeTls.node }
       : {},
   };
   try {

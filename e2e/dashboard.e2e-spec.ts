@@ -14,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { freePort, REPO_ROOT, startServiceProcess, type ServiceProcess } from './support/processes';
 import { DATABASE_URL, KAFKA_BROKERS, uniqueId } from './support/infra';
 import { http, makeSigningMaterial, REDIS_URL, runCli } from './support/auth-stack';
+import { testNodeTls, type TestNodeTls } from './support/node-tls';
 import { ensureDashboardBuild, launchChromium, SCREENSHOT_DIR } from './support/browser';
 
 const run = uniqueId('dash').replace(/-/g, '_');
@@ -22,6 +23,7 @@ const STORES = ['london', 'manchester', 'dublin', 'paris', 'berlin', 'madrid'].m
 const REGION = `${prefix}-region`;
 const started: ServiceProcess[] = [];
 let gateway: ServiceProcess;
+let nodeTls: TestNodeTls;
 let base: string;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
 const accounts: Record<'admin' | 'coordinator' | 'manager' | 'otherManager', { email: string; password: string }> = {} as never;
@@ -91,7 +93,8 @@ describe('dashboard in a browser', () => {
     const mining = await startServiceProcess('mining', { ...bus, DATABASE_SCHEMA: `${run}_mining`, INGESTION_GRPC_URL: ingestionUrl, BATCHES_TOPIC: batchesTopic });
     started.push(mining);
     const nodePort = await freePort();
-    const federation = await startServiceProcess('federation', { ...bus, DATABASE_SCHEMA: `${run}_federation`, NODE_GRPC_PORT: String(nodePort), ROUNDS_TOPIC: roundsTopic });
+    nodeTls = await testNodeTls(STORES);
+    const federation = await startServiceProcess('federation', { ...bus, DATABASE_SCHEMA: `${run}_federation`, NODE_GRPC_PORT: String(nodePort), ROUNDS_TOPIC: roundsTopic, ...nodeTls.hubEnv });
     started.push(federation);
     // One store node process for every test store, as `npm start` runs its demo stores.
     const privacy = await startServiceProcess('privacy', {
@@ -102,6 +105,7 @@ describe('dashboard in a browser', () => {
       FEDERATION_HUB_URL: `127.0.0.1:${nodePort}`,
       FEDERATION_AUTO_ENROL_URL: `127.0.0.1:${federation.grpcPort}`,
       FEDERATION_STORE_IDS: STORES.join(','),
+      ...nodeTls.multiStoreNodeEnv,
     });
     started.push(privacy);
     gateway = await startServiceProcess(
@@ -151,6 +155,7 @@ describe('dashboard in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     for (const service of started.reverse()) await service.kill();
+    nodeTls?.remove();
     const pool = new Pool({ connectionString: DATABASE_URL, max: 1 });
     for (const schema of [run, `${run}_ingestion`, `${run}_mining`, `${run}_federation`, `${run}_privacy`]) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await pool.end();

@@ -58,7 +58,7 @@ describe('federated statistics rounds through REST (gateway + hub + a store-node
 
   beforeAll(async () => {
     const nodePort = await freePort();
-    stack = await startAuthStack({ federationEnv: { NODE_GRPC_PORT: String(nodePort), DEFAULT_STAGE_TIMEOUT_SECONDS: '60' } });
+    stack = await startAuthStack({ federationEnv: { NODE_GRPC_PORT: String(nodePort), DEFAULT_STAGE_TIMEOUT_SECONDS: '60' }, nodeCertificateStores: STORES });
     const asAdmin = async (path: string, json: unknown) => {
       const answer = await http(stack.port, 'POST', path, { token: stack.admin.session.token, json });
       if (answer.status >= 300) throw new Error(`${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
@@ -95,6 +95,8 @@ describe('federated statistics rounds through REST (gateway + hub + a store-node
       FEDERATION_HUB_URL: `127.0.0.1:${nodePort}`,
       FEDERATION_AUTO_ENROL_URL: `127.0.0.1:${stack.federation.grpcPort}`,
       FEDERATION_STORE_IDS: STORES.join(','),
+      // mTLS to the hub's node port, one throwaway certificate per store.
+      ...stack.nodeTls.multiStoreNodeEnv,
     };
     const child = spawn(process.execPath, [resolve(REPO_ROOT, 'apps/cli/bin/tessera.js'), 'serve', 'ingestion,mining,privacy'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d) => (nodeOutput = (nodeOutput + d).slice(-20_000)));

@@ -13,6 +13,7 @@ import { mine, readSpmf } from '@tessera/huim';
 import { federationV1, ingestionV1, miningV1, privacyV1 } from '@tessera/proto';
 import { freePort, REPO_ROOT, startServiceProcess, waitFor, type ServiceProcess } from './support/processes';
 import { DATABASE_URL, KAFKA_BROKERS, testPool, uniqueId } from './support/infra';
+import { testNodeTls, type TestNodeTls } from './support/node-tls';
 
 const datasets = process.env.TESSERA_DATASETS ?? resolve(REPO_ROOT, '../shared/datasets');
 const foodmart = resolve(datasets, 'foodmart_utility_spmf.txt');
@@ -39,6 +40,8 @@ interface StoreNode {
 let pool: Pool;
 let hub: ServiceProcess;
 let hubNodePort: number;
+/** Every node link over mTLS: a throwaway consortium CA, the hub's certificate and one per store node. */
+let nodeTls: TestNodeTls;
 let coordinator: federationV1.FederationServiceClient;
 const nodes: StoreNode[] = [];
 
@@ -71,6 +74,7 @@ async function startNode(node: StoreNode): Promise<void> {
     FEDERATION_HUB_URL: `127.0.0.1:${hubNodePort}`,
     FEDERATION_AUTO_ENROL_URL: `127.0.0.1:${hub.grpcPort}`,
     FEDERATION_STORE_IDS: node.storeId,
+    ...nodeTls.nodeEnv(node.storeId),
     // Slows every measurement a little, so a test can kill a node while it measures.
     FEDERATION_MEASUREMENT_DELAY_MS: '1500',
   };
@@ -150,7 +154,8 @@ async function ledger(node: StoreNode): Promise<privacyV1.LedgerEntry[]> {
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic: roundsTopic, numPartitions: 1 }, { topic: batchesTopic, numPartitions: 1 }] });
     await admin.disconnect();
     hubNodePort = await freePort();
-    hub = await startServiceProcess('federation', { DATABASE_URL, BUS_DRIVER: 'kafka', KAFKA_BROKERS: KAFKA_BROKERS.join(','), DATABASE_SCHEMA: `${run}_hub`, NODE_GRPC_PORT: String(hubNodePort), ROUNDS_TOPIC: roundsTopic, LOG_LEVEL: 'info' });
+    nodeTls = await testNodeTls(STORES);
+    hub = await startServiceProcess('federation', { DATABASE_URL, BUS_DRIVER: 'kafka', KAFKA_BROKERS: KAFKA_BROKERS.join(','), DATABASE_SCHEMA: `${run}_hub`, NODE_GRPC_PORT: String(hubNodePort), ROUNDS_TOPIC: roundsTopic, LOG_LEVEL: 'info', ...nodeTls.hubEnv });
     coordinator = new federationV1.FederationServiceClient(`127.0.0.1:${hub.grpcPort}`, grpc.credentials.createInsecure());
     const lines = readFileSync(foodmart, 'utf8').trim().split('\n').map((l) => l.trim());
     for (const [index, storeId] of STORES.entries()) {
@@ -174,6 +179,7 @@ async function ledger(node: StoreNode): Promise<privacyV1.LedgerEntry[]> {
     coordinator?.close();
     for (const node of nodes) await killNode(node, 'SIGTERM');
     await hub?.kill();
+    nodeTls?.remove();
     for (const schema of [`${run}_hub`, ...nodes.flatMap((n) => ['ingestion', 'mining', 'privacy'].map((s) => `${run}_n${n.index}_${s}`))]) await pool?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await pool?.end();
   });

@@ -12,6 +12,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { freePort, REPO_ROOT, startServiceProcess, type ServiceProcess } from './processes';
 import { DATABASE_URL, KAFKA_BROKERS, uniqueId } from './infra';
+import { testNodeTls, type TestNodeTls } from './node-tls';
 
 const TESSERA_BIN = resolve(REPO_ROOT, 'apps/cli/bin/tessera.js');
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -100,6 +101,8 @@ export interface AuthStack {
   gateways: ServiceProcess[];
   /** The hub's federation service: its gRPC port starts rounds of every kind; its store-node port is `federationEnv.NODE_GRPC_PORT` when given. */
   federation: ServiceProcess;
+  /** The throwaway consortium CA of the stack's node links, with a certificate per federated store. */
+  nodeTls: TestNodeTls;
   port: number;
   admin: { email: string; password: string; session: Session };
   login(email: string, password: string, gateway?: number): Promise<Session>;
@@ -116,6 +119,8 @@ export interface StackOptions {
   /** Stores the stack's one privacy service (a store node holding them all) connects to the hub, so rounds can run. */
   federatedStores?: string[];
   insightsEnv?: Record<string, string>;
+  /** Further stores to issue throwaway node certificates for (store-node processes a spec starts itself: `stack.nodeTls.nodeEnv(storeId)`). */
+  nodeCertificateStores?: string[];
 }
 
 export const authEnvFor = (schema: string, keys: SigningMaterial): Record<string, string> => ({
@@ -129,8 +134,11 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
   const schema = uniqueId('auth').replace(/-/g, '_');
   const keys = makeSigningMaterial();
   const started: ServiceProcess[] = [];
+  // The node link (privacy -> the hub's node port) over mTLS with a throwaway CA, one certificate per federated store.
+  const nodeTls = await testNodeTls([...new Set([...(options.federatedStores ?? []), ...(options.nodeCertificateStores ?? [])])]);
   const stop = async () => {
     for (const process of started.reverse()) await process.kill();
+    nodeTls.remove();
   };
   try {
     const auth = await startServiceProcess('auth', { ...authEnvFor(schema, keys), ...options.authEnv });
@@ -159,10 +167,10 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
     started.push(mining);
     const roundsTopic = `federation.rounds.v1.${schema}`;
     const nodePort = options.federatedStores ? await freePort() : 0;
-    const federation = await startServiceProcess('federation', { DATABASE_URL, BUS_DRIVER: 'kafka', KAFKA_BROKERS: KAFKA_BROKERS.join(','), DATABASE_SCHEMA: `${schema}_federation`, NODE_GRPC_PORT: String(nodePort), ROUNDS_TOPIC: roundsTopic, ...options.federationEnv });
+    const federation = await startServiceProcess('federation', { DATABASE_URL, BUS_DRIVER: 'kafka', KAFKA_BROKERS: KAFKA_BROKERS.join(','), DATABASE_SCHEMA: `${schema}_federation`, NODE_GRPC_PORT: String(nodePort), ROUNDS_TOPIC: roundsTopic, ...nodeTls.hubEnv, ...options.federationEnv });
     started.push(federation);
     const federated: Record<string, string> = options.federatedStores
-      ? { FEDERATION_HUB_URL: `127.0.0.1:${nodePort}`, FEDERATION_AUTO_ENROL_URL: `127.0.0.1:${federation.grpcPort}`, FEDERATION_STORE_IDS: options.federatedStores.join(','), MINING_GRPC_URL: `127.0.0.1:${mining.grpcPort}` }
+      ? { FEDERATION_HUB_URL: `127.0.0.1:${nodePort}`, FEDERATION_AUTO_ENROL_URL: `127.0.0.1:${federation.grpcPort}`, FEDERATION_STORE_IDS: options.federatedStores.join(','), MINING_GRPC_URL: `127.0.0.1:${mining.grpcPort}`, ...nodeTls.multiStoreNodeEnv }
       : {};
     const privacy = await startServiceProcess('privacy', { ...storeNodeEnv, DATABASE_SCHEMA: `${schema}_privacy`, ...federated });
     started.push(privacy);
@@ -230,6 +238,7 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
       insights,
       gateways,
       federation,
+      nodeTls,
       port: gateways[0].httpPort,
       admin: { email: adminEmail, password, session: adminSession },
       login,

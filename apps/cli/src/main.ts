@@ -20,7 +20,7 @@ const commands: Record<string, { summary: string; module: string }> = {
   round: { summary: 'run one federated round on embedded defaults from a transaction file', module: 'round' },
   bundles: { summary: 'run one federated round and print the bundles it yields (revenue impact, confidence, lift)', module: 'bundles' },
   forecast: { summary: 'forecast the demand of the top items of a file, with intervals and backtests', module: 'forecast' },
-  admin: { summary: 'bootstrap accounts, stores and regions in the auth database; make JWT signing keys', module: 'admin' },
+  admin: { summary: 'bootstrap accounts, stores and regions in the auth database; make JWT signing keys; issue the consortium CA and node/hub certificates', module: 'admin' },
 };
 
 async function load(name: string): Promise<Command> {

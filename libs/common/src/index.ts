@@ -6,3 +6,4 @@ export * from './telemetry/telemetry';
 export * from './service/running-service';
 export * from './service/grpc-util';
 export * from './tls/node-tls';
+export * from './tls/pki';

@@ -1,4 +1,4 @@
-import { busVariables, databaseVariables, defineConfig, httpVariables, observabilityVariables, vars } from '@tessera/common';
+import { busVariables, databaseVariables, defineConfig, httpVariables, nodeTlsVariables, observabilityVariables, vars } from '@tessera/common';
 
 /** Configuration of the federation service: rounds, secure-aggregation server, global patterns (hub). */
 export const federationConfig = defineConfig('federation', {
@@ -6,6 +6,8 @@ export const federationConfig = defineConfig('federation', {
   ...httpVariables,
   ...databaseVariables,
   ...busVariables,
+  // The node port (NODE_GRPC_PORT) speaks mTLS: the hub's server certificate, client certificates from the consortium CA required.
+  ...nodeTlsVariables,
   HTTP_PORT: vars.port({ description: 'HTTP port for health and metrics', default: '8084' }),
   GRPC_PORT: vars.port({ description: 'gRPC port of the coordinator API (reached only by the gateway)', default: '50054' }),
   NODE_GRPC_PORT: vars.port({ description: 'gRPC port store nodes dial into (the only port to expose to stores)', default: '50058' }),

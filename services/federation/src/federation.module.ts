@@ -20,8 +20,9 @@ import { RoundRetentionRepository } from './retention/round-retention.repository
     { provide: PublishedStatistics, inject: [FederationRepository], useFactory: (repository: FederationRepository) => new PublishedStatistics(repository) },
     {
       provide: NodeRegistry,
-      inject: [FederationRepository, LOGGER],
-      useFactory: (repository: FederationRepository, logger: Logger) => new NodeRegistry((storeId) => repository.identityKey(storeId), logger),
+      inject: [FederationRepository, LOGGER, SERVICE_CONFIG],
+      useFactory: (repository: FederationRepository, logger: Logger, config: FederationConfig) =>
+        new NodeRegistry((storeId) => repository.identityKey(storeId), logger, { requireStoreCertificate: config.NODE_TLS_MODE === 'mtls' }),
     },
     {
       provide: RoundOrchestrator,

@@ -10,7 +10,7 @@ import { startFederationService, type FederationService } from './main';
 import { FederationRepository, type RoundSettings } from './repositories/federation.repository';
 
 const schema = `${uniqueSchema('fedstats')}_federation`;
-const base = { DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', NODE_GRPC_PORT: '0' };
+const base = { DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', NODE_TLS_MODE: 'plaintext', NODE_GRPC_PORT: '0' };
 let federation: FederationService;
 let coordinator: federationV1.FederationServiceClient;
 let dataSource: DataSource;

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { Client } from 'pg';
 import { createInProcessBus } from '@tessera/bus';
 import { testDatabaseUrl, uniqueSchema } from '@tessera/db';
 import { federationV1, ingestionV1, miningV1 } from '@tessera/proto';
-import type { RunningService } from '@tessera/common';
+import { writeTestPki, type RunningService } from '@tessera/common';
 import { startIngestionService } from '@tessera/ingestion-service';
 import { startMiningService } from '@tessera/mining-service';
 import { startPrivacyService, type PrivacyService } from '@tessera/privacy-service';
@@ -44,9 +45,15 @@ function upload(client: ingestionV1.IngestionServiceClient, storeId: string, lin
 const unary = <Req, Res>(method: (r: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, request: Req) =>
   new Promise<Res>((ok, fail) => method.call(coordinator, request, (error: grpc.ServiceError | null, response: Res) => (error ? fail(error) : ok(response))));
 
+// The node links over mTLS with a throwaway consortium CA: the one privacy service holds a certificate per store.
+const pkiDir = mkdtempSync(join(tmpdir(), 'tessera-round-pki-'));
+
 beforeAll(async () => {
   if (skip) return;
-  federation = await startFederationService({ ...base, NODE_GRPC_PORT: '0', DEFAULT_STAGE_TIMEOUT_SECONDS: '60' }, { bus, schema: `${prefix}_federation` });
+  const pki = await writeTestPki(pkiDir, { storeIds: stores });
+  const hubTls = { NODE_TLS_CA_FILE: pki.caFile, NODE_TLS_CERT_FILE: pki.hub.certFile, NODE_TLS_KEY_FILE: pki.hub.keyFile };
+  const nodeTls = { NODE_TLS_CA_FILE: pki.caFile, NODE_TLS_CERT_FILE: join(pkiDir, 'nodes', '{storeId}', 'node.crt'), NODE_TLS_KEY_FILE: join(pkiDir, 'nodes', '{storeId}', 'node.key') };
+  federation = await startFederationService({ ...base, NODE_GRPC_PORT: '0', DEFAULT_STAGE_TIMEOUT_SECONDS: '60', ...hubTls }, { bus, schema: `${prefix}_federation` });
   running.push(federation);
   const ingestion = await startIngestionService(base, { bus, schema: `${prefix}_ingestion` });
   running.push(ingestion);
@@ -68,7 +75,7 @@ beforeAll(async () => {
   federation.registry.on('message', (_storeId: string, request: federationV1.ConnectRequest) => sentToHub.push(JSON.stringify(request, (_key, value) => (value instanceof Uint8Array || (value && value.type === 'Buffer') ? Buffer.from(value).toString('latin1') : value))));
   client.close();
   privacy = await startPrivacyService(
-    { ...base, MINING_GRPC_URL: `127.0.0.1:${mining.grpcPort}`, FEDERATION_HUB_URL: `127.0.0.1:${federation.nodePort}`, FEDERATION_AUTO_ENROL_URL: `127.0.0.1:${federation.grpcPort}`, FEDERATION_STORE_IDS: stores.join(',') },
+    { ...base, MINING_GRPC_URL: `127.0.0.1:${mining.grpcPort}`, FEDERATION_HUB_URL: `127.0.0.1:${federation.nodePort}`, FEDERATION_AUTO_ENROL_URL: `127.0.0.1:${federation.grpcPort}`, FEDERATION_STORE_IDS: stores.join(','), ...nodeTls },
     { bus, schema: `${prefix}_privacy` },
   );
   running.push(privacy);
@@ -81,6 +88,7 @@ afterAll(async () => {
   coordinator?.close();
   for (const service of running.reverse()) await service.close();
   await bus.close();
+  rmSync(pkiDir, { recursive: true, force: true });
   const pg = new Client({ connectionString: testDatabaseUrl() });
   await pg.connect();
   for (const suffix of ['federation', 'ingestion', 'mining', 'privacy']) await pg.query(`DROP SCHEMA IF EXISTS "${prefix}_${suffix}" CASCADE`);

@@ -1,4 +1,4 @@
-import { busVariables, databaseVariables, defineConfig, httpVariables, observabilityVariables, vars } from '@tessera/common';
+import { busVariables, databaseVariables, defineConfig, httpVariables, nodeTlsVariables, observabilityVariables, vars } from '@tessera/common';
 
 /**
  * Configuration of the insights service. One code base, two roles: on a store node it
@@ -10,6 +10,8 @@ export const insightsConfig = defineConfig('insights', {
   ...httpVariables,
   ...databaseVariables,
   ...busVariables,
+  // Store-node role: the link to the hub's node port (FEDERATION_HUB_URL) speaks mTLS with the node's certificate.
+  ...nodeTlsVariables,
   HTTP_PORT: vars.port({ description: 'HTTP port for health and metrics', default: '8086' }),
   GRPC_PORT: vars.port({ description: 'gRPC port of the insights service', default: '50056' }),
   INSIGHTS_ROLE: vars.oneOf(['store-node', 'hub', 'both'] as const, {
@@ -18,7 +20,8 @@ export const insightsConfig = defineConfig('insights', {
   }),
   INGESTION_GRPC_URL: vars.string({ description: "host:port of the node's ingestion service (store-node role), where transactions are read from", default: '127.0.0.1:50052' }),
   MINING_GRPC_URL: vars.string({ description: "host:port of the node's mining service (store-node role), which measures bundles exactly on the store's data", default: '127.0.0.1:50053' }),
-  FEDERATION_GRPC_URL: vars.string({ description: "host:port of the hub's federation service (global patterns, demand series, price responses)", default: '127.0.0.1:50054' }),
+  FEDERATION_GRPC_URL: vars.string({ description: "host:port of the hub's federation coordinator API (global patterns, demand series, price responses): hub-internal, for the hub and both roles, and a store node without FEDERATION_HUB_URL", default: '127.0.0.1:50054' }),
+  FEDERATION_HUB_URL: vars.string({ description: "Store-node role: host:port of the hub's federation node port (NODE_GRPC_PORT), where the published global patterns are read over mTLS (nodeTlsVariables); empty reads them from FEDERATION_GRPC_URL", default: '' }),
   INSIGHTS_TOP_ITEMS: vars.integer({ description: 'Items forecast and priced per store (by quantity sold)', default: '100', min: 1, max: 2000 }),
   INSIGHTS_REFRESH_DEBOUNCE_MS: vars.integer({ description: 'Quiet time after a round or a batch before insights are recomputed (later events within it are folded in)', default: '2000', min: 0, max: 600000 }),
   INSIGHTS_LEAD_TIME_DAYS: vars.integer({ description: 'Default supplier lead time, in days, when a stock snapshot does not give one', default: '7', min: 1, max: 365 }),

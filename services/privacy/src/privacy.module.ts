@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { Inject, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { Logger } from '@tessera/common';
+import { ConfigError, loadNodeTls, nodeClientCredentials, storeIdOfCertificate, type Logger } from '@tessera/common';
 import { LOGGER, SERVICE_CONFIG, grpcClientProvider } from '@tessera/nest-core';
 import { federationV1, miningV1 } from '@tessera/proto';
 import type { PrivacyConfig } from './privacy.config';
@@ -15,6 +15,33 @@ import { PrivacyGrpcController } from './grpc/privacy.grpc';
 /** The stores this node speaks for in federated rounds. */
 export function federationStoreIds(config: PrivacyConfig): string[] {
   return config.FEDERATION_STORE_IDS.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * The channel credentials of each store's stream to the hub. Under mTLS every store has its
+ * certificate ({storeId} in NODE_TLS_CERT_FILE / NODE_TLS_KEY_FILE is replaced by the store id),
+ * checked here to name that store, so a misconfigured node fails at boot rather than being
+ * refused by the hub on every reconnect.
+ */
+export function federationCredentials(config: PrivacyConfig, storeIds: string[]): Map<string, grpc.ChannelCredentials> {
+  const credentials = new Map<string, grpc.ChannelCredentials>();
+  for (const storeId of storeIds) {
+    const files = { ...config, NODE_TLS_CERT_FILE: config.NODE_TLS_CERT_FILE.replaceAll('{storeId}', storeId), NODE_TLS_KEY_FILE: config.NODE_TLS_KEY_FILE.replaceAll('{storeId}', storeId) };
+    const tls = loadNodeTls('privacy', files);
+    if (tls.mode === 'mtls') {
+      const certified = storeIdOfCertificate(tls.cert);
+      if (certified !== storeId) {
+        throw new ConfigError('privacy', [
+          {
+            variable: 'NODE_TLS_CERT_FILE',
+            message: `${JSON.stringify(files.NODE_TLS_CERT_FILE)} ${certified ? `is the certificate of store ${certified}` : 'names no store (SAN urn:tessera:store:<id>)'}, but this node connects as store ${storeId} (FEDERATION_STORE_IDS); issue one with \`tessera admin node-cert --store ${storeId}\`${storeIds.length > 1 ? ' and write {storeId} in NODE_TLS_CERT_FILE and NODE_TLS_KEY_FILE, one certificate per store' : ''}`,
+          },
+        ]);
+      }
+    }
+    credentials.set(storeId, nodeClientCredentials(tls));
+  }
+  return credentials;
 }
 
 /** Development only: enrol the node's stores with the hub itself (in production a coordinator does it through the gateway). */
@@ -51,8 +78,9 @@ async function enrolStores(hubAdminUrl: string, identities: IdentityRepository, 
       useFactory: async (config: PrivacyConfig, identities: IdentityRepository, budgets: BudgetService, source: MiningContributionSource, logger: Logger) => {
         const storeIds = federationStoreIds(config);
         if (!config.FEDERATION_HUB_URL || storeIds.length === 0) return null;
+        const credentials = federationCredentials(config, storeIds);
         if (config.FEDERATION_AUTO_ENROL_URL) await enrolStores(config.FEDERATION_AUTO_ENROL_URL, identities, storeIds);
-        return new FederationNodeClient(config.FEDERATION_HUB_URL, storeIds, identities, budgets, source, logger, config.FEDERATION_MEASUREMENT_DELAY_MS);
+        return new FederationNodeClient(config.FEDERATION_HUB_URL, credentials, identities, budgets, source, logger, config.FEDERATION_MEASUREMENT_DELAY_MS);
       },
     },
   ],
@@ -67,7 +95,7 @@ export class PrivacyModule implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap() {
     if (!this.federation) return;
     this.federation.start();
-    this.logger.info({ hub: this.config.FEDERATION_HUB_URL, storeIds: federationStoreIds(this.config) }, 'federated client started');
+    this.logger.info({ hub: this.config.FEDERATION_HUB_URL, storeIds: federationStoreIds(this.config), tls: this.config.NODE_TLS_MODE }, this.config.NODE_TLS_MODE === 'mtls' ? 'federated client started (mTLS)' : 'federated client started IN PLAINTEXT (NODE_TLS_MODE=plaintext: local development only)');
   }
 
   async onModuleDestroy() {

@@ -8,19 +8,22 @@
  *   tessera admin create-region --id R [--name N]
  *   tessera admin signing-key [--kid K]
  *       prints a new JWT signing key: JWT_SIGNING_KEYS for auth, JWT_VERIFY_KEYS for the gateway
+ *   tessera admin ca init | node-cert | hub-cert
+ *       the consortium CA and the certificates of the store-node <-> hub links (admin-pki.ts)
  *
  * The database comes from DATABASE_URL (the auth service's); --schema overrides the schema (default auth).
  * Exit codes: 0 ok, 2 usage error, 1 the operation failed (the message says why).
  */
 import { parseArgs } from 'node:util';
 import type { CommandIo } from '../main';
+import { PKI_SUBCOMMANDS, PKI_USAGE, adminPkiCommand } from './admin-pki';
 
 const USAGE = `usage:
   tessera admin create-user --role admin|regional_coordinator|store_manager --email E [--store S] [--region R]
   tessera admin create-store --id S [--name N] [--region R]
   tessera admin create-region --id R [--name N]
   tessera admin signing-key [--kid K]
-Runs against DATABASE_URL (the auth service's database), schema auth unless --schema is given.
+${PKI_USAGE}Runs against DATABASE_URL (the auth service's database), schema auth unless --schema is given.
 `;
 
 const ROLES = ['admin', 'regional_coordinator', 'store_manager'] as const;
@@ -30,6 +33,7 @@ class UsageError extends Error {}
 export async function adminCommand(argv: string[], io: CommandIo, env: Record<string, string | undefined> = process.env): Promise<number> {
   const [subcommand, ...rest] = argv;
   const say = (line: string) => io.stdout.write(line + '\n');
+  if (PKI_SUBCOMMANDS.includes(subcommand)) return adminPkiCommand(subcommand, rest, io);
   let values: Record<string, string | undefined>;
   try {
     if (!subcommand || subcommand === '--help' || subcommand === 'help') throw new UsageError('');

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import type { RunningService } from '@tessera/common';
@@ -7,6 +9,7 @@ import { createInProcessBus } from '@tessera/bus';
 import { detectFormat } from '@tessera/formats';
 import { federationV1, ingestionV1 } from '@tessera/proto';
 import type { CommandIo } from '../main';
+import { embeddedNodeTls } from '../embedded-pki';
 import { mergeSmallStores, runRound, splitDataset, STATUS_NAMES, uploadToIngestion, type InputFormat } from '../embedded-round';
 import { dataWindow, statisticsConfig, statisticsOutput, topItemsOf, type StatisticsKind } from '../statistics-round';
 
@@ -104,8 +107,11 @@ export async function roundCommand(argv: string[], io: CommandIo): Promise<numbe
   const database = await startEmbeddedPostgres();
   const bus = createInProcessBus();
   const running: RunningService[] = [];
+  // The node links over mTLS as deployed, with a throwaway CA removed at the end.
+  const pkiDir = mkdtempSync(join(tmpdir(), 'tessera-round-pki-'));
   const env = { DATABASE_URL: database.url, DATABASE_POOL_SIZE: '4', BUS_DRIVER: 'memory', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', CUSTOMER_HASH_KEY: 'tessera-round-embedded-customer-key-0000' };
   try {
+    const nodeTls = await embeddedNodeTls(join(pkiDir, 'pki'), storeIds);
     const { startIngestionService } = await import('@tessera/ingestion-service');
     const { startMiningService } = await import('@tessera/mining-service');
     const { startFederationService } = await import('@tessera/federation-service');
@@ -114,7 +120,7 @@ export async function roundCommand(argv: string[], io: CommandIo): Promise<numbe
     running.push(ingestion);
     const mining = await startMiningService({ ...env, INGESTION_GRPC_URL: `127.0.0.1:${ingestion.grpcPort}` }, { bus });
     running.push(mining);
-    const federation = await startFederationService({ ...env, NODE_GRPC_PORT: '0' }, { bus });
+    const federation = await startFederationService({ ...env, NODE_GRPC_PORT: '0', ...nodeTls.hub }, { bus });
     running.push(federation);
 
     const ingestionClient = new ingestionV1.IngestionServiceClient(`127.0.0.1:${ingestion.grpcPort}`, grpc.credentials.createInsecure());
@@ -125,8 +131,9 @@ export async function roundCommand(argv: string[], io: CommandIo): Promise<numbe
     }
     ingestionClient.close();
 
+    // The hub dialled by name (its certificate names localhost): TLS sends no IP address as a server name.
     const privacy = await startPrivacyService(
-      { ...env, MINING_GRPC_URL: `127.0.0.1:${mining.grpcPort}`, FEDERATION_HUB_URL: `127.0.0.1:${federation.nodePort}`, FEDERATION_AUTO_ENROL_URL: `127.0.0.1:${federation.grpcPort}`, FEDERATION_STORE_IDS: storeIds.join(',') },
+      { ...env, MINING_GRPC_URL: `127.0.0.1:${mining.grpcPort}`, FEDERATION_HUB_URL: `localhost:${federation.nodePort}`, FEDERATION_AUTO_ENROL_URL: `127.0.0.1:${federation.grpcPort}`, FEDERATION_STORE_IDS: storeIds.join(','), ...nodeTls.node },
       { bus },
     );
     running.push(privacy);
@@ -195,6 +202,7 @@ export async function roundCommand(argv: string[], io: CommandIo): Promise<numbe
     for (const service of running.reverse()) await service.close().catch(() => undefined);
     await bus.close();
     await database.stop();
+    rmSync(pkiDir, { recursive: true, force: true });
   }
 }
 

@@ -13,6 +13,7 @@ import type { CommandIo } from '../main';
 import { SERVICES, SERVICE_NAMES, type ServiceName } from '../services';
 import { runRound, STATUS_NAMES, uploadToIngestion } from '../embedded-round';
 import type { FederationService } from '@tessera/federation-service';
+import { embeddedNodeTls } from '../embedded-pki';
 import { dataWindow, statisticsConfig, topItemsOf, type StatisticsKind } from '../statistics-round';
 
 // apps/cli/dist/commands -> repository root
@@ -204,10 +205,12 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
   const demo = !values['no-demo'] && existsSync(DEMO_FILE) ? await splitDemoByCountry() : new Map<string, string[]>();
   const demoStores = [...demo.keys()];
   const federationNodePort = process.env.FEDERATION_NODE_PORT ?? '50058';
+  // The node links over mTLS, as deployed: a throwaway CA, the hub's certificate and one per demo store.
+  const nodeTls = await embeddedNodeTls(join(stateDir, 'pki'), demoStores);
   const serviceEnv: Partial<Record<ServiceName, Record<string, string | undefined>>> = {
     // The all-in-one gateway: the hub's and the store nodes' routes, signing in locally (a real consortium runs GATEWAY_ROLE=hub and store-node gateways).
     gateway: { HTTP_PORT: values.port, GATEWAY_ROLE: 'all' },
-    federation: { NODE_GRPC_PORT: federationNodePort },
+    federation: { NODE_GRPC_PORT: federationNodePort, ...nodeTls.hub },
     // Nightly mining of each demo store (created once, kept across restarts): GET /api/schedules shows it.
     scheduler: { DEMO_SCHEDULES: demoStores.join(',') },
     // One process is both the store nodes and the hub: the stores' own insights and the consortium's.
@@ -216,7 +219,8 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
     // the round fail once ("bind message supplies 1 parameters...").
     insights: { INSIGHTS_ROLE: 'both', INSIGHTS_REFRESH_DEBOUNCE_MS: process.env.INSIGHTS_REFRESH_DEBOUNCE_MS ?? '20000' },
     privacy: demoStores.length
-      ? { FEDERATION_HUB_URL: `127.0.0.1:${federationNodePort}`, FEDERATION_AUTO_ENROL_URL: '127.0.0.1:50054', FEDERATION_STORE_IDS: demoStores.join(',') }
+      ? // Dialled by name: the hub certificate names localhost, and TLS sends no IP address as its server name (RFC 6066).
+        { FEDERATION_HUB_URL: `localhost:${federationNodePort}`, FEDERATION_AUTO_ENROL_URL: '127.0.0.1:50054', FEDERATION_STORE_IDS: demoStores.join(','), ...nodeTls.node }
       : {},
   };
   try {

@@ -20,6 +20,8 @@ export interface GrpcServerOptions {
   gracefulShutdown?: boolean;
   /** Further grpc-js server options (keepalive for long-lived streams). */
   channelOptions?: grpc.ChannelOptions;
+  /** Default insecure (service-internal ports); the hub's node port passes nodeServerCredentials (mTLS). */
+  credentials?: grpc.ServerCredentials;
 }
 
 /** `/tessera.mining.v1.MiningService/StartJob` -> ['tessera.mining.v1', 'MiningService', 'StartJob']. */
@@ -61,7 +63,7 @@ export class TesseraGrpcServer extends ServerGrpc {
   override async createClient(): Promise<grpc.Server> {
     const server = new grpc.Server({ ...this.grpcOptions.channelOptions, 'grpc.max_receive_message_length': this.grpcOptions.maxReceiveMessageLength ?? 16 * 1024 * 1024 });
     this.boundPort = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(this.grpcOptions.url!, grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
+      server.bindAsync(this.grpcOptions.url!, this.grpcOptions.credentials ?? grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
     );
     return server;
   }
@@ -88,6 +90,7 @@ export function connectGrpcServer(app: INestApplication, options: GrpcServerOpti
     maxReceiveMessageLength: options.maxReceiveMessageLength,
     gracefulShutdown: options.gracefulShutdown ?? true,
     channelOptions: options.channelOptions,
+    credentials: options.credentials,
   } as GrpcOptions['options']);
   connectMicroserviceWithFilter(app, strategy, new GrpcErrorFilter());
   return strategy;

@@ -7,7 +7,7 @@ import { SERVICE_CONFIG } from '@tessera/nest-core';
 import { federationV1 } from '@tessera/proto';
 import { FederationRepository, type GlobalPatternRow, type ParticipantRow, type RoundKind, type RoundRow, type RoundSettings, type StatisticsSettings } from '../repositories/federation.repository';
 import { RoundConfigError, RoundOrchestrator } from '../rounds/round-orchestrator';
-import { NodeRegistry } from '../rounds/node-registry';
+import { NodeRegistry, certificateStoreOf } from '../rounds/node-registry';
 import type { FederationConfig } from '../federation.config';
 import { defaultDemandClip } from '@tessera/federated';
 import { DEFAULT_STATISTICS_BOUNDS } from '../rounds/statistics-settings';
@@ -84,6 +84,17 @@ function roundIdOf(roundId: string) {
   return roundId;
 }
 
+/** A completed round's published global patterns (the latest round when none is named): the coordinator's and the nodes' view alike. */
+async function publishedPatterns(repository: FederationRepository, request: { roundId: string; limit: number; offset: number }): Promise<federationV1.ListGlobalPatternsResponse> {
+  const roundId = request.roundId ? roundIdOf(request.roundId) : await repository.latestCompletedRoundId();
+  if (!roundId) return { round: undefined, patterns: [], total: '0', subsetSupports: [] };
+  const found = await repository.findRound(roundId);
+  if (!found) throw new GrpcError(grpc.status.NOT_FOUND, `no round ${roundId}`);
+  const { patterns, total } = await repository.patterns(roundId, request.limit > 0 ? Math.min(request.limit, 5000) : 100, Math.max(0, request.offset));
+  const subsetSupports = await repository.subsetSupports(roundId);
+  return { round: roundMessage(found.round, found.participants), patterns: patterns.map(patternMessage), total: String(total), subsetSupports };
+}
+
 /** The coordinator API (FederationService), reached only by the gateway. */
 @Controller()
 export class FederationGrpcController {
@@ -141,13 +152,8 @@ export class FederationGrpcController {
   }
 
   @GrpcMethod('FederationService', 'ListGlobalPatterns')
-  async listGlobalPatterns(request: federationV1.ListGlobalPatternsRequest): Promise<federationV1.ListGlobalPatternsResponse> {
-    const roundId = request.roundId || (await this.repository.latestCompletedRoundId());
-    if (!roundId) return { round: undefined, patterns: [], total: '0', subsetSupports: [] };
-    const { round, participants } = await this.found(roundId);
-    const { patterns, total } = await this.repository.patterns(roundId, request.limit > 0 ? Math.min(request.limit, 5000) : 100, Math.max(0, request.offset));
-    const subsetSupports = await this.repository.subsetSupports(roundId);
-    return { round: roundMessage(round, participants), patterns: patterns.map(patternMessage), total: String(total), subsetSupports };
+  listGlobalPatterns(request: federationV1.ListGlobalPatternsRequest): Promise<federationV1.ListGlobalPatternsResponse> {
+    return publishedPatterns(this.repository, request);
   }
 
   @GrpcMethod('FederationService', 'ListDemandSeries')
@@ -177,7 +183,21 @@ export class FederationGrpcController {
 /** The endpoint store nodes dial into (FederationNodeService), on a port of its own. */
 @Controller()
 export class FederationNodeGrpcController {
-  constructor(private readonly registry: NodeRegistry) {}
+  constructor(
+    private readonly registry: NodeRegistry,
+    private readonly repository: FederationRepository,
+    @Inject(SERVICE_CONFIG) private readonly config: FederationConfig,
+  ) {}
+
+  /** Published results only; under mTLS the caller must hold a consortium certificate that names a store. */
+  @GrpcMethod('FederationNodeService', 'ListPublishedPatterns')
+  async listPublishedPatterns(request: federationV1.ListPublishedPatternsRequest, _metadata: grpc.Metadata, call: grpc.ServerUnaryCall<unknown, unknown>): Promise<federationV1.ListPublishedPatternsResponse> {
+    if (this.config.NODE_TLS_MODE === 'mtls') {
+      const found = certificateStoreOf(call);
+      if ('reason' in found) throw new GrpcError(grpc.status.UNAUTHENTICATED, found.reason);
+    }
+    return publishedPatterns(this.repository, request);
+  }
 
   /** Bidirectional: the registry authenticates the node and keeps the stream for rounds. */
   @GrpcStreamCall('FederationNodeService', 'Connect')

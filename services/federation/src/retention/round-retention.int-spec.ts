@@ -54,7 +54,7 @@ const counts = (confirmation: schedulerV1.ErasureConfirmed) => Object.fromEntrie
 
 beforeAll(async () => {
   federation = await startFederationService(
-    { DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', NODE_GRPC_PORT: '0' },
+    { DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', NODE_GRPC_PORT: '0', NODE_TLS_MODE: 'plaintext' },
     { schema, bus },
   );
   dataSource = new DataSource({ type: 'postgres', url: testDatabaseUrl(), schema });

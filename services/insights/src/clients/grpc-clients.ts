@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
+import { loadNodeTls, nodeClientCredentials } from '@tessera/common';
 import { SERVICE_CONFIG } from '@tessera/nest-core';
 import { federationV1, ingestionV1, miningV1 } from '@tessera/proto';
 import type { InsightsConfig } from '../insights.config';
@@ -28,16 +29,26 @@ export class NodeClients implements OnModuleDestroy {
   }
 }
 
-/** The hub's federation service: published rounds only (noisy aggregates). */
+/**
+ * The hub's federation service: published rounds only (noisy aggregates). The hub's insights
+ * read its coordinator API (hub-internal); a store node's read the global patterns from the
+ * hub's node port over mTLS (FEDERATION_HUB_URL), the one port the hub opens to stores.
+ */
 @Injectable()
 export class FederationClient implements OnModuleDestroy {
   readonly client: federationV1.FederationServiceClient;
+  /** Store-node role with FEDERATION_HUB_URL: the node link. */
+  readonly node?: federationV1.FederationNodeServiceClient;
 
   constructor(@Inject(SERVICE_CONFIG) config: InsightsConfig) {
     this.client = new federationV1.FederationServiceClient(config.FEDERATION_GRPC_URL, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
+    if (config.INSIGHTS_ROLE === 'store-node' && config.FEDERATION_HUB_URL) {
+      this.node = new federationV1.FederationNodeServiceClient(config.FEDERATION_HUB_URL, nodeClientCredentials(loadNodeTls('insights', config)), { 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
+    }
   }
 
   listGlobalPatterns(request: Partial<federationV1.ListGlobalPatternsRequest>): Promise<federationV1.ListGlobalPatternsResponse> {
+    if (this.node) return call(this.node, this.node.listPublishedPatterns, federationV1.ListPublishedPatternsRequest.fromPartial(request));
     return call(this.client, this.client.listGlobalPatterns, federationV1.ListGlobalPatternsRequest.fromPartial(request));
   }
 
@@ -51,5 +62,6 @@ export class FederationClient implements OnModuleDestroy {
 
   onModuleDestroy() {
     this.client.close();
+    this.node?.close();
   }
 }

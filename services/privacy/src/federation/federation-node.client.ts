@@ -43,18 +43,24 @@ type Call = grpc.ClientDuplexStream<federationV1.ConnectRequest, federationV1.Co
 export class FederationNodeClient {
   private readonly calls = new Map<string, Call>();
   private stopped = false;
-  private readonly client: federationV1.FederationNodeServiceClient;
+  /** One channel per store: under mTLS each presents its own store's client certificate. */
+  private readonly clients = new Map<string, federationV1.FederationNodeServiceClient>();
+  private readonly storeIds: string[];
 
   constructor(
     hubUrl: string,
-    private readonly storeIds: string[],
+    /** Each store this node speaks for, with the credentials of its stream (nodeClientCredentials). */
+    credentials: Map<string, grpc.ChannelCredentials>,
     private readonly identities: IdentityRepository,
     private readonly budgets: BudgetService,
     private readonly source: MiningContributionSource,
     private readonly logger: Logger,
     private readonly measurementDelayMs = 0,
   ) {
-    this.client = new federationV1.FederationNodeServiceClient(hubUrl, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc.keepalive_time_ms': 10_000 });
+    this.storeIds = [...credentials.keys()];
+    for (const [storeId, channelCredentials] of credentials) {
+      this.clients.set(storeId, new federationV1.FederationNodeServiceClient(hubUrl, channelCredentials, { 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc.keepalive_time_ms': 10_000 }));
+    }
   }
 
   start(): void {
@@ -69,7 +75,7 @@ export class FederationNodeClient {
     this.stopped = true;
     for (const call of this.calls.values()) call.cancel();
     this.calls.clear();
-    this.client.close();
+    for (const client of this.clients.values()) client.close();
   }
 
   private async connectLoop(storeId: string) {
@@ -77,7 +83,7 @@ export class FederationNodeClient {
     while (!this.stopped) {
       const identity = await this.identities.getOrCreate(storeId);
       const closed = new Promise<void>((resolve) => {
-        const call = this.client.connect();
+        const call = this.clients.get(storeId)!.connect();
         this.calls.set(storeId, call);
         const rounds = new Map<string, RoundState>();
         call.on('data', (response: federationV1.ConnectResponse) => {

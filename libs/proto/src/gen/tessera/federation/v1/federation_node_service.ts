@@ -12,11 +12,29 @@ import {
   Client,
   type ClientDuplexStream,
   type ClientOptions,
+  type ClientUnaryCall,
   type handleBidiStreamingCall,
+  type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
+  type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { GlobalPattern, ItemsetSupport, Round } from "./federation_service";
+
+export interface ListPublishedPatternsRequest {
+  roundId: string;
+  limit: number;
+  offset: number;
+}
+
+/** The same fields as ListGlobalPatternsResponse. */
+export interface ListPublishedPatternsResponse {
+  round?: Round | undefined;
+  patterns: GlobalPattern[];
+  total: string;
+  subsetSupports: ItemsetSupport[];
+}
 
 export interface ConnectRequest {
   body?:
@@ -127,6 +145,236 @@ export interface RoundOutcome {
   reason: string;
   patternCount: number;
 }
+
+function createBaseListPublishedPatternsRequest(): ListPublishedPatternsRequest {
+  return { roundId: "", limit: 0, offset: 0 };
+}
+
+export const ListPublishedPatternsRequest: MessageFns<ListPublishedPatternsRequest> = {
+  encode(message: ListPublishedPatternsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.roundId !== "") {
+      writer.uint32(10).string(message.roundId);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(16).int32(message.limit);
+    }
+    if (message.offset !== 0) {
+      writer.uint32(24).int32(message.offset);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPublishedPatternsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPublishedPatternsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.roundId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.offset = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPublishedPatternsRequest {
+    return {
+      roundId: isSet(object.roundId)
+        ? globalThis.String(object.roundId)
+        : isSet(object.round_id)
+        ? globalThis.String(object.round_id)
+        : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      offset: isSet(object.offset) ? globalThis.Number(object.offset) : 0,
+    };
+  },
+
+  toJSON(message: ListPublishedPatternsRequest): unknown {
+    const obj: any = {};
+    if (message.roundId !== "") {
+      obj.roundId = message.roundId;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.offset !== 0) {
+      obj.offset = Math.round(message.offset);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPublishedPatternsRequest>, I>>(base?: I): ListPublishedPatternsRequest {
+    return ListPublishedPatternsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPublishedPatternsRequest>, I>>(object: I): ListPublishedPatternsRequest {
+    const message = createBaseListPublishedPatternsRequest();
+    message.roundId = object.roundId ?? "";
+    message.limit = object.limit ?? 0;
+    message.offset = object.offset ?? 0;
+    return message;
+  },
+};
+
+function createBaseListPublishedPatternsResponse(): ListPublishedPatternsResponse {
+  return { round: undefined, patterns: [], total: "0", subsetSupports: [] };
+}
+
+export const ListPublishedPatternsResponse: MessageFns<ListPublishedPatternsResponse> = {
+  encode(message: ListPublishedPatternsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.round !== undefined) {
+      Round.encode(message.round, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.patterns) {
+      GlobalPattern.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.total !== "0") {
+      writer.uint32(24).int64(message.total);
+    }
+    for (const v of message.subsetSupports) {
+      ItemsetSupport.encode(v!, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPublishedPatternsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPublishedPatternsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.round = Round.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.patterns.push(GlobalPattern.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.total = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.subsetSupports.push(ItemsetSupport.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPublishedPatternsResponse {
+    return {
+      round: isSet(object.round) ? Round.fromJSON(object.round) : undefined,
+      patterns: globalThis.Array.isArray(object?.patterns)
+        ? object.patterns.map((e: any) => GlobalPattern.fromJSON(e))
+        : [],
+      total: isSet(object.total) ? globalThis.String(object.total) : "0",
+      subsetSupports: globalThis.Array.isArray(object?.subsetSupports)
+        ? object.subsetSupports.map((e: any) => ItemsetSupport.fromJSON(e))
+        : globalThis.Array.isArray(object?.subset_supports)
+        ? object.subset_supports.map((e: any) => ItemsetSupport.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListPublishedPatternsResponse): unknown {
+    const obj: any = {};
+    if (message.round !== undefined) {
+      obj.round = Round.toJSON(message.round);
+    }
+    if (message.patterns?.length) {
+      obj.patterns = message.patterns.map((e) => GlobalPattern.toJSON(e));
+    }
+    if (message.total !== "0") {
+      obj.total = message.total;
+    }
+    if (message.subsetSupports?.length) {
+      obj.subsetSupports = message.subsetSupports.map((e) => ItemsetSupport.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPublishedPatternsResponse>, I>>(base?: I): ListPublishedPatternsResponse {
+    return ListPublishedPatternsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPublishedPatternsResponse>, I>>(
+    object: I,
+  ): ListPublishedPatternsResponse {
+    const message = createBaseListPublishedPatternsResponse();
+    message.round = (object.round !== undefined && object.round !== null) ? Round.fromPartial(object.round) : undefined;
+    message.patterns = object.patterns?.map((e) => GlobalPattern.fromPartial(e)) || [];
+    message.total = object.total ?? "0";
+    message.subsetSupports = object.subsetSupports?.map((e) => ItemsetSupport.fromPartial(e)) || [];
+    return message;
+  },
+};
 
 function createBaseConnectRequest(): ConnectRequest {
   return { body: undefined };
@@ -1891,16 +2139,58 @@ export const FederationNodeServiceService = {
     responseSerialize: (value: ConnectResponse): Buffer => Buffer.from(ConnectResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ConnectResponse => ConnectResponse.decode(value),
   },
+  /**
+   * The global patterns of a completed round (the latest when round_id is empty), as published:
+   * noisy aggregates only. A store node's insights read them here, over the node port's mTLS,
+   * instead of reaching the hub's coordinator API.
+   */
+  listPublishedPatterns: {
+    path: "/tessera.federation.v1.FederationNodeService/ListPublishedPatterns" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListPublishedPatternsRequest): Buffer =>
+      Buffer.from(ListPublishedPatternsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListPublishedPatternsRequest => ListPublishedPatternsRequest.decode(value),
+    responseSerialize: (value: ListPublishedPatternsResponse): Buffer =>
+      Buffer.from(ListPublishedPatternsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListPublishedPatternsResponse => ListPublishedPatternsResponse.decode(value),
+  },
 } as const;
 
 export interface FederationNodeServiceServer extends UntypedServiceImplementation {
   connect: handleBidiStreamingCall<ConnectRequest, ConnectResponse>;
+  /**
+   * The global patterns of a completed round (the latest when round_id is empty), as published:
+   * noisy aggregates only. A store node's insights read them here, over the node port's mTLS,
+   * instead of reaching the hub's coordinator API.
+   */
+  listPublishedPatterns: handleUnaryCall<ListPublishedPatternsRequest, ListPublishedPatternsResponse>;
 }
 
 export interface FederationNodeServiceClient extends Client {
   connect(): ClientDuplexStream<ConnectRequest, ConnectResponse>;
   connect(options: Partial<CallOptions>): ClientDuplexStream<ConnectRequest, ConnectResponse>;
   connect(metadata: Metadata, options?: Partial<CallOptions>): ClientDuplexStream<ConnectRequest, ConnectResponse>;
+  /**
+   * The global patterns of a completed round (the latest when round_id is empty), as published:
+   * noisy aggregates only. A store node's insights read them here, over the node port's mTLS,
+   * instead of reaching the hub's coordinator API.
+   */
+  listPublishedPatterns(
+    request: ListPublishedPatternsRequest,
+    callback: (error: ServiceError | null, response: ListPublishedPatternsResponse) => void,
+  ): ClientUnaryCall;
+  listPublishedPatterns(
+    request: ListPublishedPatternsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListPublishedPatternsResponse) => void,
+  ): ClientUnaryCall;
+  listPublishedPatterns(
+    request: ListPublishedPatternsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListPublishedPatternsResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const FederationNodeServiceClient = makeGenericClientConstructor(

@@ -9,6 +9,7 @@
  * and Kafka; allowed requests really reach the services.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { ALL_GATEWAY_CONTROLLERS, declareObservabilityAccess, routeTable } from '@tessera/gateway-service';
 import { uniqueId } from './support/infra';
 import { createAndLogin, http, startAuthStack, type AuthStack, type CallOptions, type HttpAnswer, type Session } from './support/auth-stack';
@@ -183,6 +184,36 @@ const MATRIX: Record<string, Row> = {
     request: async ({ storeId }) => ({ method: 'GET', path: `/api/transactions/files/${fixtureFiles.get(storeId)}?storeId=${storeId}` }),
     expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: both(200), api_key: DENY },
     check: (answer, target) => assert.equal(answer.body.storeId, target.storeId),
+  },
+  // Uploaded files: listed and reprocessed like uploads; their bytes are raw data, so downloads are the own manager's only.
+  'GET /api/files': {
+    request: async ({ storeId }) => ({ method: 'GET', path: `/api/files?storeId=${storeId}&limit=5` }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: both(200), api_key: DENY },
+    check: (answer, target) => {
+      assert.ok(answer.body.files.length > 0);
+      assert.ok(answer.body.files.every((f: { storeId: string }) => f.storeId === target.storeId));
+      const fixture = answer.body.files.find((f: { fileId: string }) => f.fileId === fixtureFiles.get(target.storeId));
+      assert.ok(fixture?.kept, 'the fixture upload is kept in the bucket');
+      assert.match(fixture.sha256, /^[0-9a-f]{64}$/);
+    },
+  },
+  'GET /api/files/:fileId/download': {
+    request: async ({ storeId }) => ({ method: 'GET', path: `/api/files/${fixtureFiles.get(storeId)}/download?storeId=${storeId}` }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: DENY, api_key: DENY },
+    check: (answer) => {
+      assert.match(answer.body, /^InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n/);
+      assert.equal(answer.headers.get('x-content-sha256'), createHash('sha256').update(answer.body).digest('hex'));
+      assert.match(answer.headers.get('content-type') ?? '', /^text\/csv/);
+      assert.match(answer.headers.get('content-disposition') ?? '', /^attachment; filename="basket.csv"/);
+    },
+  },
+  'POST /api/files/:fileId/reprocess': {
+    request: async ({ storeId }) => ({ method: 'POST', path: `/api/files/${fixtureFiles.get(storeId)}/reprocess?storeId=${storeId}` }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: both(200), api_key: DENY },
+    check: (answer, target) => {
+      assert.equal(answer.body.fileId, fixtureFiles.get(target.storeId));
+      assert.deepEqual([answer.body.status, answer.body.accepted, answer.body.transactionCount, answer.body.duplicates], ['completed', 1, 0, 1]);
+    },
   },
   'POST /api/mining/start': {
     request: async ({ storeId }) => ({ method: 'POST', path: '/api/mining/start', json: { storeId, topK: 3 } }),

@@ -16,6 +16,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module';
 import { RetryAfterFilter } from './http/retry-after';
 import { SchedulesModule } from './schedules/schedules.module';
 import { InsightsModule } from './insights/insights.module';
+import { FilesModule } from './files/files.module';
 
 /** One module per area of the API; health and metrics (observability) come from the core module. */
 export const GATEWAY_FEATURE_MODULES: Type<unknown>[] = [
@@ -32,6 +33,7 @@ export const GATEWAY_FEATURE_MODULES: Type<unknown>[] = [
   FederationApiModule,
   SchedulesModule,
   InsightsModule,
+  FilesModule,
 ];
 
 /** The gateway's own controllers (read from its feature modules); with health and metrics, every route it serves. */

@@ -1,14 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 
 /** s3rver's dummy account: the only credentials it accepts (it verifies signatures). */
 export const S3RVER_CREDENTIALS = { S3_ACCESS_KEY: 'S3RVER', S3_SECRET_KEY: 'S3RVER' } as const;
-
-interface S3rverInstance {
-  run(): Promise<{ port: number; address: string }>;
-  close(): Promise<void>;
-}
-type S3rverClass = new (options: { address: string; port: number; directory: string; silent: boolean; resetOnClose: boolean; vhostBuckets: boolean; allowMismatchedSignatures: boolean }) => S3rverInstance;
 
 export interface EmbeddedObjectStorage {
   /** The S3_* variables that point the ingestion service at it. */
@@ -24,8 +17,8 @@ export interface EmbeddedObjectStorage {
  */
 export async function startEmbeddedObjectStorage(options: { directory: string; port?: number; host?: string }): Promise<EmbeddedObjectStorage> {
   mkdirSync(options.directory, { recursive: true });
-  // s3rver ships no types; loaded lazily so only `tessera start` pays for it.
-  const S3rver = createRequire(__filename)('s3rver') as S3rverClass;
+  // loaded when used, so only the embedded commands pay for it (types: src/types/s3rver.d.ts)
+  const { default: S3rver } = await import('s3rver');
   const host = options.host ?? '127.0.0.1';
   const server = new S3rver({ address: host, port: options.port ?? 0, directory: options.directory, silent: true, resetOnClose: false, vhostBuckets: false, allowMismatchedSignatures: false });
   const { port } = await server.run();

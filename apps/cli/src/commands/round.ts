@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import type { RunningService } from '@tessera/common';
@@ -8,6 +10,7 @@ import { detectFormat } from '@tessera/formats';
 import { federationV1, ingestionV1 } from '@tessera/proto';
 import type { CommandIo } from '../main';
 import { mergeSmallStores, runRound, splitDataset, STATUS_NAMES, uploadToIngestion, type InputFormat } from '../embedded-round';
+import { startEmbeddedObjectStorage } from '../embedded-s3';
 import { dataWindow, statisticsConfig, statisticsOutput, topItemsOf, type StatisticsKind } from '../statistics-round';
 
 const USAGE = `usage: tessera round [--kind itemsets] --dataset FILE [--format spmf|seed-csv|seed-json|lineitem-csv] --stores N [--split round-robin|country]
@@ -102,9 +105,12 @@ export async function roundCommand(argv: string[], io: CommandIo): Promise<numbe
   };
 
   const database = await startEmbeddedPostgres();
+  // The uploads are kept in a throwaway s3rver bucket (ingestion writes every file to one before parsing).
+  const objectDir = mkdtempSync(join(tmpdir(), 'tessera-round-s3-'));
+  const objectStorage = await startEmbeddedObjectStorage({ directory: objectDir });
   const bus = createInProcessBus();
   const running: RunningService[] = [];
-  const env = { DATABASE_URL: database.url, DATABASE_POOL_SIZE: '4', BUS_DRIVER: 'memory', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', CUSTOMER_HASH_KEY: 'tessera-round-embedded-customer-key-0000' };
+  const env = { ...objectStorage.env, DATABASE_URL: database.url, DATABASE_POOL_SIZE: '4', BUS_DRIVER: 'memory', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', CUSTOMER_HASH_KEY: 'tessera-round-embedded-customer-key-0000' };
   try {
     const { startIngestionService } = await import('@tessera/ingestion-service');
     const { startMiningService } = await import('@tessera/mining-service');
@@ -195,6 +201,8 @@ export async function roundCommand(argv: string[], io: CommandIo): Promise<numbe
     for (const service of running.reverse()) await service.close().catch(() => undefined);
     await bus.close();
     await database.stop();
+    await objectStorage.stop().catch(() => undefined);
+    rmSync(objectDir, { recursive: true, force: true });
   }
 }
 

@@ -531,6 +531,18 @@ describe('authorization matrix (every route x every identity, real processes)', 
     assert.equal(answer.status, 404);
   });
 
+  test("another store's kept file cannot be downloaded or reprocessed through one's own store (404), nor listed", async () => {
+    const foreign = fixtureFiles.get(otherStore);
+    const token = credentials.store_manager.token;
+    const download = await http(port, 'GET', `/api/files/${foreign}/download?storeId=${ownStore}`, { token });
+    assert.equal(download.status, 404);
+    assert.doesNotMatch(JSON.stringify(download.body), /InvoiceNo/);
+    assert.equal((await http(port, 'POST', `/api/files/${foreign}/reprocess?storeId=${ownStore}`, { token })).status, 404);
+    const listed = await http(port, 'GET', `/api/files?storeId=${ownStore}`, { token });
+    assert.ok(!listed.body.files.some((f: { fileId: string }) => f.fileId === foreign));
+    assert.equal((await http(port, 'GET', `/api/files/not-a-uuid/download?storeId=${ownStore}`, { token })).status, 400);
+  });
+
   test('a token signed with an unknown key, or with alg none, is refused', async () => {
     const now = Math.floor(Date.now() / 1000);
     const unknownKid = stack.mint({ sub: 'x', email: 'x', role: 'admin', storeId: null, iat: now, exp: now + 60 }, { kid: 'not-a-key' });

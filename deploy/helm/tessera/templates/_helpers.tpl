@@ -132,7 +132,7 @@ app.kubernetes.io/component: {{ .name }}
 
 {{/* Values that go into the chart-created Secret (name -> key field under secrets.keys). */}}
 {{- define "tessera.secretValueNames" -}}
-["databaseUrl","customerHashKey","jwtSigningKeys","jwtVerifyKeys","metricsToken","bootstrapAdminEmail","bootstrapAdminPassword","redisUrl"]
+["databaseUrl","customerHashKey","jwtSigningKeys","jwtVerifyKeys","metricsToken","bootstrapAdminEmail","bootstrapAdminPassword","redisUrl","s3AccessKey","s3SecretKey"]
 {{- end -}}
 
 {{/* Whether the chart creates the Secret: no existingSecret and at least one value given. */}}
@@ -592,6 +592,18 @@ dict "root" $ "name" svc
 {{ include "tessera.secretEnv" (dict "env" "CUSTOMER_HASH_KEY" "secret" $secretName "key" $keys.customerHashKey) }}
 - name: MAX_UPLOAD_BYTES
   value: {{ $svc.maxUploadBytes | int64 | quote }}
+- name: S3_ENDPOINT
+  value: {{ $svc.objectStorage.endpoint | quote }}
+- name: S3_REGION
+  value: {{ $svc.objectStorage.region | quote }}
+- name: S3_BUCKET
+  value: {{ $svc.objectStorage.bucket | quote }}
+- name: S3_PATH_STYLE
+  value: {{ $svc.objectStorage.pathStyle | toString | quote }}
+- name: FILE_RETENTION_DAYS
+  value: {{ $svc.objectStorage.fileRetentionDays | int64 | quote }}
+{{ include "tessera.secretEnv" (dict "env" "S3_ACCESS_KEY" "secret" $secretName "key" $keys.s3AccessKey "optional" true) }}
+{{ include "tessera.secretEnv" (dict "env" "S3_SECRET_KEY" "secret" $secretName "key" $keys.s3SecretKey "optional" true) }}
 {{- end }}
 {{- if eq $name "mining" }}
 - name: MINING_THREADS

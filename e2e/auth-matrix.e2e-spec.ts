@@ -9,6 +9,7 @@
  * and Kafka; allowed requests really reach the services.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { ALL_GATEWAY_CONTROLLERS, declareObservabilityAccess, routeTable } from '@tessera/gateway-service';
 import { uniqueId } from './support/infra';
 import { createAndLogin, http, startAuthStack, type AuthStack, type CallOptions, type HttpAnswer, type Session } from './support/auth-stack';
@@ -189,6 +190,36 @@ const MATRIX: Record<string, Row> = {
     request: async ({ storeId }) => ({ method: 'GET', path: `/api/transactions/files/${fixtureFiles.get(storeId)}?storeId=${storeId}` }),
     expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: both(200), api_key: DENY },
     check: (answer, target) => assert.equal(answer.body.storeId, target.storeId),
+  },
+  // Uploaded files: listed and reprocessed like uploads; their bytes are raw data, so downloads are the own manager's only.
+  'GET /api/files': {
+    request: async ({ storeId }) => ({ method: 'GET', path: `/api/files?storeId=${storeId}&limit=5` }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: both(200), api_key: DENY },
+    check: (answer, target) => {
+      assert.ok(answer.body.files.length > 0);
+      assert.ok(answer.body.files.every((f: { storeId: string }) => f.storeId === target.storeId));
+      const fixture = answer.body.files.find((f: { fileId: string }) => f.fileId === fixtureFiles.get(target.storeId));
+      assert.ok(fixture?.kept, 'the fixture upload is kept in the bucket');
+      assert.match(fixture.sha256, /^[0-9a-f]{64}$/);
+    },
+  },
+  'GET /api/files/:fileId/download': {
+    request: async ({ storeId }) => ({ method: 'GET', path: `/api/files/${fixtureFiles.get(storeId)}/download?storeId=${storeId}` }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: DENY, api_key: DENY },
+    check: (answer) => {
+      assert.match(answer.body, /^InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n/);
+      assert.equal(answer.headers.get('x-content-sha256'), createHash('sha256').update(answer.body).digest('hex'));
+      assert.match(answer.headers.get('content-type') ?? '', /^text\/csv/);
+      assert.match(answer.headers.get('content-disposition') ?? '', /^attachment; filename="basket.csv"/);
+    },
+  },
+  'POST /api/files/:fileId/reprocess': {
+    request: async ({ storeId }) => ({ method: 'POST', path: `/api/files/${fixtureFiles.get(storeId)}/reprocess?storeId=${storeId}` }),
+    expect: { store_manager: [200, 403], regional_coordinator: DENY, admin: both(200), api_key: DENY },
+    check: (answer, target) => {
+      assert.equal(answer.body.fileId, fixtureFiles.get(target.storeId));
+      assert.deepEqual([answer.body.status, answer.body.accepted, answer.body.transactionCount, answer.body.duplicates], ['completed', 1, 0, 1]);
+    },
   },
   'POST /api/mining/start': {
     request: async ({ storeId }) => ({ method: 'POST', path: '/api/mining/start', json: { storeId, topK: 3 } }),
@@ -504,6 +535,18 @@ describe('authorization matrix (every route x every identity, real processes)', 
   test("another store's file id is not found through one's own store", async () => {
     const answer = await http(port, 'GET', `/api/transactions/files/${fixtureFiles.get(otherStore)}?storeId=${ownStore}`, { token: credentials.store_manager.token });
     assert.equal(answer.status, 404);
+  });
+
+  test("another store's kept file cannot be downloaded or reprocessed through one's own store (404), nor listed", async () => {
+    const foreign = fixtureFiles.get(otherStore);
+    const token = credentials.store_manager.token;
+    const download = await http(port, 'GET', `/api/files/${foreign}/download?storeId=${ownStore}`, { token });
+    assert.equal(download.status, 404);
+    assert.doesNotMatch(JSON.stringify(download.body), /InvoiceNo/);
+    assert.equal((await http(port, 'POST', `/api/files/${foreign}/reprocess?storeId=${ownStore}`, { token })).status, 404);
+    const listed = await http(port, 'GET', `/api/files?storeId=${ownStore}`, { token });
+    assert.ok(!listed.body.files.some((f: { fileId: string }) => f.fileId === foreign));
+    assert.equal((await http(port, 'GET', `/api/files/not-a-uuid/download?storeId=${ownStore}`, { token })).status, 400);
   });
 
   test('a token signed with an unknown key, or with alg none, is refused', async () => {

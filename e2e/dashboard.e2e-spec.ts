@@ -12,7 +12,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import type { Page } from 'playwright-core';
 import { freePort, REPO_ROOT, startServiceProcess, type ServiceProcess } from './support/processes';
-import { DATABASE_URL, KAFKA_BROKERS, uniqueId } from './support/infra';
+import { DATABASE_URL, KAFKA_BROKERS, S3_ENV, uniqueId } from './support/infra';
 import { http, makeSigningMaterial, REDIS_URL, runCli } from './support/auth-stack';
 import { testNodeTls, type TestNodeTls } from './support/node-tls';
 import { ensureDashboardBuild, launchChromium, SCREENSHOT_DIR } from './support/browser';
@@ -87,7 +87,7 @@ describe('dashboard in a browser', () => {
     const bus = { DATABASE_URL, BUS_DRIVER: 'kafka', KAFKA_BROKERS: KAFKA_BROKERS.join(',') };
     const auth = await startServiceProcess('auth', { DATABASE_URL, DATABASE_SCHEMA: run, JWT_SIGNING_KEYS: keys.signingKeys, SCRYPT_COST: '15' });
     started.push(auth);
-    const ingestion = await startServiceProcess('ingestion', { ...bus, DATABASE_SCHEMA: `${run}_ingestion`, CUSTOMER_HASH_KEY: 'e2e-customer-hash-key-0123456789abcdef', POS_CONSUMER_ENABLED: 'false', BATCHES_TOPIC: batchesTopic });
+    const ingestion = await startServiceProcess('ingestion', { ...bus, ...S3_ENV, DATABASE_SCHEMA: `${run}_ingestion`, CUSTOMER_HASH_KEY: 'e2e-customer-hash-key-0123456789abcdef', POS_CONSUMER_ENABLED: 'false', BATCHES_TOPIC: batchesTopic });
     started.push(ingestion);
     const ingestionUrl = `127.0.0.1:${ingestion.grpcPort}`;
     const mining = await startServiceProcess('mining', { ...bus, DATABASE_SCHEMA: `${run}_mining`, INGESTION_GRPC_URL: ingestionUrl, BATCHES_TOPIC: batchesTopic });

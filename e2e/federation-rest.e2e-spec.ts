@@ -12,7 +12,7 @@ import * as grpc from '@grpc/grpc-js';
 import { Kafka, logLevel } from 'kafkajs';
 import { ingestionV1 } from '@tessera/proto';
 import { createAndLogin, http, startAuthStack, type AuthStack } from './support/auth-stack';
-import { DATABASE_URL, KAFKA_BROKERS, uniqueId } from './support/infra';
+import { DATABASE_URL, KAFKA_BROKERS, S3_ENV, uniqueId } from './support/infra';
 import { freePort, REPO_ROOT, waitFor } from './support/processes';
 
 const run = uniqueId('fedrest').replace(/-/g, '_');
@@ -74,6 +74,7 @@ describe('federated statistics rounds through REST (gateway + hub + a store-node
     const ports = { ingestionHttp: await freePort(), ingestionGrpc: await freePort(), miningHttp: await freePort(), miningGrpc: await freePort(), privacyHttp: await freePort(), privacyGrpc: await freePort() };
     const env: Record<string, string> = {
       ...process.env,
+      ...S3_ENV,
       LOG_LEVEL: 'warn',
       DATABASE_URL,
       BUS_DRIVER: 'kafka',

@@ -12,7 +12,7 @@ import type { Pool } from 'pg';
 import { mine, readSpmf } from '@tessera/huim';
 import { federationV1, ingestionV1, miningV1, privacyV1 } from '@tessera/proto';
 import { freePort, REPO_ROOT, startServiceProcess, waitFor, type ServiceProcess } from './support/processes';
-import { DATABASE_URL, KAFKA_BROKERS, testPool, uniqueId } from './support/infra';
+import { DATABASE_URL, KAFKA_BROKERS, S3_ENV, testPool, uniqueId } from './support/infra';
 import { testNodeTls, type TestNodeTls } from './support/node-tls';
 
 const datasets = process.env.TESSERA_DATASETS ?? resolve(REPO_ROOT, '../shared/datasets');
@@ -53,6 +53,7 @@ async function startNode(node: StoreNode): Promise<void> {
   const p = node.ports;
   const env: Record<string, string> = {
     ...process.env,
+    ...S3_ENV,
     LOG_LEVEL: 'info',
     DATABASE_URL,
     BUS_DRIVER: 'kafka',

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { startServiceProcess, waitFor, type ServiceProcess } from './support/processes';
-import { KAFKA_BROKERS, DATABASE_URL, testPool, uniqueId } from './support/infra';
+import { KAFKA_BROKERS, DATABASE_URL, S3_ENV, testPool, uniqueId } from './support/infra';
 import { REDIS_URL, authEnvFor, makeSigningMaterial, runCli } from './support/auth-stack';
 
 const run = uniqueId('e2e');
@@ -25,6 +25,7 @@ const signing = makeSigningMaterial();
 let authorization: Record<string, string> = {};
 
 const ingestionEnv = {
+  ...S3_ENV,
   DATABASE_URL,
   BUS_DRIVER: 'kafka',
   KAFKA_BROKERS: KAFKA_BROKERS.join(','),

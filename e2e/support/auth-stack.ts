@@ -11,7 +11,7 @@ import jwt from 'jsonwebtoken';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { freePort, REPO_ROOT, startServiceProcess, type ServiceProcess } from './processes';
-import { DATABASE_URL, KAFKA_BROKERS, uniqueId } from './infra';
+import { DATABASE_URL, KAFKA_BROKERS, S3_ENV, uniqueId } from './infra';
 import { testNodeTls, type TestNodeTls } from './node-tls';
 
 const TESSERA_BIN = resolve(REPO_ROOT, 'apps/cli/bin/tessera.js');
@@ -151,6 +151,7 @@ export async function startAuthStack(options: StackOptions = {}): Promise<AuthSt
       await kafkaAdmin.connect();
       await kafkaAdmin.createTopics({ waitForLeaders: true, topics: [batchesTopic, `federation.rounds.v1.${schema}`, `insights.refreshed.v1.${schema}`].map((topic) => ({ topic, numPartitions: 1 })) }).finally(() => kafkaAdmin.disconnect());
       ingestion = await startServiceProcess('ingestion', {
+        ...S3_ENV,
         DATABASE_URL,
         BUS_DRIVER: 'kafka',
         KAFKA_BROKERS: KAFKA_BROKERS.join(','),

@@ -12,3 +12,13 @@ export function uniqueId(prefix: string): string {
 export function testPool(): Pool {
   return new Pool({ connectionString: DATABASE_URL, max: 4 });
 }
+
+/**
+ * The S3-compatible object store scripts/infra/up.sh brings up (Adobe S3Mock): the S3_* every
+ * ingestion process of a stack gets (uploaded files are written there before parsing).
+ */
+export const S3_ENV: Record<'S3_ENDPOINT' | 'S3_ACCESS_KEY' | 'S3_SECRET_KEY', string> = {
+  S3_ENDPOINT: process.env.S3_ENDPOINT ?? 'http://127.0.0.1:9090',
+  S3_ACCESS_KEY: process.env.S3_ACCESS_KEY ?? 'tessera-test',
+  S3_SECRET_KEY: process.env.S3_SECRET_KEY ?? 'tessera-test-secret',
+};

@@ -11,6 +11,14 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_BROKERS="$KAFKA_HOST:$KAFKA_PORT"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
+# Adobe S3Mock (com.adobe.testing:s3mock, Spring Boot): the S3-compatible object store the ingestion
+# service's tests write uploaded files to. 4.x runs on Java 17. Path-style, any credentials.
+S3MOCK_VERSION="${S3MOCK_VERSION:-4.11.0}"
+S3MOCK_DIR="$TESSERA_CACHE/s3mock-$S3MOCK_VERSION"
+S3MOCK_HOST=127.0.0.1
+S3MOCK_PORT="${S3MOCK_PORT:-9090}"
+S3MOCK_HEAP_OPTS="${S3MOCK_HEAP_OPTS:--Xms64m -Xmx384m}"
+S3MOCK_MAIN=com.adobe.testing.s3mock.S3MockApplication
 PG_HOST=127.0.0.1
 PG_PORT=5432
 PG_DB=tessera_test
@@ -72,6 +80,23 @@ kafka_running_pid() {
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && is_our_kafka "$pid" \
     && [ "$(our_kafka_dir "$pid")" = "$KAFKA_DIR" ] && { echo "$pid"; return 0; }
   return 1
+}
+
+# A JVM started by up.sh for S3Mock carries -Dtessera.s3mock.dir=<its cache dir>.
+our_s3mock_dir() {
+  tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | sed -n 's/^-Dtessera\.s3mock\.dir=//p' | head -1
+}
+is_our_s3mock() { [ -n "$(our_s3mock_dir "$1")" ] && tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | grep -qx "$S3MOCK_MAIN"; }
+s3mock_running_pid() {
+  local pid
+  pid="$(cat "$S3MOCK_DIR/s3mock.pid" 2>/dev/null || true)"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && is_our_s3mock "$pid" \
+    && [ "$(our_s3mock_dir "$pid")" = "$S3MOCK_DIR" ] && { echo "$pid"; return 0; }
+  return 1
+}
+# S3 ListBuckets answers 200 with XML: the server is up and serving requests.
+s3mock_answers() {
+  curl -fsS -m 2 -o /dev/null "http://$S3MOCK_HOST:$S3MOCK_PORT/" 2>/dev/null
 }
 
 # SIGTERM (controlled shutdown), then SIGKILL after 30 s.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reports whether PostgreSQL, Redis and our Kafka broker are up. Exit 0 only if all three are.
+# Reports whether PostgreSQL, Redis, our Kafka broker and S3Mock are up. Exit 0 only if all four are.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=lib.sh
@@ -31,5 +31,17 @@ elif port_open "$KAFKA_PORT"; then
   echo "kafka     FOREIGN  port $KAFKA_PORT held by $(port_owner "$KAFKA_PORT")"; ok=1
 else
   echo "kafka     DOWN  $KAFKA_BROKERS (Kafka $KAFKA_VERSION)"; ok=1
+fi
+pid="$(s3mock_running_pid || true)"
+if [ -n "$pid" ]; then
+  if s3mock_answers; then
+    echo "s3mock    up    http://$S3MOCK_HOST:$S3MOCK_PORT (S3Mock $S3MOCK_VERSION, pid $pid, $S3MOCK_DIR)"
+  else
+    echo "s3mock    STARTING/UNHEALTHY  http://$S3MOCK_HOST:$S3MOCK_PORT (pid $pid; logs $S3MOCK_DIR/logs)"; ok=1
+  fi
+elif port_open "$S3MOCK_PORT"; then
+  echo "s3mock    FOREIGN  port $S3MOCK_PORT held by $(port_owner "$S3MOCK_PORT")"; ok=1
+else
+  echo "s3mock    DOWN  http://$S3MOCK_HOST:$S3MOCK_PORT (S3Mock $S3MOCK_VERSION)"; ok=1
 fi
 exit $ok

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings up the real infrastructure the integration and end-to-end tests use:
 #   PostgreSQL 127.0.0.1:5432 (database tessera_test), Redis 127.0.0.1:6379, and an Apache Kafka
-#   broker (KRaft combined mode, one JVM) on 127.0.0.1:9092 with its controller on 127.0.0.1:9093.
+#   broker (KRaft combined mode, one JVM) on 127.0.0.1:9092 with its controller on 127.0.0.1:9093,
+#   and Adobe S3Mock (S3-compatible object store, one JVM) on 127.0.0.1:9090.
 # Idempotent; about a second when everything is already up. Progress goes to stderr; the
 # connection facts go to stdout as `export NAME=value` lines, so
 #   eval "$(bash scripts/infra/up.sh)"
@@ -214,14 +215,96 @@ kafka_up() {
   info "Kafka: ready (pid $(cat "$KAFKA_DIR/kafka.pid"))"
 }
 
+# ---------------------------------------------------------------- S3Mock (object storage)
+s3mock_fetch_jars() {
+  [ -f "$S3MOCK_DIR/libs/.complete" ] && return 0
+  have java || { info "Java is not installed: installing Debian's JRE 17"; apt_install openjdk-17-jre-headless; }
+  have mvn || { info "Maven is not installed: installing Debian's maven"; apt_install maven; }
+  info "S3Mock $S3MOCK_VERSION: fetching its jars from Maven Central (once; cached in $S3MOCK_DIR/libs)"
+  local tmp="$S3MOCK_DIR/libs.tmp.$$"
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  if ! mvn -q -B -f "$ROOT/infra/s3mock/pom.xml" dependency:copy-dependencies \
+      -Ds3mock.version="$S3MOCK_VERSION" -DincludeScope=runtime -DoutputDirectory="$tmp" >"$S3MOCK_DIR/mvn.log" 2>&1; then
+    tail -30 "$S3MOCK_DIR/mvn.log" >&2
+    rm -rf "$tmp"
+    die "S3Mock: mvn dependency:copy-dependencies failed (full log: $S3MOCK_DIR/mvn.log)"
+  fi
+  [ -f "$tmp/s3mock-$S3MOCK_VERSION.jar" ] || die "S3Mock: s3mock-$S3MOCK_VERSION.jar missing after mvn"
+  touch "$tmp/.complete"
+  rm -rf "$S3MOCK_DIR/libs"
+  mv "$tmp" "$S3MOCK_DIR/libs"
+}
+
+s3mock_up() {
+  mkdir -p "$S3MOCK_DIR"
+  s3mock_fetch_jars
+  local pid
+  pid="$(s3mock_running_pid || true)"
+  if [ -n "$pid" ]; then
+    wait_for 30 "S3Mock on $S3MOCK_HOST:$S3MOCK_PORT" s3mock_answers
+    return 0
+  fi
+  rm -f "$S3MOCK_DIR/s3mock.pid"
+  if port_open "$S3MOCK_PORT"; then
+    local owner
+    owner="$(port_owner_pid "$S3MOCK_PORT")"
+    if [ -n "$owner" ] && is_our_s3mock "$owner"; then
+      info "port $S3MOCK_PORT is held by another Tessera S3Mock (pid $owner, $(our_s3mock_dir "$owner")): stopping it"
+      stop_pid "$owner"
+    else
+      die "port $S3MOCK_PORT is taken by something that is not our S3Mock: $(port_owner "$S3MOCK_PORT")
+  stop it, or run with S3MOCK_PORT= set to a free port"
+    fi
+  fi
+  java_ok || die "S3Mock $S3MOCK_VERSION needs Java 17 or newer; 'java -version' says: $(java -version 2>&1 | head -1)"
+  mkdir -p "$S3MOCK_DIR/logs" "$S3MOCK_DIR/data"
+  info "S3Mock $S3MOCK_VERSION: starting on $S3MOCK_HOST:$S3MOCK_PORT (objects in $S3MOCK_DIR/data), logs in $S3MOCK_DIR/logs"
+  : >"$S3MOCK_DIR/logs/stdout.log"
+  # http.port is S3Mock's plain-HTTP connector (what the tests use); server.port is its HTTPS one,
+  # 0 = any free port. Objects are test data: kept across restarts of the JVM, never needed.
+  (
+    cd "$S3MOCK_DIR"
+    exec setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$S3MOCK_DIR/s3mock.pid" \
+      java $S3MOCK_HEAP_OPTS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError \
+        -Djava.awt.headless=true -Dtessera.s3mock.dir="$S3MOCK_DIR" \
+        -cp "$S3MOCK_DIR/libs/*" "$S3MOCK_MAIN" \
+        --server.address="$S3MOCK_HOST" --server.port=0 --http.port="$S3MOCK_PORT" \
+        --com.adobe.testing.s3mock.store.root="$S3MOCK_DIR/data" \
+        --com.adobe.testing.s3mock.store.retainFilesOnExit=true \
+        --spring.main.banner-mode=off --logging.level.root=WARN \
+        </dev/null >>"$S3MOCK_DIR/logs/stdout.log" 2>&1 9>&-
+  ) &
+  for _ in $(seq 1 50); do [ -s "$S3MOCK_DIR/s3mock.pid" ] && break; sleep 0.1; done
+  [ -s "$S3MOCK_DIR/s3mock.pid" ] || die "S3Mock: no pid file written"
+  pid="$(cat "$S3MOCK_DIR/s3mock.pid")"
+  local deadline=$(( $(date +%s) + 120 ))
+  until s3mock_answers; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -30 "$S3MOCK_DIR/logs/stdout.log" >&2
+      die "S3Mock: the JVM exited during startup"
+    fi
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      tail -30 "$S3MOCK_DIR/logs/stdout.log" >&2
+      die "S3Mock: not answering on $S3MOCK_HOST:$S3MOCK_PORT after 120 s"
+    fi
+    sleep 0.3
+  done
+  info "S3Mock: ready (pid $pid)"
+}
+
 postgres_up
 redis_up
 kafka_up
+s3mock_up
 
 cat >"$TESSERA_CACHE/infra.env" <<EOF
 export KAFKA_BROKERS=$KAFKA_BROKERS
 export DATABASE_URL=postgres://postgres@$PG_HOST:$PG_PORT/$PG_DB
 export REDIS_URL=redis://$REDIS_HOST:$REDIS_PORT
+export S3_ENDPOINT=http://$S3MOCK_HOST:$S3MOCK_PORT
+export S3_ACCESS_KEY=tessera-test
+export S3_SECRET_KEY=tessera-test-secret
 EOF
 cat "$TESSERA_CACHE/infra.env"
-info "infra up in $(( ($(date +%s%N) - t0) / 1000000 )) ms (PostgreSQL, Redis, Kafka $KAFKA_VERSION); env also in $TESSERA_CACHE/infra.env"
+info "infra up in $(( ($(date +%s%N) - t0) / 1000000 )) ms (PostgreSQL, Redis, Kafka $KAFKA_VERSION, S3Mock $S3MOCK_VERSION); env also in $TESSERA_CACHE/infra.env"

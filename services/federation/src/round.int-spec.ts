@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { Client } from 'pg';
 import { createInProcessBus } from '@tessera/bus';
-import { testDatabaseUrl, uniqueSchema } from '@tessera/db';
+import { testDatabaseUrl, uniqueSchema, testObjectStorageEnv } from '@tessera/db';
 import { federationV1, ingestionV1, miningV1 } from '@tessera/proto';
 import { writeTestPki, type RunningService } from '@tessera/common';
 import { startIngestionService } from '@tessera/ingestion-service';
@@ -31,7 +31,7 @@ const PLANTED_ITEM = '7654321';
 /** Two items every store sells together in a few very valuable baskets. */
 const BUNDLE = ['9000001', '9000002'];
 
-const base = { DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', CUSTOMER_HASH_KEY: 'test-key-0123456789abcdef0123456789' };
+const base = { DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', CUSTOMER_HASH_KEY: 'test-key-0123456789abcdef0123456789', ...testObjectStorageEnv() };
 
 function upload(client: ingestionV1.IngestionServiceClient, storeId: string, lines: string[]): Promise<ingestionV1.FileSummary> {
   return new Promise((ok, fail) => {

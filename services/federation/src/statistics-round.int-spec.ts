@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { Client } from 'pg';
 import { createInProcessBus } from '@tessera/bus';
-import { testDatabaseUrl, uniqueSchema } from '@tessera/db';
+import { testDatabaseUrl, uniqueSchema, testObjectStorageEnv } from '@tessera/db';
 import { federationV1, ingestionV1 } from '@tessera/proto';
 import type { RunningService } from '@tessera/common';
 import { startIngestionService } from '@tessera/ingestion-service';
@@ -20,7 +20,7 @@ const running: RunningService[] = [];
 let federation: FederationService;
 let privacy: PrivacyService;
 let coordinator: federationV1.FederationServiceClient;
-const base = { DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', NODE_TLS_MODE: 'plaintext', CUSTOMER_HASH_KEY: 'test-key-0123456789abcdef0123456789' };
+const base = { DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', NODE_TLS_MODE: 'plaintext', CUSTOMER_HASH_KEY: 'test-key-0123456789abcdef0123456789', ...testObjectStorageEnv() };
 const exact = new Map<string, number>();
 
 function csvFor(s: number): string {

@@ -17,6 +17,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module';
 import { RetryAfterFilter } from './http/retry-after';
 import { SchedulesModule } from './schedules/schedules.module';
 import { ConsortiumInsightsModule, InsightsModule } from './insights/insights.module';
+import { FilesModule } from './files/files.module';
 import { HubClientsModule } from './roles/hub-clients.module';
 import { StoreNodeClientsModule } from './roles/store-node-clients.module';
 import { HubLinkModule, NodeFrontDoorModule } from './roles/hub-link/hub-link.module';
@@ -39,7 +40,7 @@ export const HUB_FEATURE_MODULES: Type<unknown>[] = [
 /** A store node's own areas, served by its services. */
 export const STORE_NODE_FEATURE_MODULES: Type<unknown>[] = [
   TransactionsModule,
-  // FilesModule (src/files): the store's kept upload files.
+  FilesModule,
   MiningApiModule,
   PrivacyApiModule,
   ApiKeysModule,

@@ -5,6 +5,8 @@
 // size limit, and what the failure reason tells the uploader. The repositories' SQL (staging
 // table, commit, discard) is covered by the ingestion int-specs.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { Test } from '@nestjs/testing';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { BusRecord } from '@tessera/bus';
@@ -13,7 +15,7 @@ import { BUS, LOGGER } from '@tessera/nest-core';
 import { ingestionV1 } from '@tessera/proto';
 import { BatchEventPublisher } from './batch-event.publisher';
 import { FileIngestService, UploadError, type UploadHeader } from './file-ingest.service';
-import { BATCHES_TOPIC, FILE_INGEST_OPTIONS } from './ingestion.tokens';
+import { BATCHES_TOPIC, FILE_INGEST_OPTIONS, OBJECT_STORAGE } from './ingestion.tokens';
 import { FileRepository, type FileCounts, type FileRow, type UploadMode } from './repositories/file.repository';
 import { TransactionRepository } from './repositories/transaction.repository';
 import type { TransactionRecord } from './transaction.model';
@@ -92,7 +94,20 @@ class InMemoryIngestion {
   readonly fileRepository = {
     filesTable: 'ingestion.files',
     create: async (file: { fileId: string; storeId: string; fileName: string; format: string; mode: UploadMode }) => {
-      this.state.files.set(file.fileId, { file_id: file.fileId, store_id: file.storeId, file_name: file.fileName, format: file.format, status: 'processing', mode: file.mode, accepted: '0', stored: '0', duplicates: '0', rejected: '0', failure_reason: null, created_at: new Date(), completed_at: null });
+      this.state.files.set(file.fileId, { file_id: file.fileId, store_id: file.storeId, file_name: file.fileName, format: file.format, status: 'processing', mode: file.mode, accepted: '0', stored: '0', duplicates: '0', rejected: '0', failure_reason: null, created_at: new Date(), completed_at: null, bucket: null, object_key: null, size_bytes: null, sha256: null });
+    },
+    recordObject: async (fileId: string, object: { bucket: string; key: string; sizeBytes: number; sha256: string }) => {
+      Object.assign(this.state.files.get(fileId)!, { bucket: object.bucket, object_key: object.key, size_bytes: String(object.sizeBytes), sha256: object.sha256 });
+    },
+    forgetObject: async (fileId: string) => {
+      this.state.files.get(fileId)!.object_key = null;
+    },
+    claimForReprocess: async (storeId: string, fileId: string) => {
+      const row = this.state.files.get(fileId);
+      if (!row || row.store_id !== storeId || row.status === 'processing' || !row.object_key) return false;
+      Object.assign(row, { status: 'processing', accepted: '0', stored: '0', duplicates: '0', rejected: '0', failure_reason: null, completed_at: null });
+      this.state.fileErrors.delete(fileId);
+      return true;
     },
     recordBatch: async (_manager: EntityManager, fileId: string, counts: FileCounts, errors: { line: number; field: string; reason: string }[]) => {
       const row = this.state.files.get(fileId)!;
@@ -125,6 +140,38 @@ class InMemoryIngestion {
   }
 }
 
+/** The bucket in memory: put drains the chunks (and fails with them), like the minio-backed ObjectStorage. */
+class InMemoryObjectStorage {
+  readonly bucket = 'unit-bucket';
+  readonly objects = new Map<string, Buffer>();
+  async put(key: string, chunks: AsyncIterable<Buffer>) {
+    const parts: Buffer[] = [];
+    for await (const chunk of chunks) parts.push(chunk);
+    const body = Buffer.concat(parts);
+    this.objects.set(key, body);
+    return { bucket: this.bucket, key, sizeBytes: body.length, sha256: createHash('sha256').update(body).digest('hex') };
+  }
+  /** Runs before get() hands over the last line of an object (parsing reads the object back, a line a chunk here). */
+  beforeLastLine?: () => void;
+  async get(key: string) {
+    const body = this.objects.get(key);
+    if (!body) throw new Error(`no object ${key}`);
+    const lines = body.toString('utf8').split(/(?<=\n)/).map((line) => Buffer.from(line));
+    const hook = () => this.beforeLastLine?.();
+    return Readable.from(
+      (function* () {
+        for (let i = 0; i < lines.length; i++) {
+          if (i === lines.length - 1) hook();
+          yield lines[i]!;
+        }
+      })(),
+    );
+  }
+  async remove(keys: string[]) {
+    for (const key of keys) this.objects.delete(key);
+  }
+}
+
 class RecordingBus {
   readonly published: BusRecord[] = [];
   async publish(_topic: string, records: BusRecord[]) {
@@ -138,6 +185,7 @@ class RecordingBus {
 async function setUp(options: { maxUploadBytes?: number; batchSize?: number } = {}) {
   const database = new InMemoryIngestion();
   const bus = new RecordingBus();
+  const storage = new InMemoryObjectStorage();
   const logger = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined } as unknown as Logger;
   const moduleRef = await Test.createTestingModule({
     providers: [
@@ -150,6 +198,7 @@ async function setUp(options: { maxUploadBytes?: number; batchSize?: number } = 
       { provide: LOGGER, useValue: logger },
       { provide: ServiceMetrics, useValue: new ServiceMetrics('ingestion-unit') },
       { provide: BATCHES_TOPIC, useValue: 'ingestion.batches.v1' },
+      { provide: OBJECT_STORAGE, useValue: storage },
       { provide: FILE_INGEST_OPTIONS, useValue: { customerHashKey: 'unit-test-key-0123456789abcdef', maxUploadBytes: options.maxUploadBytes ?? 1_000_000, batchSize: options.batchSize ?? 2 } },
     ],
   })
@@ -160,28 +209,26 @@ async function setUp(options: { maxUploadBytes?: number; batchSize?: number } = 
     .overrideProvider(FileRepository)
     .useValue(database.fileRepository)
     .compile();
-  return { service: moduleRef.get(FileIngestService), database, bus, moduleRef };
+  return { service: moduleRef.get(FileIngestService), database, bus, storage, moduleRef };
 }
 
 /** An SPMF file: "items:transaction utility:item utilities", one transaction a line. */
 const GOOD = ['1 2:5:2 3', '3:4:4', '2 3:7:3 4', '1 3:6:2 4', '2:3:3'];
 const WITH_ROW_ERRORS = ['1 2:5:2 3', 'not a transaction', '3:4:4', '1 2:9:2 3', '2 3:7:3 4'];
 
-/** The file, a line per chunk; `beforeLast` runs before the last chunk is handed over. */
-async function* chunks(lines: string[], beforeLast?: () => void): AsyncGenerator<Buffer> {
-  for (let i = 0; i < lines.length; i++) {
-    if (i === lines.length - 1) beforeLast?.();
-    yield Buffer.from(`${lines[i]}\n`);
-  }
+/** The file, a line per chunk. */
+async function* chunks(lines: string[]): AsyncGenerator<Buffer> {
+  for (const line of lines) yield Buffer.from(`${line}\n`);
 }
 
 const header = (overrides: Partial<UploadHeader> = {}): UploadHeader => ({ storeId: 's1', fileName: 'sales.txt', format: 'spmf', ...overrides });
 
 describe('FileIngestService, all-or-nothing uploads (the default)', () => {
   test('rows are staged batch by batch, invisible until the whole file is read, then stored at once with the counts and row errors', async () => {
-    const { service, database, bus, moduleRef } = await setUp({ batchSize: 2 });
+    const { service, database, bus, storage, moduleRef } = await setUp({ batchSize: 2 });
     let seenBeforeTheEnd: { visible: number; staged: number } | undefined;
-    const report = await service.ingest(header(), chunks(WITH_ROW_ERRORS, () => (seenBeforeTheEnd = { visible: database.visible('s1').length, staged: [...database.state.staged.values()].flat().length })));
+    storage.beforeLastLine = () => (seenBeforeTheEnd = { visible: database.visible('s1').length, staged: [...database.state.staged.values()].flat().length });
+    const report = await service.ingest(header(), chunks(WITH_ROW_ERRORS));
     assert.deepEqual(seenBeforeTheEnd, { visible: 0, staged: 2 }, 'earlier batches wait in staging where no reader sees them');
     assert.equal(report.file.status, 'completed');
     assert.equal(report.file.mode, 'all-or-nothing');
@@ -212,15 +259,16 @@ describe('FileIngestService, all-or-nothing uploads (the default)', () => {
     assert.equal(database.visible('s1').length, 5);
   });
 
-  test('a file over the size limit after some batches were staged leaves nothing, and the reason says so', async () => {
-    const { service, database, bus } = await setUp({ maxUploadBytes: 30, batchSize: 2 });
+  test('a file over the size limit is refused while it is written to the bucket: no object, no rows, and the reason says so', async () => {
+    const { service, database, bus, storage } = await setUp({ maxUploadBytes: 30, batchSize: 2 });
     const error = await service.ingest(header(), chunks(GOOD)).then(
       () => assert.fail('the upload should fail'),
       (caught: unknown) => caught,
     );
     assert.ok(error instanceof UploadError);
     assert.equal(error.kind, 'too-large');
-    assert.match(error.message, /larger than the 30-byte upload limit; nothing from this file was stored \(all-or-nothing upload: the \d+ transactions read before the failure were discarded\)/);
+    assert.match(error.message, /larger than the 30-byte upload limit; nothing from this file was stored \(refused while it was written to object storage, before any row was read; its bytes were removed\)/);
+    assert.equal(storage.objects.size, 0, 'no object left in the bucket');
     const [file] = database.state.files.values();
     assert.equal(file.status, 'failed');
     assert.match(file.failure_reason!, /nothing from this file was stored/);
@@ -238,19 +286,53 @@ describe('FileIngestService, all-or-nothing uploads (the default)', () => {
     assert.equal(database.state.staged.size, 0);
     assert.equal([...database.state.files.values()][0].status, 'failed');
   });
+
+  test('the file is written to the bucket before parsing, with its size and sha256 on the record', async () => {
+    const { service, storage } = await setUp();
+    const report = await service.ingest(header(), chunks(GOOD));
+    const body = Buffer.from(GOOD.map((line) => `${line}\n`).join(''));
+    assert.equal(report.file.object_key, `stores/s1/files/${report.file.file_id}`);
+    assert.deepEqual(storage.objects.get(report.file.object_key), body);
+    assert.equal(report.file.size_bytes, String(body.length));
+    assert.equal(report.file.sha256, createHash('sha256').update(body).digest('hex'));
+  });
+
+  test('a file refused while parsing (the database failing) has its object removed and the record says it has no bytes', async () => {
+    const { service, database, storage } = await setUp({ batchSize: 2 });
+    database.failWriteAt = 2;
+    await assert.rejects(service.ingest(header(), chunks(GOOD)));
+    const [file] = database.state.files.values();
+    assert.equal(file.object_key, null);
+    assert.equal(storage.objects.size, 0);
+  });
+
+  test('reprocess reads the kept object again: same rows, counted as duplicates; a refused upload cannot be reprocessed', async () => {
+    const { service, database } = await setUp({ batchSize: 2 });
+    const first = await service.ingest(header(), chunks(WITH_ROW_ERRORS));
+    const again = (await service.reprocess('s1', first.file.file_id))!;
+    assert.deepEqual([again.file.file_id, again.file.status, again.file.accepted, again.file.stored, again.file.duplicates, again.file.rejected], [first.file.file_id, 'completed', '3', '0', '3', '2']);
+    assert.equal(again.errorCount, 2);
+    assert.equal(database.visible('s1').length, 3);
+    assert.equal(await service.reprocess('other-store', first.file.file_id), undefined, 'another store does not see the file');
+    const { service: small, database: smallDb } = await setUp({ maxUploadBytes: 30 });
+    await assert.rejects(small.ingest(header(), chunks(GOOD)));
+    const [refused] = smallDb.state.files.values();
+    await assert.rejects(small.reprocess('s1', refused.file_id), (error: Error) => error instanceof UploadError && error.kind === 'precondition' && /no kept bytes/.test(error.message));
+  });
 });
 
 describe('FileIngestService, partial uploads', () => {
   test('committed batches are kept when the file fails later, and the reason says how many and what a re-upload does', async () => {
-    const { service, database, bus } = await setUp({ maxUploadBytes: 30, batchSize: 2 });
+    const { service, database, bus, storage } = await setUp({ batchSize: 2 });
+    database.failWriteAt = 2;
     await assert.rejects(service.ingest(header({ mode: 'partial' }), chunks(GOOD)), (error: Error) => {
-      assert.ok(error instanceof UploadError);
       assert.match(error.message, /2 transactions stored before this point are kept \(partial upload\), and re-uploading the file stores only what is missing/);
       return true;
     });
     assert.equal(database.visible('s1').length, 2);
     assert.equal([...database.state.files.values()][0].stored, '2');
     assert.equal(bus.batches()[0].stored, '2', 'each committed batch is announced');
+    assert.equal(storage.objects.size, 1, 'a partial upload keeps its object: rows from it are stored');
   });
 
   test('a complete partial upload counts like an all-or-nothing one', async () => {

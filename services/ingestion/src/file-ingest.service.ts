@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { detectFormat, FileFormatError, parseTransactions, type FileFormat, type ParsedTransaction, type RowError } from '@tessera/formats';
 import { ServiceMetrics, type Logger } from '@tessera/common';
 import { LOGGER } from '@tessera/nest-core';
-import { FILE_INGEST_OPTIONS } from './ingestion.tokens';
+import { FILE_INGEST_OPTIONS, OBJECT_STORAGE } from './ingestion.tokens';
+import type { ObjectStorage } from './storage/object-storage';
 import { TransactionRepository } from './repositories/transaction.repository';
 import { FileRepository, type FileRow, type UploadMode } from './repositories/file.repository';
 import { BatchEventPublisher, countByStore, type StoreBatchCounts } from './batch-event.publisher';
@@ -12,6 +13,11 @@ import { hashCustomer } from './pos-event.validator';
 import type { TransactionRecord } from './transaction.model';
 
 export const STORE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** Where an upload's bytes live in the bucket. */
+export const objectKeyOf = (storeId: string, fileId: string) => `stores/${storeId}/files/${fileId}`;
+
+export const CONTENT_TYPES: Record<FileFormat, string> = { 'seed-csv': 'text/csv', 'lineitem-csv': 'text/csv', 'seed-json': 'application/json', spmf: 'text/plain' };
 
 export interface UploadHeader {
   storeId: string;
@@ -23,7 +29,7 @@ export interface UploadHeader {
 
 export class UploadError extends Error {
   constructor(
-    readonly kind: 'invalid' | 'too-large' | 'aborted',
+    readonly kind: 'invalid' | 'too-large' | 'aborted' | 'precondition',
     message: string,
   ) {
     super(message);
@@ -63,9 +69,11 @@ async function peekFirstLine(chunks: AsyncIterable<Buffer>): Promise<{ firstLine
 }
 
 /**
- * Stores an uploaded file as it streams in: parsed row by row, stored in batches, each
- * batch (its transactions, counts and row errors) in one database transaction, so a
- * crash leaves every committed batch and the file marked failed with what to do.
+ * Stores an uploaded file: its bytes stream into the store node's bucket first (sha256 and size
+ * computed on the way, memory bounded by one multipart part), then it is parsed by reading the
+ * object back, row by row, stored in batches, each batch (its transactions, counts and row
+ * errors) in one database transaction, so a crash leaves every committed batch and the file
+ * marked failed with what to do. A kept file can be downloaded and reprocessed.
  */
 @Injectable()
 export class FileIngestService {
@@ -78,6 +86,7 @@ export class FileIngestService {
     private readonly batchEvents: BatchEventPublisher,
     @Inject(LOGGER) private readonly logger: Logger,
     metrics: ServiceMetrics,
+    @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
     @Inject(FILE_INGEST_OPTIONS) private readonly options: { customerHashKey: string; maxUploadBytes: number; batchSize: number },
   ) {
     this.uploads = metrics.counter('ingestion_file_rows_total', 'Rows of uploaded files, by outcome', ['outcome'] as const);
@@ -93,7 +102,51 @@ export class FileIngestService {
     if (!format) throw new UploadError('invalid', `cannot tell the format of ${JSON.stringify(header.fileName)} from its first line; pass format = seed-csv, seed-json, lineitem-csv or spmf; nothing was stored`);
     const fileId = randomUUID();
     await this.files.create({ fileId, storeId: header.storeId, fileName: header.fileName.slice(0, 512), format, mode });
-    const uploadTime = new Date().toISOString();
+    // The bytes go to the bucket first (hashed as they stream); parsing reads them back from there.
+    const key = objectKeyOf(header.storeId, fileId);
+    try {
+      const object = await this.storage.put(key, rest, CONTENT_TYPES[format]);
+      await this.files.recordObject(fileId, object);
+    } catch (error) {
+      const cause = error instanceof UploadError ? error.message : `stopped: ${(error as Error).message}`;
+      const reason = `${cause}; nothing from this file was stored (refused while it was written to object storage, before any row was read; its bytes were removed)`;
+      await this.storage.remove([key]).catch(() => undefined);
+      await this.files.finish(fileId, 'failed', reason).catch(() => undefined);
+      this.logger.error({ fileId, storeId: header.storeId, mode, err: error }, 'file upload failed');
+      if (error instanceof UploadError) throw new UploadError(error.kind, `${reason} (file ${fileId})`);
+      throw new Error(`upload ${fileId} failed: ${reason}`);
+    }
+    return this.process({ storeId: header.storeId, fileId, format, mode, key, refused: 'remove-object' });
+  }
+
+  /**
+   * Parses a kept file again from its object, in its own mode. Rows already stored count as
+   * duplicates; a failure leaves the object (it was accepted once) and marks the record failed.
+   */
+  async reprocess(storeId: string, fileId: string): Promise<FileReport | undefined> {
+    const file = await this.files.find(storeId, fileId);
+    if (!file) return undefined;
+    if (!file.object_key) throw new UploadError('precondition', `file ${fileId} has no kept bytes to reprocess (its upload was refused, or it was uploaded before object storage)`);
+    if (!(await this.files.claimForReprocess(storeId, fileId))) throw new UploadError('precondition', `file ${fileId} is being processed now; try again when it has finished`);
+    return this.process({ storeId, fileId, format: file.format as FileFormat, mode: file.mode, key: file.object_key, refused: 'keep-object' });
+  }
+
+  async list(storeId: string, limit: number, offset: number): Promise<{ files: FileRow[]; total: number }> {
+    return this.files.list(storeId, limit, offset);
+  }
+
+  /** The kept bytes of one file, or undefined when there is no such file or no kept object. */
+  async download(storeId: string, fileId: string): Promise<{ file: FileRow; contentType: string; body: AsyncIterable<Buffer> } | undefined> {
+    const file = await this.files.find(storeId, fileId);
+    if (!file?.object_key) return undefined;
+    return { file, contentType: CONTENT_TYPES[file.format as FileFormat] ?? 'application/octet-stream', body: await this.storage.get(file.object_key) };
+  }
+
+  /** Reads the file's object and stores its rows (all-or-nothing or partial). */
+  private async process(job: { storeId: string; fileId: string; format: FileFormat; mode: UploadMode; key: string; refused: 'remove-object' | 'keep-object' }): Promise<FileReport> {
+    const { storeId, fileId, format, mode } = job;
+    // Rows without a time of their own take the upload's: the same on every reprocess, so it yields the same rows.
+    const uploadTime = ((await this.files.find(storeId, fileId))?.created_at ?? new Date()).toISOString();
     const staged: StagedUpload = { staged: 0, rejected: 0 };
     let pending: TransactionRecord[] = [];
     let pendingErrors: RowError[] = [];
@@ -104,19 +157,20 @@ export class FileIngestService {
       pendingErrors = [];
     };
     try {
-      for await (const event of parseTransactions(rest, format, { idPrefix: 'f-' })) {
-        if (event.kind === 'transaction') pending.push(this.toRecord(header.storeId, fileId, event.transaction, uploadTime));
+      const body = (await this.storage.get(job.key)) as AsyncIterable<Buffer>;
+      for await (const event of parseTransactions(body, format, { idPrefix: 'f-' })) {
+        if (event.kind === 'transaction') pending.push(this.toRecord(storeId, fileId, event.transaction, uploadTime));
         else pendingErrors.push(event.error);
         if (pending.length + pendingErrors.length >= this.options.batchSize) await write();
       }
       await write();
       if (mode === 'partial') await this.files.finish(fileId, 'completed');
-      else await this.commit(header.storeId, fileId, staged);
+      else await this.commit(storeId, fileId, staged);
     } catch (error) {
       const cause = error instanceof UploadError || error instanceof FileFormatError ? error.message : `stopped: ${(error as Error).message}`;
       let outcome: string;
       if (mode === 'partial') {
-        const stored = (await this.files.find(header.storeId, fileId).catch(() => undefined))?.stored ?? 'the';
+        const stored = (await this.files.find(storeId, fileId).catch(() => undefined))?.stored ?? 'the';
         outcome = `${stored} transactions stored before this point are kept (partial upload), and re-uploading the file stores only what is missing`;
       } else {
         const discarded = await this.transactions.discardStaged(fileId).then(
@@ -125,15 +179,23 @@ export class FileIngestService {
         );
         await this.files.recordErrorCount(fileId, staged.rejected).catch(() => undefined);
         outcome = `nothing from this file was stored (all-or-nothing upload: the ${staged.staged + pending.length} transactions read before the failure were ${discarded ? 'discarded' : 'left in staging, never visible, and are dropped on restart'})`;
+        // A refused upload keeps none of its bytes either; a reprocessed file keeps the object it was accepted with.
+        if (job.refused === 'remove-object') {
+          const removed = await this.storage.remove([job.key]).then(
+            () => true,
+            () => false,
+          );
+          if (removed) await this.files.forgetObject(fileId).catch(() => undefined);
+        }
       }
       const reason = `${cause}; ${outcome}`;
       await this.files.finish(fileId, 'failed', reason).catch(() => undefined);
-      this.logger.error({ fileId, storeId: header.storeId, mode, err: error }, 'file upload failed');
+      this.logger.error({ fileId, storeId, mode, err: error }, 'file upload failed');
       if (error instanceof UploadError) throw new UploadError(error.kind, `${reason} (file ${fileId})`);
       if (error instanceof FileFormatError) throw new UploadError('invalid', `${reason} (file ${fileId})`);
       throw new Error(`upload ${fileId} failed: ${reason}`);
     }
-    return (await this.report(header.storeId, fileId, 100, 0))!;
+    return (await this.report(storeId, fileId, 100, 0))!;
   }
 
   /** Marks uploads cut off by a crash failed and drops whatever they had staged. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { Client } from 'pg';
 import { createInProcessBus } from '@tessera/bus';
-import { testDatabaseUrl, uniqueSchema } from '@tessera/db';
+import { testDatabaseUrl, uniqueSchema, testObjectStorageEnv } from '@tessera/db';
 import { ingestionV1 } from '@tessera/proto';
 import { startIngestionService, type IngestionService } from './main';
 
@@ -15,7 +15,7 @@ let service: IngestionService;
 let client: ingestionV1.IngestionServiceClient;
 let pg: Client;
 
-const env = { DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', CUSTOMER_HASH_KEY: 'test-key-0123456789abcdef0123456789', MAX_UPLOAD_BYTES: String(LIMIT), FILE_BATCH_SIZE: '50' };
+const env = { DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', CUSTOMER_HASH_KEY: 'test-key-0123456789abcdef0123456789', MAX_UPLOAD_BYTES: String(LIMIT), FILE_BATCH_SIZE: '50', ...testObjectStorageEnv() };
 
 /** SPMF lines, each a distinct transaction (line numbers differ, so content ids differ). */
 function spmf(lines: number, from = 0): string {
@@ -68,7 +68,8 @@ test('a file over the size limit stores nothing, and the answer and the file rec
   assert.ok(body.length > LIMIT);
   const error = (await upload('too-large', [body]).then(() => assert.fail('accepted'), (e: grpc.ServiceError) => e)) as grpc.ServiceError;
   assert.equal(error.code, grpc.status.RESOURCE_EXHAUSTED);
-  assert.match(error.details, /larger than the 65536-byte upload limit; nothing from this file was stored \(all-or-nothing upload: the \d+ transactions read before the failure were discarded\)/);
+  // the bytes go to object storage before any row is parsed: the limit is hit there, and the partial object removed
+  assert.match(error.details, /larger than the 65536-byte upload limit; nothing from this file was stored \(refused while it was written to object storage, before any row was read; its bytes were removed\)/);
   assert.deepEqual(await counts('too-large'), { stored: 0, staged: 0 });
   const fileId = /file ([0-9a-f-]{36})/.exec(error.details)![1];
   const { file } = await new Promise<ingestionV1.GetFileResponse>((ok, fail) => client.getFile({ storeId: 'too-large', fileId, errorLimit: 10, errorOffset: 0 }, (e, r) => (e ? fail(e) : ok(r))));
@@ -129,8 +130,20 @@ test('a complete file with row errors stores its valid rows in one go; the stagi
 });
 
 test('mode=partial keeps the batches committed before a failure, and says how many', async () => {
-  const error = (await upload('partial', [spmf(6000)], { mode: 'partial' }).then(() => assert.fail('accepted'), (e: grpc.ServiceError) => e)) as grpc.ServiceError;
-  assert.equal(error.code, grpc.status.RESOURCE_EXHAUSTED);
+  // Too large is now refused before parsing (the bytes go to the bucket first); a line past the parser's limit fails after some batches.
+  const big = await startIngestionService({ ...env, MAX_UPLOAD_BYTES: String(8 * 1024 * 1024) }, { bus, schema });
+  const bigClient = new ingestionV1.IngestionServiceClient(`127.0.0.1:${big.grpcPort}`, grpc.credentials.createInsecure());
+  const error = await new Promise<grpc.ServiceError>((ok) => {
+    const call = bigClient.uploadFile((e) => ok(e!));
+    call.write({ part: { $case: 'header', value: { storeId: 'partial', fileName: 'f.txt', format: ingestionV1.FileFormat.FILE_FORMAT_SPMF, requestId: '', mode: 'partial' } } });
+    call.write({ part: { $case: 'chunk', value: Buffer.from(spmf(200)) } });
+    call.write({ part: { $case: 'chunk', value: Buffer.alloc(1_100_000, 0x31) } });
+    call.end();
+  }).finally(async () => {
+    bigClient.close();
+    await big.close();
+  });
+  assert.equal(error.code, grpc.status.INVALID_ARGUMENT);
   const { stored } = await counts('partial');
   assert.ok(stored > 0, 'partial uploads keep what was committed');
   assert.match(error.details, new RegExp(`${stored} transactions stored before this point are kept \\(partial upload\\)`));

@@ -1,8 +1,10 @@
 import { Inject, Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from '@tessera/common';
-import { LOGGER, SERVICE_CONFIG } from '@tessera/nest-core';
+import { LOGGER, ReadinessChecks, SERVICE_CONFIG } from '@tessera/nest-core';
 import type { IngestionConfig } from './ingestion.config';
-import { BATCHES_TOPIC, CUSTOMER_HASH_KEY, FILE_INGEST_OPTIONS, POS_DLQ_TOPIC } from './ingestion.tokens';
+import { BATCHES_TOPIC, CUSTOMER_HASH_KEY, FILE_INGEST_OPTIONS, FILE_RETENTION_DAYS, OBJECT_STORAGE, POS_DLQ_TOPIC } from './ingestion.tokens';
+import { ObjectStorage } from './storage/object-storage';
+import { FileRetentionService } from './storage/file-retention.service';
 import { TransactionRepository } from './repositories/transaction.repository';
 import { FileRepository } from './repositories/file.repository';
 import { RejectedEventRepository } from './repositories/rejected-event.repository';
@@ -27,8 +29,15 @@ const fromConfig = <T>(provide: symbol, pick: (config: IngestionConfig) => T) =>
     fromConfig(POS_DLQ_TOPIC, (config) => config.POS_DLQ_TOPIC),
     fromConfig(BATCHES_TOPIC, (config) => config.BATCHES_TOPIC),
     fromConfig(FILE_INGEST_OPTIONS, (config) => ({ customerHashKey: config.CUSTOMER_HASH_KEY, maxUploadBytes: config.MAX_UPLOAD_BYTES, batchSize: config.FILE_BATCH_SIZE })),
+    fromConfig(FILE_RETENTION_DAYS, (config) => config.FILE_RETENTION_DAYS),
+    fromConfig(
+      OBJECT_STORAGE,
+      (config) =>
+        new ObjectStorage({ endpoint: config.S3_ENDPOINT, region: config.S3_REGION, bucket: config.S3_BUCKET, accessKey: config.S3_ACCESS_KEY, secretKey: config.S3_SECRET_KEY, pathStyle: config.S3_PATH_STYLE }),
+    ),
     TransactionRepository,
     FileRepository,
+    FileRetentionService,
     RejectedEventRepository,
     BatchEventPublisher,
     PosIngestService,
@@ -40,11 +49,16 @@ const fromConfig = <T>(provide: symbol, pick: (config: IngestionConfig) => T) =>
 export class IngestionModule implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     private readonly fileIngest: FileIngestService,
+    @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
+    private readonly readiness: ReadinessChecks,
     @Inject(SERVICE_CONFIG) private readonly config: IngestionConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onModuleInit() {
+    // Uploaded files are written to the bucket before they are parsed: no bucket, no boot.
+    await this.storage.ensureBucket();
+    this.readiness.add({ name: 'object-storage', check: () => this.storage.check() });
     // Uploads a dead process left open are failed and their staged rows discarded (all-or-nothing).
     const interrupted = await this.fileIngest.recoverInterrupted();
     if (interrupted) this.logger.warn({ interrupted }, 'uploads interrupted by the previous stop were marked failed');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { createInProcessBus } from '@tessera/bus';
-import { testDatabaseUrl, uniqueSchema } from '@tessera/db';
+import { testDatabaseUrl, uniqueSchema, testObjectStorageEnv } from '@tessera/db';
 import { mine, readSpmf } from '@tessera/huim';
 import { ingestionV1, miningV1 } from '@tessera/proto';
 import { startIngestionService, type IngestionService } from '@tessera/ingestion-service';
@@ -24,7 +24,7 @@ let ingestion: IngestionService;
 const running: MiningService[] = [];
 let ingestionClient: ingestionV1.IngestionServiceClient;
 
-const env = (extra: Record<string, string>) => ({ DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', CUSTOMER_HASH_KEY: 'test-key-0123456789abcdef0123456789', ...extra });
+const env = (extra: Record<string, string>) => ({ DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', CUSTOMER_HASH_KEY: 'test-key-0123456789abcdef0123456789', ...testObjectStorageEnv(), ...extra });
 
 function upload(storeId: string, content: Buffer): Promise<ingestionV1.FileSummary> {
   return new Promise((ok, fail) => {

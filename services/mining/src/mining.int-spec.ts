@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { createInProcessBus } from '@tessera/bus';
-import { testDatabaseUrl, uniqueSchema } from '@tessera/db';
+import { testDatabaseUrl, uniqueSchema, testObjectStorageEnv } from '@tessera/db';
 import { mine, readSpmf } from '@tessera/huim';
 import { ingestionV1, miningV1 } from '@tessera/proto';
 import { startIngestionService, type IngestionService } from '@tessera/ingestion-service';
@@ -18,7 +18,7 @@ let mining: MiningService;
 let ingestionClient: ingestionV1.IngestionServiceClient;
 let client: miningV1.MiningServiceClient;
 
-const env = (extra: Record<string, string>) => ({ DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', CUSTOMER_HASH_KEY: 'test-key-0123456789abcdef0123456789', ...extra });
+const env = (extra: Record<string, string>) => ({ DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', CUSTOMER_HASH_KEY: 'test-key-0123456789abcdef0123456789', ...testObjectStorageEnv(), ...extra });
 const call = <Req, Res>(method: (r: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, request: Req) =>
   new Promise<Res>((ok, fail) => method.call(client, request, (error: grpc.ServiceError | null, response: Res) => (error ? fail(error) : ok(response))));
 

@@ -11,6 +11,7 @@ import { federationV1, ingestionV1 } from '@tessera/proto';
 import type { CommandIo } from '../main';
 import { embeddedNodeTls } from '../embedded-pki';
 import { mergeSmallStores, runRound, splitDataset, STATUS_NAMES, uploadToIngestion, type InputFormat } from '../embedded-round';
+import { startEmbeddedObjectStorage } from '../embedded-s3';
 import { dataWindow, statisticsConfig, statisticsOutput, topItemsOf, type StatisticsKind } from '../statistics-round';
 
 const USAGE = `usage: tessera round [--kind itemsets] --dataset FILE [--format spmf|seed-csv|seed-json|lineitem-csv] --stores N [--split round-robin|country]
@@ -105,11 +106,14 @@ export async function roundCommand(argv: string[], io: CommandIo): Promise<numbe
   };
 
   const database = await startEmbeddedPostgres();
+  // The uploads are kept in a throwaway s3rver bucket (ingestion writes every file to one before parsing).
+  const objectDir = mkdtempSync(join(tmpdir(), 'tessera-round-s3-'));
+  const objectStorage = await startEmbeddedObjectStorage({ directory: objectDir });
   const bus = createInProcessBus();
   const running: RunningService[] = [];
   // The node links over mTLS as deployed, with a throwaway CA removed at the end.
   const pkiDir = mkdtempSync(join(tmpdir(), 'tessera-round-pki-'));
-  const env = { DATABASE_URL: database.url, DATABASE_POOL_SIZE: '4', BUS_DRIVER: 'memory', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', CUSTOMER_HASH_KEY: 'tessera-round-embedded-customer-key-0000' };
+  const env = { ...objectStorage.env, DATABASE_URL: database.url, DATABASE_POOL_SIZE: '4', BUS_DRIVER: 'memory', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', CUSTOMER_HASH_KEY: 'tessera-round-embedded-customer-key-0000' };
   try {
     const nodeTls = await embeddedNodeTls(join(pkiDir, 'pki'), storeIds);
     const { startIngestionService } = await import('@tessera/ingestion-service');
@@ -203,6 +207,8 @@ export async function roundCommand(argv: string[], io: CommandIo): Promise<numbe
     await bus.close();
     await database.stop();
     rmSync(pkiDir, { recursive: true, force: true });
+    await objectStorage.stop().catch(() => undefined);
+    rmSync(objectDir, { recursive: true, force: true });
   }
 }
 

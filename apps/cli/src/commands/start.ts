@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createReadStream } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createReadStream } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -12,6 +13,7 @@ import { federationV1, ingestionV1, schedulerV1 } from '@tessera/proto';
 import type { CommandIo } from '../main';
 import { SERVICES, SERVICE_NAMES, type ServiceName } from '../services';
 import { runRound, STATUS_NAMES, uploadToIngestion } from '../embedded-round';
+import { startEmbeddedObjectStorage } from '../embedded-s3';
 import type { FederationService } from '@tessera/federation-service';
 import { embeddedNodeTls } from '../embedded-pki';
 import { dataWindow, statisticsConfig, topItemsOf, type StatisticsKind } from '../statistics-round';
@@ -173,14 +175,18 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
   const say = (line: string) => io.stdout.write(line + '\n');
   const stateDir = join(REPO_ROOT, '.tessera');
   mkdirSync(stateDir, { recursive: true });
-  if (values.fresh) rmSync(values['data-dir']!, { recursive: true, force: true });
+  if (values.fresh) for (const dir of [values['data-dir']!, join(stateDir, 's3')]) rmSync(dir, { recursive: true, force: true });
 
   // A per-installation key for hashing customer ids, created once and kept out of git.
   const keyFile = join(stateDir, 'customer-hash-key');
   if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32).toString('hex'), { mode: 0o600 });
 
-  say('Tessera: starting every service in one process (embedded Postgres via PGlite, in-process bus)');
+  say('Tessera: starting every service in one process (embedded Postgres via PGlite, in-process bus, s3rver for uploaded files unless S3_ENDPOINT is set)');
   const database = await startEmbeddedPostgres({ dataDir: values.memory ? undefined : values['data-dir'] });
+  // Uploaded files go to an S3 bucket before they are parsed: s3rver under the data dir, unless S3_ENDPOINT names one.
+  const objectStorage = process.env.S3_ENDPOINT
+    ? undefined
+    : await startEmbeddedObjectStorage({ directory: values.memory ? mkdtempSync(join(tmpdir(), 'tessera-s3-')) : join(stateDir, 's3'), port: Number(process.env.S3RVER_PORT ?? 0) });
   const bus = createInProcessBus();
   const { embeddedAuthEnv, openAuthAdmin } = await import('@tessera/auth-service');
   const base: Record<string, string | undefined> = {
@@ -193,12 +199,14 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     CUSTOMER_HASH_KEY: readFileSync(keyFile, 'utf8').trim(),
     HTTP_HOST: process.env.HTTP_HOST ?? '127.0.0.1',
+    ...objectStorage?.env,
   };
   const running: RunningService[] = [];
   const stopAll = async () => {
     for (const service of running.reverse()) await service.close().catch(() => undefined);
     await bus.close();
     await database.stop();
+    await objectStorage?.stop().catch(() => undefined);
   };
   // The demo stores are named in the demo file's last column; each one's privacy service client
   // dials the hub's federation service like a real store node would.

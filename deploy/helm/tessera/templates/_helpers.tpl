@@ -765,19 +765,18 @@ dict "root" $ "name" svc
 {{ include "tessera.secretEnv" (dict "env" "CUSTOMER_HASH_KEY" "secret" $secretName "key" $keys.customerHashKey) }}
 - name: MAX_UPLOAD_BYTES
   value: {{ $svc.maxUploadBytes | int64 | quote }}
-{{- $os := $svc.objectStorage }}
 - name: S3_ENDPOINT
-  value: {{ $os.endpoint | quote }}
+  value: {{ $svc.objectStorage.endpoint | quote }}
 - name: S3_REGION
-  value: {{ $os.region | quote }}
+  value: {{ $svc.objectStorage.region | quote }}
 - name: S3_BUCKET
-  value: {{ $os.bucket | quote }}
+  value: {{ $svc.objectStorage.bucket | quote }}
 - name: S3_PATH_STYLE
-  value: {{ $os.pathStyle | toString | quote }}
+  value: {{ $svc.objectStorage.pathStyle | toString | quote }}
 - name: FILE_RETENTION_DAYS
-  value: {{ $os.fileRetentionDays | int64 | quote }}
-{{ include "tessera.secretEnv" (dict "env" "S3_ACCESS_KEY" "secret" $secretName "key" $keys.s3AccessKey) }}
-{{ include "tessera.secretEnv" (dict "env" "S3_SECRET_KEY" "secret" $secretName "key" $keys.s3SecretKey) }}
+  value: {{ $svc.objectStorage.fileRetentionDays | int64 | quote }}
+{{ include "tessera.secretEnv" (dict "env" "S3_ACCESS_KEY" "secret" $secretName "key" $keys.s3AccessKey "optional" true) }}
+{{ include "tessera.secretEnv" (dict "env" "S3_SECRET_KEY" "secret" $secretName "key" $keys.s3SecretKey "optional" true) }}
 {{- end }}
 {{- if eq $name "mining" }}
 - name: MINING_THREADS

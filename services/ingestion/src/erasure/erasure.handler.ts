@@ -4,6 +4,7 @@ import type { Logger } from '@tessera/common';
 import { BUS, LOGGER, OnBusBatch } from '@tessera/nest-core';
 import { schedulerV1 } from '@tessera/proto';
 import { IngestionErasureRepository } from './erasure.repository';
+import { FileRetentionService } from '../storage/file-retention.service';
 
 export const ERASURE_TOPICS = { requests: 'erasure.requests.v1', confirmations: 'erasure.confirmations.v1', sweeps: 'retention.sweeps.v1' } as const;
 
@@ -17,6 +18,7 @@ const OBJECT_STORAGE_NOTE = 'original uploaded files are not kept (no object sto
 export class IngestionErasureHandler {
   constructor(
     private readonly repository: IngestionErasureRepository,
+    private readonly fileRetention: FileRetentionService,
     @Inject(BUS) private readonly bus: Bus,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -49,7 +51,7 @@ export class IngestionErasureHandler {
       const storeId = sweep.storeId || null;
       let count: number;
       if (sweep.dataClass === 'raw_transactions') count = await this.repository.sweepTransactions(storeId, olderThan);
-      else if (sweep.dataClass === 'uploaded_files') count = await this.repository.sweepFiles(storeId, olderThan);
+      else if (sweep.dataClass === 'uploaded_files') count = await this.fileRetention.sweep(storeId, olderThan); // objects and records
       else continue; // audit and round artefacts belong to other services
       this.logger.info({ sweepId: sweep.sweepId, dataClass: sweep.dataClass, storeId, deleted: count }, 'retention sweep applied');
       await this.confirm(sweep.sweepId, sweep.storeId, [{ dataClass: sweep.dataClass, count }], '');

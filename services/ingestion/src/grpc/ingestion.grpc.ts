@@ -15,7 +15,10 @@ const { FileFormat: Format, FileStatus: Status } = ingestionV1;
 const FORMAT_CODES = Object.fromEntries(Object.entries(FORMAT_NAMES).map(([code, name]) => [name, Number(code)])) as Record<FileFormat, ingestionV1.FileFormat>;
 
 function toGrpcError(error: unknown): unknown {
-  if (error instanceof UploadError) return new GrpcError(error.kind === 'too-large' ? grpc.status.RESOURCE_EXHAUSTED : error.kind === 'aborted' ? grpc.status.CANCELLED : grpc.status.INVALID_ARGUMENT, error.message);
+  if (error instanceof UploadError) {
+    const code = { 'too-large': grpc.status.RESOURCE_EXHAUSTED, aborted: grpc.status.CANCELLED, precondition: grpc.status.FAILED_PRECONDITION, invalid: grpc.status.INVALID_ARGUMENT }[error.kind];
+    return new GrpcError(code, error.message);
+  }
   return error;
 }
 
@@ -36,8 +39,23 @@ export function toFileSummary(report: FileReport): ingestionV1.FileSummary {
     failureReason: file.failure_reason ?? '',
     createdAt: file.created_at.toISOString(),
     completedAt: file.completed_at?.toISOString() ?? '',
+    bucket: file.object_key ? (file.bucket ?? '') : '',
+    objectKey: file.object_key ?? '',
+    sizeBytes: file.size_bytes ?? '0',
+    sha256: file.sha256 ?? '',
   };
 }
+
+function checkStoreId(storeId: string): void {
+  if (!STORE_ID_PATTERN.test(storeId)) throw new GrpcError(grpc.status.INVALID_ARGUMENT, `storeId ${JSON.stringify(storeId)} is not a valid store id`);
+}
+
+function checkFileId(fileId: string): void {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(fileId)) throw new GrpcError(grpc.status.INVALID_ARGUMENT, `fileId ${JSON.stringify(fileId)} is not a file id (a UUID)`);
+}
+
+/** The most of a file sent in one DownloadFile message. */
+const DOWNLOAD_CHUNK_BYTES = 64 * 1024;
 
 /** gRPC handlers of IngestionService: each maps the request to one service call. */
 @Controller()
@@ -109,6 +127,52 @@ export class IngestionGrpcController {
   @GrpcMethod('IngestionService', 'ListStoreSummaries')
   listStoreSummaries(request: ingestionV1.ListStoreSummariesRequest): Promise<ingestionV1.ListStoreSummariesResponse> {
     return this.queries.summaries(request.storeIds);
+  }
+
+  @GrpcMethod('IngestionService', 'ListFiles')
+  async listFiles(request: ingestionV1.ListFilesRequest): Promise<ingestionV1.ListFilesResponse> {
+    checkStoreId(request.storeId);
+    const limit = request.limit || 50;
+    if (limit < 1 || limit > 500) throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'limit must be between 1 and 500');
+    if (request.offset < 0) throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'offset must be >= 0');
+    const { files, total } = await this.files.list(request.storeId, limit, request.offset);
+    return { files: files.map((file) => toFileSummary({ file, errorCount: Number(file.rejected), errors: [] })), total: String(total) };
+  }
+
+  /** Server stream: a header (name, format, size, sha256), then the object's bytes, with backpressure. */
+  @GrpcMethod('IngestionService', 'DownloadFile')
+  downloadFile(request: ingestionV1.DownloadFileRequest, _metadata: grpc.Metadata, call: grpc.ServerWritableStream<ingestionV1.DownloadFileRequest, ingestionV1.DownloadFileResponse>): Observable<never> {
+    return new Observable<never>((subscriber) => {
+      const write = (message: ingestionV1.DownloadFileResponse) => new Promise<void>((resolve) => (call.write(message) ? resolve() : call.once('drain', () => resolve())));
+      (async () => {
+        checkStoreId(request.storeId);
+        checkFileId(request.fileId);
+        const found = await this.files.download(request.storeId, request.fileId);
+        if (!found) throw new GrpcError(grpc.status.NOT_FOUND, `no kept file ${request.fileId} for store ${request.storeId}`);
+        const { file } = found;
+        await write({ part: { $case: 'header', value: { fileName: file.file_name, format: FORMAT_CODES[file.format as FileFormat] ?? Format.FILE_FORMAT_UNSPECIFIED, sizeBytes: file.size_bytes ?? '0', sha256: file.sha256 ?? '', contentType: found.contentType } } });
+        for await (const chunk of found.body) {
+          for (let at = 0; at < chunk.length; at += DOWNLOAD_CHUNK_BYTES) {
+            if (call.cancelled) return;
+            await write({ part: { $case: 'chunk', value: chunk.subarray(at, at + DOWNLOAD_CHUNK_BYTES) } });
+          }
+        }
+      })().then(
+        () => subscriber.complete(),
+        (error) => subscriber.error(error),
+      );
+    });
+  }
+
+  @GrpcMethod('IngestionService', 'ReprocessFile')
+  async reprocessFile(request: ingestionV1.ReprocessFileRequest): Promise<ingestionV1.ReprocessFileResponse> {
+    checkStoreId(request.storeId);
+    checkFileId(request.fileId);
+    const report = await this.files.reprocess(request.storeId, request.fileId).catch((error: unknown) => {
+      throw toGrpcError(error);
+    });
+    if (!report) throw new GrpcError(grpc.status.NOT_FOUND, `no file ${request.fileId} for store ${request.storeId}`);
+    return { file: toFileSummary(report) };
   }
 
   @GrpcMethod('IngestionService', 'IngestEvents')

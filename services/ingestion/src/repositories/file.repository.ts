@@ -16,7 +16,13 @@ export interface FileRow {
   failure_reason: string | null;
   created_at: Date;
   completed_at: Date | null;
+  bucket: string | null;
+  object_key: string | null;
+  size_bytes: string | null;
+  sha256: string | null;
 }
+
+const FILE_COLUMNS = 'file_id, store_id, file_name, format, status, mode, accepted::text, stored::text, duplicates::text, rejected::text, failure_reason, created_at, completed_at, bucket, object_key, size_bytes::text, sha256';
 
 /** How an upload is stored: all its rows at once at the end (default), or batch by batch. */
 export type UploadMode = 'all-or-nothing' | 'partial';
@@ -89,12 +95,55 @@ export class FileRepository {
   }
 
   async find(storeId: string, fileId: string): Promise<FileRow | undefined> {
-    const rows: FileRow[] = await this.dataSource.query(
-      `SELECT file_id, store_id, file_name, format, status, mode, accepted::text, stored::text, duplicates::text, rejected::text, failure_reason, created_at, completed_at
-       FROM ${this.t.files} WHERE store_id = $1 AND file_id = $2`,
-      [storeId, fileId],
-    );
+    const rows: FileRow[] = await this.dataSource.query(`SELECT ${FILE_COLUMNS} FROM ${this.t.files} WHERE store_id = $1 AND file_id = $2`, [storeId, fileId]);
     return rows[0];
+  }
+
+  /** Where the upload's bytes were written (before any row of it is parsed). */
+  async recordObject(fileId: string, object: { bucket: string; key: string; sizeBytes: number; sha256: string }): Promise<void> {
+    await this.dataSource.query(`UPDATE ${this.t.files} SET bucket = $2, object_key = $3, size_bytes = $4, sha256 = $5 WHERE file_id = $1`, [fileId, object.bucket, object.key, object.sizeBytes, object.sha256]);
+  }
+
+  /** A refused upload's bytes were removed from the bucket: the record keeps only counts and the reason. */
+  async forgetObject(fileId: string): Promise<void> {
+    await this.dataSource.query(`UPDATE ${this.t.files} SET object_key = NULL WHERE file_id = $1`, [fileId]);
+  }
+
+  /** Starts a reprocess: counts and row errors reset, unless the file is being processed now. */
+  async claimForReprocess(storeId: string, fileId: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: unknown[] = (
+        await manager.query(
+          `UPDATE ${this.t.files} SET status = 'processing', accepted = 0, stored = 0, duplicates = 0, rejected = 0, failure_reason = NULL, completed_at = NULL
+           WHERE store_id = $1 AND file_id = $2 AND status <> 'processing' AND object_key IS NOT NULL RETURNING file_id`,
+          [storeId, fileId],
+        )
+      )[0];
+      if (rows.length === 0) return false;
+      await manager.query(`DELETE FROM ${this.t.file_errors} WHERE file_id = $1`, [fileId]);
+      return true;
+    });
+  }
+
+  async list(storeId: string, limit: number, offset: number): Promise<{ files: FileRow[]; total: number }> {
+    const files: FileRow[] = await this.dataSource.query(`SELECT ${FILE_COLUMNS} FROM ${this.t.files} WHERE store_id = $1 ORDER BY created_at DESC, file_id LIMIT $2 OFFSET $3`, [storeId, limit, offset]);
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::text AS total FROM ${this.t.files} WHERE store_id = $1`, [storeId]);
+    return { files, total: Number(total) };
+  }
+
+  /** Retention: finished uploads created before the cutoff (one store, or all when storeId is null), oldest first. */
+  async expired(storeId: string | null, olderThan: Date, limit: number): Promise<{ file_id: string; object_key: string | null }[]> {
+    return this.dataSource.query(
+      `SELECT file_id, object_key FROM ${this.t.files} WHERE created_at < $1 AND status <> 'processing' AND ($2::text IS NULL OR store_id = $2) ORDER BY created_at LIMIT $3`,
+      [olderThan, storeId, limit],
+    );
+  }
+
+  /** Deletes upload records (their row errors go with them); the transactions they brought stay. */
+  async delete(fileIds: string[]): Promise<number> {
+    if (fileIds.length === 0) return 0;
+    const result = await this.dataSource.query(`DELETE FROM ${this.t.files} WHERE file_id = ANY($1::uuid[])`, [fileIds]);
+    return (result as [unknown[], number])[1];
   }
 
   async errors(fileId: string, limit: number, offset: number): Promise<{ line: string; field: string; reason: string }[]> {

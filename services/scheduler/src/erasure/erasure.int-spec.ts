@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { Pool } from 'pg';
 import { createInProcessBus } from '@tessera/bus';
-import { testDatabaseUrl, uniqueSchema } from '@tessera/db';
+import { testDatabaseUrl, uniqueSchema, testObjectStorageEnv } from '@tessera/db';
 import { authV1, ingestionV1, miningV1, schedulerV1 } from '@tessera/proto';
 import { startIngestionService, type IngestionService } from '@tessera/ingestion-service';
 import { startMiningService, type MiningService } from '@tessera/mining-service';
@@ -25,7 +25,7 @@ let ingestion: IngestionService;
 let mining: MiningService;
 let scheduler: SchedulerService;
 
-const env = (extra: Record<string, string>) => ({ DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', ...extra });
+const env = (extra: Record<string, string>) => ({ DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', ...testObjectStorageEnv(), ...extra });
 const insecure = grpc.credentials.createInsecure();
 function call<C extends grpc.Client, Req, Res>(target: C, method: (r: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, request: Req): Promise<Res> {
   return new Promise((ok, fail) => method.call(target, request, (error: grpc.ServiceError | null, response: Res) => (error ? fail(error) : ok(response))));

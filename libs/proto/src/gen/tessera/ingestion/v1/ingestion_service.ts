@@ -210,6 +210,15 @@ export interface FileSummary {
   failureReason: string;
   createdAt: string;
   completedAt: string;
+  /**
+   * The original file in object storage; empty key when its bytes are not kept (a refused
+   * upload, or one made before object storage).
+   */
+  bucket: string;
+  objectKey: string;
+  sizeBytes: string;
+  /** Hex sha256 of the uploaded bytes. */
+  sha256: string;
 }
 
 export interface UploadFileResponse {
@@ -313,6 +322,46 @@ export interface StoreSummary {
 
 export interface ListStoreSummariesResponse {
   stores: StoreSummary[];
+}
+
+export interface ListFilesRequest {
+  storeId: string;
+  /** Default 50, at most 500. */
+  limit: number;
+  offset: number;
+}
+
+export interface ListFilesResponse {
+  /** Without row errors (GetFile has them). */
+  files: FileSummary[];
+  total: string;
+}
+
+export interface DownloadFileRequest {
+  storeId: string;
+  fileId: string;
+}
+
+export interface DownloadFileHeader {
+  fileName: string;
+  format: FileFormat;
+  sizeBytes: string;
+  sha256: string;
+  contentType: string;
+}
+
+export interface DownloadFileResponse {
+  part?: { $case: "header"; value: DownloadFileHeader } | { $case: "chunk"; value: Buffer } | undefined;
+}
+
+export interface ReprocessFileRequest {
+  storeId: string;
+  fileId: string;
+  requestId: string;
+}
+
+export interface ReprocessFileResponse {
+  file?: FileSummary | undefined;
 }
 
 function createBaseIngestEventsRequest(): IngestEventsRequest {
@@ -1105,6 +1154,10 @@ function createBaseFileSummary(): FileSummary {
     failureReason: "",
     createdAt: "",
     completedAt: "",
+    bucket: "",
+    objectKey: "",
+    sizeBytes: "0",
+    sha256: "",
   };
 }
 
@@ -1151,6 +1204,18 @@ export const FileSummary: MessageFns<FileSummary> = {
     }
     if (message.completedAt !== "") {
       writer.uint32(114).string(message.completedAt);
+    }
+    if (message.bucket !== "") {
+      writer.uint32(122).string(message.bucket);
+    }
+    if (message.objectKey !== "") {
+      writer.uint32(130).string(message.objectKey);
+    }
+    if (message.sizeBytes !== "0") {
+      writer.uint32(136).int64(message.sizeBytes);
+    }
+    if (message.sha256 !== "") {
+      writer.uint32(146).string(message.sha256);
     }
     return writer;
   },
@@ -1280,6 +1345,38 @@ export const FileSummary: MessageFns<FileSummary> = {
             message.completedAt = reader.string();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.bucket = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.objectKey = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.sizeBytes = reader.int64().toString();
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.sha256 = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1342,6 +1439,18 @@ export const FileSummary: MessageFns<FileSummary> = {
         : isSet(object.completed_at)
         ? globalThis.String(object.completed_at)
         : "",
+      bucket: isSet(object.bucket) ? globalThis.String(object.bucket) : "",
+      objectKey: isSet(object.objectKey)
+        ? globalThis.String(object.objectKey)
+        : isSet(object.object_key)
+        ? globalThis.String(object.object_key)
+        : "",
+      sizeBytes: isSet(object.sizeBytes)
+        ? globalThis.String(object.sizeBytes)
+        : isSet(object.size_bytes)
+        ? globalThis.String(object.size_bytes)
+        : "0",
+      sha256: isSet(object.sha256) ? globalThis.String(object.sha256) : "",
     };
   },
 
@@ -1389,6 +1498,18 @@ export const FileSummary: MessageFns<FileSummary> = {
     if (message.completedAt !== "") {
       obj.completedAt = message.completedAt;
     }
+    if (message.bucket !== "") {
+      obj.bucket = message.bucket;
+    }
+    if (message.objectKey !== "") {
+      obj.objectKey = message.objectKey;
+    }
+    if (message.sizeBytes !== "0") {
+      obj.sizeBytes = message.sizeBytes;
+    }
+    if (message.sha256 !== "") {
+      obj.sha256 = message.sha256;
+    }
     return obj;
   },
 
@@ -1411,6 +1532,10 @@ export const FileSummary: MessageFns<FileSummary> = {
     message.failureReason = object.failureReason ?? "";
     message.createdAt = object.createdAt ?? "";
     message.completedAt = object.completedAt ?? "";
+    message.bucket = object.bucket ?? "";
+    message.objectKey = object.objectKey ?? "";
+    message.sizeBytes = object.sizeBytes ?? "0";
+    message.sha256 = object.sha256 ?? "";
     return message;
   },
 };
@@ -3169,6 +3294,717 @@ export const ListStoreSummariesResponse: MessageFns<ListStoreSummariesResponse> 
   },
 };
 
+function createBaseListFilesRequest(): ListFilesRequest {
+  return { storeId: "", limit: 0, offset: 0 };
+}
+
+export const ListFilesRequest: MessageFns<ListFilesRequest> = {
+  encode(message: ListFilesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.storeId !== "") {
+      writer.uint32(10).string(message.storeId);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(16).int32(message.limit);
+    }
+    if (message.offset !== 0) {
+      writer.uint32(24).int32(message.offset);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListFilesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListFilesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.storeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.offset = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListFilesRequest {
+    return {
+      storeId: isSet(object.storeId)
+        ? globalThis.String(object.storeId)
+        : isSet(object.store_id)
+        ? globalThis.String(object.store_id)
+        : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      offset: isSet(object.offset) ? globalThis.Number(object.offset) : 0,
+    };
+  },
+
+  toJSON(message: ListFilesRequest): unknown {
+    const obj: any = {};
+    if (message.storeId !== "") {
+      obj.storeId = message.storeId;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.offset !== 0) {
+      obj.offset = Math.round(message.offset);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListFilesRequest>, I>>(base?: I): ListFilesRequest {
+    return ListFilesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListFilesRequest>, I>>(object: I): ListFilesRequest {
+    const message = createBaseListFilesRequest();
+    message.storeId = object.storeId ?? "";
+    message.limit = object.limit ?? 0;
+    message.offset = object.offset ?? 0;
+    return message;
+  },
+};
+
+function createBaseListFilesResponse(): ListFilesResponse {
+  return { files: [], total: "0" };
+}
+
+export const ListFilesResponse: MessageFns<ListFilesResponse> = {
+  encode(message: ListFilesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.files) {
+      FileSummary.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.total !== "0") {
+      writer.uint32(16).int64(message.total);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListFilesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListFilesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.files.push(FileSummary.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.total = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListFilesResponse {
+    return {
+      files: globalThis.Array.isArray(object?.files) ? object.files.map((e: any) => FileSummary.fromJSON(e)) : [],
+      total: isSet(object.total) ? globalThis.String(object.total) : "0",
+    };
+  },
+
+  toJSON(message: ListFilesResponse): unknown {
+    const obj: any = {};
+    if (message.files?.length) {
+      obj.files = message.files.map((e) => FileSummary.toJSON(e));
+    }
+    if (message.total !== "0") {
+      obj.total = message.total;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListFilesResponse>, I>>(base?: I): ListFilesResponse {
+    return ListFilesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListFilesResponse>, I>>(object: I): ListFilesResponse {
+    const message = createBaseListFilesResponse();
+    message.files = object.files?.map((e) => FileSummary.fromPartial(e)) || [];
+    message.total = object.total ?? "0";
+    return message;
+  },
+};
+
+function createBaseDownloadFileRequest(): DownloadFileRequest {
+  return { storeId: "", fileId: "" };
+}
+
+export const DownloadFileRequest: MessageFns<DownloadFileRequest> = {
+  encode(message: DownloadFileRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.storeId !== "") {
+      writer.uint32(10).string(message.storeId);
+    }
+    if (message.fileId !== "") {
+      writer.uint32(18).string(message.fileId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DownloadFileRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDownloadFileRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.storeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fileId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DownloadFileRequest {
+    return {
+      storeId: isSet(object.storeId)
+        ? globalThis.String(object.storeId)
+        : isSet(object.store_id)
+        ? globalThis.String(object.store_id)
+        : "",
+      fileId: isSet(object.fileId)
+        ? globalThis.String(object.fileId)
+        : isSet(object.file_id)
+        ? globalThis.String(object.file_id)
+        : "",
+    };
+  },
+
+  toJSON(message: DownloadFileRequest): unknown {
+    const obj: any = {};
+    if (message.storeId !== "") {
+      obj.storeId = message.storeId;
+    }
+    if (message.fileId !== "") {
+      obj.fileId = message.fileId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DownloadFileRequest>, I>>(base?: I): DownloadFileRequest {
+    return DownloadFileRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DownloadFileRequest>, I>>(object: I): DownloadFileRequest {
+    const message = createBaseDownloadFileRequest();
+    message.storeId = object.storeId ?? "";
+    message.fileId = object.fileId ?? "";
+    return message;
+  },
+};
+
+function createBaseDownloadFileHeader(): DownloadFileHeader {
+  return { fileName: "", format: 0, sizeBytes: "0", sha256: "", contentType: "" };
+}
+
+export const DownloadFileHeader: MessageFns<DownloadFileHeader> = {
+  encode(message: DownloadFileHeader, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.fileName !== "") {
+      writer.uint32(10).string(message.fileName);
+    }
+    if (message.format !== 0) {
+      writer.uint32(16).int32(message.format);
+    }
+    if (message.sizeBytes !== "0") {
+      writer.uint32(24).int64(message.sizeBytes);
+    }
+    if (message.sha256 !== "") {
+      writer.uint32(34).string(message.sha256);
+    }
+    if (message.contentType !== "") {
+      writer.uint32(42).string(message.contentType);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DownloadFileHeader {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDownloadFileHeader();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.fileName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.format = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.sizeBytes = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.sha256 = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.contentType = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DownloadFileHeader {
+    return {
+      fileName: isSet(object.fileName)
+        ? globalThis.String(object.fileName)
+        : isSet(object.file_name)
+        ? globalThis.String(object.file_name)
+        : "",
+      format: isSet(object.format) ? fileFormatFromJSON(object.format) : 0,
+      sizeBytes: isSet(object.sizeBytes)
+        ? globalThis.String(object.sizeBytes)
+        : isSet(object.size_bytes)
+        ? globalThis.String(object.size_bytes)
+        : "0",
+      sha256: isSet(object.sha256) ? globalThis.String(object.sha256) : "",
+      contentType: isSet(object.contentType)
+        ? globalThis.String(object.contentType)
+        : isSet(object.content_type)
+        ? globalThis.String(object.content_type)
+        : "",
+    };
+  },
+
+  toJSON(message: DownloadFileHeader): unknown {
+    const obj: any = {};
+    if (message.fileName !== "") {
+      obj.fileName = message.fileName;
+    }
+    if (message.format !== 0) {
+      obj.format = fileFormatToJSON(message.format);
+    }
+    if (message.sizeBytes !== "0") {
+      obj.sizeBytes = message.sizeBytes;
+    }
+    if (message.sha256 !== "") {
+      obj.sha256 = message.sha256;
+    }
+    if (message.contentType !== "") {
+      obj.contentType = message.contentType;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DownloadFileHeader>, I>>(base?: I): DownloadFileHeader {
+    return DownloadFileHeader.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DownloadFileHeader>, I>>(object: I): DownloadFileHeader {
+    const message = createBaseDownloadFileHeader();
+    message.fileName = object.fileName ?? "";
+    message.format = object.format ?? 0;
+    message.sizeBytes = object.sizeBytes ?? "0";
+    message.sha256 = object.sha256 ?? "";
+    message.contentType = object.contentType ?? "";
+    return message;
+  },
+};
+
+function createBaseDownloadFileResponse(): DownloadFileResponse {
+  return { part: undefined };
+}
+
+export const DownloadFileResponse: MessageFns<DownloadFileResponse> = {
+  encode(message: DownloadFileResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.part?.$case) {
+      case "header":
+        DownloadFileHeader.encode(message.part.value, writer.uint32(10).fork()).join();
+        break;
+      case "chunk":
+        writer.uint32(18).bytes(message.part.value);
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DownloadFileResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDownloadFileResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.part = { $case: "header", value: DownloadFileHeader.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.part = { $case: "chunk", value: Buffer.from(reader.bytes()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DownloadFileResponse {
+    return {
+      part: isSet(object.header)
+        ? { $case: "header", value: DownloadFileHeader.fromJSON(object.header) }
+        : isSet(object.chunk)
+        ? { $case: "chunk", value: Buffer.from(bytesFromBase64(object.chunk)) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: DownloadFileResponse): unknown {
+    const obj: any = {};
+    if (message.part?.$case === "header") {
+      obj.header = DownloadFileHeader.toJSON(message.part.value);
+    } else if (message.part?.$case === "chunk") {
+      obj.chunk = base64FromBytes(message.part.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DownloadFileResponse>, I>>(base?: I): DownloadFileResponse {
+    return DownloadFileResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DownloadFileResponse>, I>>(object: I): DownloadFileResponse {
+    const message = createBaseDownloadFileResponse();
+    switch (object.part?.$case) {
+      case "header": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "header", value: DownloadFileHeader.fromPartial(object.part.value) };
+        }
+        break;
+      }
+      case "chunk": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "chunk", value: object.part.value };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseReprocessFileRequest(): ReprocessFileRequest {
+  return { storeId: "", fileId: "", requestId: "" };
+}
+
+export const ReprocessFileRequest: MessageFns<ReprocessFileRequest> = {
+  encode(message: ReprocessFileRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.storeId !== "") {
+      writer.uint32(10).string(message.storeId);
+    }
+    if (message.fileId !== "") {
+      writer.uint32(18).string(message.fileId);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReprocessFileRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReprocessFileRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.storeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fileId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReprocessFileRequest {
+    return {
+      storeId: isSet(object.storeId)
+        ? globalThis.String(object.storeId)
+        : isSet(object.store_id)
+        ? globalThis.String(object.store_id)
+        : "",
+      fileId: isSet(object.fileId)
+        ? globalThis.String(object.fileId)
+        : isSet(object.file_id)
+        ? globalThis.String(object.file_id)
+        : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ReprocessFileRequest): unknown {
+    const obj: any = {};
+    if (message.storeId !== "") {
+      obj.storeId = message.storeId;
+    }
+    if (message.fileId !== "") {
+      obj.fileId = message.fileId;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReprocessFileRequest>, I>>(base?: I): ReprocessFileRequest {
+    return ReprocessFileRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReprocessFileRequest>, I>>(object: I): ReprocessFileRequest {
+    const message = createBaseReprocessFileRequest();
+    message.storeId = object.storeId ?? "";
+    message.fileId = object.fileId ?? "";
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseReprocessFileResponse(): ReprocessFileResponse {
+  return { file: undefined };
+}
+
+export const ReprocessFileResponse: MessageFns<ReprocessFileResponse> = {
+  encode(message: ReprocessFileResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.file !== undefined) {
+      FileSummary.encode(message.file, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReprocessFileResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReprocessFileResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.file = FileSummary.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReprocessFileResponse {
+    return { file: isSet(object.file) ? FileSummary.fromJSON(object.file) : undefined };
+  },
+
+  toJSON(message: ReprocessFileResponse): unknown {
+    const obj: any = {};
+    if (message.file !== undefined) {
+      obj.file = FileSummary.toJSON(message.file);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReprocessFileResponse>, I>>(base?: I): ReprocessFileResponse {
+    return ReprocessFileResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReprocessFileResponse>, I>>(object: I): ReprocessFileResponse {
+    const message = createBaseReprocessFileResponse();
+    message.file = (object.file !== undefined && object.file !== null)
+      ? FileSummary.fromPartial(object.file)
+      : undefined;
+    return message;
+  },
+};
+
 /**
  * The store node's ingestion service: transaction files in (streamed, never read whole),
  * transactions out to mining (streamed), and the status of what was ingested.
@@ -3297,6 +4133,38 @@ export const IngestionServiceService = {
       Buffer.from(VerifyApiKeyResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): VerifyApiKeyResponse => VerifyApiKeyResponse.decode(value),
   },
+  /** Uploaded files of one store, newest first, with where their bytes are kept. */
+  listFiles: {
+    path: "/tessera.ingestion.v1.IngestionService/ListFiles" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListFilesRequest): Buffer => Buffer.from(ListFilesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListFilesRequest => ListFilesRequest.decode(value),
+    responseSerialize: (value: ListFilesResponse): Buffer => Buffer.from(ListFilesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListFilesResponse => ListFilesResponse.decode(value),
+  },
+  /** The original bytes of an uploaded file from object storage: a header, then chunks in order. */
+  downloadFile: {
+    path: "/tessera.ingestion.v1.IngestionService/DownloadFile" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: DownloadFileRequest): Buffer => Buffer.from(DownloadFileRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DownloadFileRequest => DownloadFileRequest.decode(value),
+    responseSerialize: (value: DownloadFileResponse): Buffer =>
+      Buffer.from(DownloadFileResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DownloadFileResponse => DownloadFileResponse.decode(value),
+  },
+  /** Parses a kept file again from object storage, in its own mode (stored rows count as duplicates). */
+  reprocessFile: {
+    path: "/tessera.ingestion.v1.IngestionService/ReprocessFile" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReprocessFileRequest): Buffer => Buffer.from(ReprocessFileRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReprocessFileRequest => ReprocessFileRequest.decode(value),
+    responseSerialize: (value: ReprocessFileResponse): Buffer =>
+      Buffer.from(ReprocessFileResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReprocessFileResponse => ReprocessFileResponse.decode(value),
+  },
 } as const;
 
 export interface IngestionServiceServer extends UntypedServiceImplementation {
@@ -3324,6 +4192,12 @@ export interface IngestionServiceServer extends UntypedServiceImplementation {
   revokeApiKey: handleUnaryCall<RevokeApiKeyRequest, RevokeApiKeyResponse>;
   /** Checks a key a store system presents; UNAUTHENTICATED when unknown or revoked. */
   verifyApiKey: handleUnaryCall<VerifyApiKeyRequest, VerifyApiKeyResponse>;
+  /** Uploaded files of one store, newest first, with where their bytes are kept. */
+  listFiles: handleUnaryCall<ListFilesRequest, ListFilesResponse>;
+  /** The original bytes of an uploaded file from object storage: a header, then chunks in order. */
+  downloadFile: handleServerStreamingCall<DownloadFileRequest, DownloadFileResponse>;
+  /** Parses a kept file again from object storage, in its own mode (stored rows count as duplicates). */
+  reprocessFile: handleUnaryCall<ReprocessFileRequest, ReprocessFileResponse>;
 }
 
 export interface IngestionServiceClient extends Client {
@@ -3500,6 +4374,48 @@ export interface IngestionServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: VerifyApiKeyResponse) => void,
+  ): ClientUnaryCall;
+  /** Uploaded files of one store, newest first, with where their bytes are kept. */
+  listFiles(
+    request: ListFilesRequest,
+    callback: (error: ServiceError | null, response: ListFilesResponse) => void,
+  ): ClientUnaryCall;
+  listFiles(
+    request: ListFilesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListFilesResponse) => void,
+  ): ClientUnaryCall;
+  listFiles(
+    request: ListFilesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListFilesResponse) => void,
+  ): ClientUnaryCall;
+  /** The original bytes of an uploaded file from object storage: a header, then chunks in order. */
+  downloadFile(
+    request: DownloadFileRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<DownloadFileResponse>;
+  downloadFile(
+    request: DownloadFileRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<DownloadFileResponse>;
+  /** Parses a kept file again from object storage, in its own mode (stored rows count as duplicates). */
+  reprocessFile(
+    request: ReprocessFileRequest,
+    callback: (error: ServiceError | null, response: ReprocessFileResponse) => void,
+  ): ClientUnaryCall;
+  reprocessFile(
+    request: ReprocessFileRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReprocessFileResponse) => void,
+  ): ClientUnaryCall;
+  reprocessFile(
+    request: ReprocessFileRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReprocessFileResponse) => void,
   ): ClientUnaryCall;
 }
 

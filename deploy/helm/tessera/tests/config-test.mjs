@@ -119,10 +119,31 @@ function readDefinitions() {
     const start = new RegExp(`defineConfig\\('${service}', \\{`).exec(text);
     assert.ok(start, `services/${service}/src/${service}.config.ts: defineConfig('${service}', {...}) not found`);
     definitions[service] = variablesOf(braceBlock(text, start.index + start[0].length - 1), text, groups, service);
+    if (service === 'gateway') {
+      // The gateway validates the definition of its GATEWAY_ROLE (gatewayRoleConfigs): each role's variables apart.
+      const byName = {};
+      for (const m of text.matchAll(/^export const (\w+) = defineConfig\('gateway', \{/gm)) byName[m[1]] = variablesOf(braceBlock(text, m.index + m[0].length - 1), text, groups, service);
+      const table = /gatewayRoleConfigs = \{([^}]*)\}/.exec(text);
+      assert.ok(table, 'services/gateway/src/gateway.config.ts: gatewayRoleConfigs not found');
+      for (const m of table[1].matchAll(/'?([\w-]+)'?:\s*(\w+)/g)) {
+        assert.ok(byName[m[2]], `gatewayRoleConfigs.${m[1]}: ${m[2]} is not a defineConfig('gateway', ...) of the file`);
+        gatewayRoles[m[1]] = byName[m[2]];
+      }
+    }
   }
   return definitions;
 }
+/** The gateway's definitions by GATEWAY_ROLE (hub, store-node, all). */
+const gatewayRoles = {};
 const definitions = readDefinitions();
+/** What one rendered Deployment's service reads: the gateway's by its GATEWAY_ROLE (default all). */
+function definitionOf(d) {
+  const name = component(d);
+  if (name !== 'gateway') return definitions[name];
+  const role = envOf(d).GATEWAY_ROLE?.value || 'all';
+  assert.ok(gatewayRoles[role], `gateway: GATEWAY_ROLE=${role} has no definition in gatewayRoleConfigs`);
+  return gatewayRoles[role];
+}
 
 const isSet = (e) => Boolean(e?.valueFrom?.secretKeyRef) || (e?.value !== undefined && e.value !== '');
 const renders = allScenarios.map((s) => ({ name: s.name, deployments: ofKind(mustRender({ values: s.values }), 'Deployment') }));
@@ -161,7 +182,7 @@ describe('every container gets what its service reads, and only that', () => {
       const missing = r.deployments.flatMap((d) => {
         const name = component(d);
         const env = envOf(d);
-        return Object.entries(definitions[name]).filter(([k, spec]) => spec.required && !isSet(env[k])).map(([k]) => `${name} ${k}`);
+        return Object.entries(definitionOf(d)).filter(([k, spec]) => spec.required && !isSet(env[k])).map(([k]) => `${name} ${k}`);
       });
       assert.deepEqual(missing, [], 'these services would refuse to boot');
     });
@@ -169,7 +190,7 @@ describe('every container gets what its service reads, and only that', () => {
     test(`${r.name}: no variable the service does not read`, () => {
       const unknown = r.deployments.flatMap((d) => {
         const name = component(d);
-        return Object.keys(envOf(d)).filter((k) => !definitions[name][k] && !k.startsWith('OTEL_')).map((k) => `${name} ${k}`);
+        return Object.keys(envOf(d)).filter((k) => !definitionOf(d)[k] && !k.startsWith('OTEL_')).map((k) => `${name} ${k}`);
       });
       assert.deepEqual(unknown, [], 'the services read none of these (services/<name>/src/<name>.config.ts)');
     });
@@ -178,7 +199,7 @@ describe('every container gets what its service reads, and only that', () => {
       for (const d of r.deployments) {
         const name = component(d);
         for (const [k, e] of Object.entries(envOf(d))) {
-          if (!definitions[name][k]?.sensitive) continue;
+          if (!definitionOf(d)[k]?.sensitive) continue;
           if (e.valueFrom?.secretKeyRef) continue;
           if (k.endsWith('_FILE')) {
             // A file variable (NODE_TLS_KEY_FILE) names a file; the file must come from a mounted Secret.
@@ -213,7 +234,7 @@ describe('defaults', () => {
     for (const d of defaults.deployments) {
       const name = component(d);
       for (const [k, e] of Object.entries(envOf(d))) {
-        const spec = definitions[name][k];
+        const spec = definitionOf(d)[k];
         if (!spec || e.value === undefined || spec.default === undefined || CLUSTER_ADDRESSES.test(k) || FROM_THE_ROLE.has(`${name} ${k}`)) continue;
         if (String(e.value) !== spec.default) differing.push(`${name} ${k}: chart ${JSON.stringify(e.value)}, service ${JSON.stringify(spec.default)}`);
       }
@@ -234,6 +255,9 @@ describe('issue 10: the services declare what the chart sets', () => {
     assert.equal(definitions.ingestion.S3_SECRET_KEY?.sensitive, true, 'S3_SECRET_KEY is sensitive, so the chart must read it from a Secret');
   });
   test('a store node\'s gateway boots without JWT_VERIFY_KEYS (it fetches the hub\'s keys, HUB_URL)', () => {
-    assert.equal(definitions.gateway.JWT_VERIFY_KEYS?.required, false, 'JWT_VERIFY_KEYS needs a default (empty) so GATEWAY_ROLE=store-node can boot without it');
+    assert.ok(gatewayRoles['store-node'], 'gatewayRoleConfigs has a store-node role');
+    assert.ok(!gatewayRoles['store-node'].JWT_VERIFY_KEYS?.required, 'GATEWAY_ROLE=store-node must boot without JWT_VERIFY_KEYS');
+    assert.equal(gatewayRoles.hub?.JWT_VERIFY_KEYS?.required, true, 'the hub gateway requires JWT_VERIFY_KEYS');
+    for (const k of ['HUB_URL', 'NODE_STORE_IDS', 'HUB_KEYS_CACHE_FILE']) assert.ok(gatewayRoles['store-node'][k], `GATEWAY_ROLE=store-node reads ${k}`);
   });
 });

@@ -244,9 +244,8 @@ dict "root" $ "name" svc
 {{- if and (eq $name "gateway") (eq $v.role "store-node") $v.hub.gatewayUrl -}}
 {{- $_ := set $out "HUB_URL" $v.hub.gatewayUrl -}}
 {{- end -}}
-{{- if and (eq $name "insights") (eq $v.role "store-node") $v.hub.federationAddress -}}
-{{- /* The store's insights read the consortium's published patterns over the hub's node port (mTLS), like privacy's stream. */ -}}
-{{- $_ := set $out "FEDERATION_HUB_URL" $v.hub.federationAddress -}}
+{{- if and (eq $name "insights") (eq $v.role "store-node") $v.hub.federationApiAddress -}}
+{{- $_ := set $out "FEDERATION_GRPC_URL" $v.hub.federationApiAddress -}}
 {{- end -}}
 {{- if and (eq $name "scheduler") (not (include "tessera.serviceEnabled" (dict "root" $root "name" "mining"))) $v.services.scheduler.miningAddress -}}
 {{- $_ := set $out "MINING_GRPC_URL" $v.services.scheduler.miningAddress -}}
@@ -637,7 +636,7 @@ dict "root" $ "name" svc
 - name: {{ index $portVars $portName }}
   value: {{ index $ports $portName | int | quote }}
 {{- end }}
-{{- if and (eq $name "gateway") (not (hasKey $ports "node-api")) }}
+{{- if and (eq $name "gateway") (ne $v.role "store-node") (not (hasKey $ports "node-api")) }}
 - name: NODE_API_PORT
   value: "0"
 {{- end }}
@@ -692,8 +691,10 @@ dict "root" $ "name" svc
   value: {{ $g.jwtMaxLifetimeSeconds | int64 | quote }}
 - name: PRINCIPAL_CACHE_TTL_MS
   value: {{ $g.principalCacheTtlMs | int64 | quote }}
+{{- if ne $v.role "hub" }}
 - name: MAX_UPLOAD_BYTES
   value: {{ $g.maxUploadBytes | int64 | quote }}
+{{- end }}
 - name: JSON_BODY_LIMIT
   value: {{ $g.jsonBodyLimit | quote }}
 - name: JSON_MAX_DEPTH

@@ -90,7 +90,7 @@ describe('service-to-service addresses', () => {
     assert.equal(valueOf(gateway, 'GATEWAY_ROLE'), 'store-node');
     assert.equal(valueOf(gateway, 'HUB_URL'), 'https://tessera-hub-gateway.tessera-hub.svc.cluster.local:8443');
     assert.equal(valueOf(gateway, 'NODE_STORE_IDS'), 'store-0042');
-    assert.equal(valueOf(gateway, 'NODE_API_PORT'), '0', 'a store node serves no node front');
+    assert.equal(valueOf(gateway, 'NODE_API_PORT'), undefined, 'a store node serves no node front (its role does not even read NODE_API_PORT)');
     assert.equal(envOf(gateway).JWT_VERIFY_KEYS, undefined, 'verify keys come from the hub (GET /api/auth/keys), cached');
     assert.equal(valueOf(gateway, 'HUB_KEYS_CACHE_FILE'), '/var/lib/tessera/hub-keys/hub-keys.json');
     const pod = gateway.spec.template.spec;
@@ -401,7 +401,7 @@ describe('every Deployment, in every scenario', () => {
           const role = env.GATEWAY_ROLE.value;
           if (role === 'store-node') assert.equal(env.JWT_VERIFY_KEYS, undefined, 'a store node verifies with the keys it fetches from the hub');
           else assert.ok(env.JWT_VERIFY_KEYS.valueFrom.secretKeyRef, 'the hub gateway refuses to boot without JWT_VERIFY_KEYS');
-          assert.equal(env.NODE_API_PORT.value, role === 'hub' ? String(spec.nodeApi) : '0', 'the node front only on the hub');
+          assert.equal(env.NODE_API_PORT?.value, role === 'hub' ? String(spec.nodeApi) : role === 'store-node' ? undefined : '0', 'the node front only on the hub');
           assert.equal(c.ports.some((p) => p.name === 'node-api'), role === 'hub');
           assert.equal(env.JWT_SIGNING_KEYS, undefined, 'the gateway never holds signing keys');
           assert.ok(env.REDIS_URL, 'redis rate limits need REDIS_URL');
@@ -461,8 +461,8 @@ describe('secrets', () => {
     assert.deepEqual(envOf(ds.gateway).JWT_VERIFY_KEYS.valueFrom.secretKeyRef, { name: 'tessera-jwt', key: 'jwt-verify-keys' });
     assert.deepEqual(envOf(ds.gateway).METRICS_TOKEN.valueFrom.secretKeyRef, { name: 'tessera-managed', key: 'metrics-token', optional: true });
     assert.deepEqual(envOf(ds.auth).BOOTSTRAP_ADMIN_PASSWORD.valueFrom.secretKeyRef, { name: 'tessera-managed', key: 'bootstrap-admin-password', optional: true });
-    assert.deepEqual(envOf(ds.ingestion).S3_ACCESS_KEY.valueFrom.secretKeyRef, { name: 'tessera-managed', key: 's3-access-key' });
-    assert.deepEqual(envOf(ds.ingestion).S3_SECRET_KEY.valueFrom.secretKeyRef, { name: 'tessera-managed', key: 's3-secret-key' });
+    assert.deepEqual(envOf(ds.ingestion).S3_ACCESS_KEY.valueFrom.secretKeyRef, { name: 'tessera-managed', key: 's3-access-key', optional: true });
+    assert.deepEqual(envOf(ds.ingestion).S3_SECRET_KEY.valueFrom.secretKeyRef, { name: 'tessera-managed', key: 's3-secret-key', optional: true });
   });
 
   test('JWT wiring: auth reads the private keys, the gateway only the public ones, from the values given', () => {
@@ -632,7 +632,7 @@ describe('optional features', () => {
       ['S3_ENDPOINT', 'S3_REGION', 'S3_BUCKET', 'S3_PATH_STYLE', 'FILE_RETENTION_DAYS'].map((k) => valueOf(ingestion, k)),
       ['http://minio.store-data.svc:9000', 'us-east-1', 'store-0042-uploads', 'true', '365'],
     );
-    assert.deepEqual(envOf(ingestion).S3_SECRET_KEY.valueFrom.secretKeyRef, { name: 'tessera-store', key: 'S3_SECRET_KEY' });
+    assert.deepEqual(envOf(ingestion).S3_SECRET_KEY.valueFrom.secretKeyRef, { name: 'tessera-store', key: 'S3_SECRET_KEY', optional: true }, 'optional: an anonymous bucket needs no keys');
     const aws = deploymentsBy(mustRender({ values: ['store-node-values.yaml'], set: ['services.ingestion.objectStorage.endpoint=https://s3.eu-west-1.amazonaws.com', 'services.ingestion.objectStorage.region=eu-west-1', 'services.ingestion.objectStorage.pathStyle=false'] })).ingestion;
     assert.deepEqual(['S3_ENDPOINT', 'S3_REGION', 'S3_PATH_STYLE'].map((k) => valueOf(aws, k)), ['https://s3.eu-west-1.amazonaws.com', 'eu-west-1', 'false']);
     for (const [name, d] of Object.entries(deploymentsBy(mustRender({ values: ['all-values.yaml'] })))) if (name !== 'ingestion') assert.equal(envOf(d).S3_ENDPOINT, undefined, `${name} has no object storage`);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import fc from 'fast-check';
-import { isPlainValidEvent, PosEventValidator, prototypeKeyPath } from './pos-event.validator';
+import { toCents } from '@tessera/formats';
+import { centsOf, isPlainValidEvent, PosEventValidator, prototypeKeyPath } from './pos-event.validator';
 
 const validator = new PosEventValidator('unit-test-customer-key-0123456789');
 const valid = { transactionId: 't-1', storeId: 'store-1', occurredAt: '2024-05-01T10:00:00Z', customerId: 'c-9', lines: [{ sku: 'A', quantity: 2, unitPrice: 1.25 }] };
@@ -129,4 +130,17 @@ test('issue 16: events the hand-written check leaves to Ajv get the same answer 
   assert.equal(result.ok && result.record.transactionId, id);
   const tooLong = check({ ...valid, transactionId: '\u{1F600}'.repeat(129) });
   assert.equal(!tooLong.ok && tooLong.fieldPath, '/transactionId');
+});
+
+test('issue 16: the quick cents of an amount are always what toCents says (random amounts with 0 to 8 decimals)', () => {
+  const amount = fc.oneof(
+    fc.tuple(fc.integer({ min: -10_000_000, max: 10_000_000 }), fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 99_999_999 })).map(([whole, places, digits]) => {
+      const fraction = String(digits).padStart(8, '0').slice(0, places);
+      const value = Number(`${whole}${places > 0 ? `.${fraction}` : ''}`);
+      return Math.abs(value) <= 10_000_000 ? value : whole;
+    }),
+    fc.double({ min: -10_000_000, max: 10_000_000, noNaN: true }),
+    fc.constantFrom(0, -0, 0.005, 0.015, 2.675, 1.005, 10_000_000, -10_000_000, 9_999_999.99, 0.1 + 0.2, 1e-7, 5e-324),
+  );
+  fc.assert(fc.property(amount, (value) => Object.is(centsOf(value), toCents(value) ?? NaN)), { numRuns: 50_000 });
 });

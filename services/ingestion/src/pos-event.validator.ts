@@ -71,8 +71,8 @@ export class PosEventValidator {
       const line = valid.lines[i];
       if (skus ? skus.has(line.sku) : repeatsEarlierSku(valid.lines, i)) return { ok: false, reason: `sku "${line.sku}" appears in two lines; send one line per sku`, fieldPath: `/lines/${i}/sku`, ...ids() };
       skus?.add(line.sku);
-      const unitPriceCents = toCents(line.unitPrice)!;
-      const unitProfitCents = line.unitProfit === undefined ? undefined : toCents(line.unitProfit)!;
+      const unitPriceCents = centsOf(line.unitPrice);
+      const unitProfitCents = line.unitProfit === undefined ? undefined : centsOf(line.unitProfit);
       const utilityCents = line.quantity * (unitProfitCents ?? unitPriceCents);
       totalCents += utilityCents;
       lines.push({ sku: line.sku, name: line.name, quantity: line.quantity, unitPriceCents, unitProfitCents, utilityCents });
@@ -90,6 +90,19 @@ export class PosEventValidator {
       },
     };
   }
+}
+
+/**
+ * A schema-valid amount (|value| <= 10,000,000) in cents, exactly as toCents gives it. The
+ * quick answer holds when the amount has at most two decimals: then value * 100 rounds to
+ * an integer c whose c / 100 is the same double, and no other decimal with at most two
+ * places is that close (they are 0.01 apart, far more than a double's spacing below 1e7),
+ * so the shortest decimal form toCents reads is c / 100 itself. Anything else goes to toCents.
+ */
+export function centsOf(value: number): number {
+  const cents = Math.round(value * 100);
+  if (cents / 100 === value && value <= 10_000_000 && value >= -10_000_000) return cents + 0;
+  return toCents(value)!;
 }
 
 type PosEventV1 = { transactionId: string; storeId: string; occurredAt: string; customerId?: string; lines: { sku: string; name?: string; quantity: number; unitPrice: number; unitProfit?: number }[] };

@@ -144,3 +144,20 @@ test('issue 16: the quick cents of an amount are always what toCents says (rando
   );
   fc.assert(fc.property(amount, (value) => Object.is(centsOf(value), toCents(value) ?? NaN)), { numRuns: 50_000 });
 });
+
+test('issue 16: a NUL or an unpaired surrogate in a stored field is refused with its field, not left to fail the batch in Postgres', () => {
+  const cases: [unknown, string][] = [
+    [{ ...valid, transactionId: 'a\u0000b' }, '/transactionId'],
+    [{ ...valid, transactionId: 'a\ud800b' }, '/transactionId'],
+    [{ ...valid, lines: [{ sku: 'x\u0000', quantity: 1, unitPrice: 1 }] }, '/lines/0/sku'],
+    [{ ...valid, lines: [{ sku: 'A', quantity: 1, unitPrice: 1 }, { sku: 'B', name: 'lone \udc00', quantity: 1, unitPrice: 1 }] }, '/lines/1/name'],
+  ];
+  for (const [event, field] of cases) {
+    const result = check(event);
+    assert.equal(result.ok, false);
+    assert.equal(!result.ok && result.fieldPath, field);
+    assert.match(!result.ok ? result.reason : '', /cannot be stored/);
+  }
+  // A paired surrogate (an emoji) is an ordinary character.
+  assert.equal(check({ ...valid, lines: [{ sku: '\u{1F600}', name: 'caf\u00e9 \u{1F600}', quantity: 1, unitPrice: 1 }] }).ok, true);
+});

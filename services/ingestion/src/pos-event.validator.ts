@@ -64,6 +64,7 @@ export class PosEventValidator {
     const occurredAt = new Date(valid.occurredAt);
     if (Number.isNaN(occurredAt.getTime())) return { ok: false, reason: `/occurredAt ${JSON.stringify(valid.occurredAt)} is not a time that can be stored (leap seconds are not accepted)`, fieldPath: '/occurredAt', ...ids() };
     // Baskets are small: a linear scan finds a repeated sku without a Set per event.
+    if (!storable(valid.transactionId)) return unstorable('/transactionId', ids());
     const skus = valid.lines.length > 16 ? new Set<string>() : undefined;
     const lines: TransactionRecord['lines'] = [];
     let totalCents = 0;
@@ -71,6 +72,8 @@ export class PosEventValidator {
       const line = valid.lines[i];
       if (skus ? skus.has(line.sku) : repeatsEarlierSku(valid.lines, i)) return { ok: false, reason: `sku "${line.sku}" appears in two lines; send one line per sku`, fieldPath: `/lines/${i}/sku`, ...ids() };
       skus?.add(line.sku);
+      if (!storable(line.sku)) return unstorable(`/lines/${i}/sku`, ids());
+      if (line.name !== undefined && !storable(line.name)) return unstorable(`/lines/${i}/name`, ids());
       const unitPriceCents = centsOf(line.unitPrice);
       const unitProfitCents = line.unitProfit === undefined ? undefined : centsOf(line.unitProfit);
       const utilityCents = line.quantity * (unitProfitCents ?? unitPriceCents);
@@ -103,6 +106,21 @@ export function centsOf(value: number): number {
   const cents = Math.round(value * 100);
   if (cents / 100 === value && value <= 10_000_000 && value >= -10_000_000) return cents + 0;
   return toCents(value)!;
+}
+
+const NUL = '\u0000';
+
+/**
+ * Postgres text holds no NUL character and jsonb no unpaired surrogate: an event carrying one
+ * in a stored field would fail its whole batch at every redelivery, so it is refused instead.
+ * (customerId is only hashed, storeId is limited by its pattern.)
+ */
+function storable(text: string): boolean {
+  return !text.includes(NUL) && (text as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+function unstorable(fieldPath: string, ids: { storeId?: string; transactionId?: string }): PosValidation {
+  return { ok: false, reason: `${fieldPath} contains a character that cannot be stored (NUL or an unpaired UTF-16 surrogate)`, fieldPath, ...ids };
 }
 
 type PosEventV1 = { transactionId: string; storeId: string; occurredAt: string; customerId?: string; lines: { sku: string; name?: string; quantity: number; unitPrice: number; unitProfit?: number }[] };

@@ -88,3 +88,9 @@ test('refuses to run outside a transaction rather than copying on a connection o
   await assert.rejects(repo.copyMany(db.manager, [record('s5', 'x')]), /inside a transaction/);
   assert.deepEqual(await rows('s5'), []);
 });
+
+test('a NUL in a stored text fails the whole batch (why the validator refuses it before it gets here)', async () => {
+  await assert.rejects(db.transaction((m) => repo.copyMany(m, [record('s6', 'ok'), record('s6', 'a\u0000b')])));
+  await assert.rejects(db.transaction((m) => repo.copyMany(m, [record('s6', 'ok', { lines: [{ sku: 'lone \ud800', quantity: 1, utilityCents: 1 }] })])));
+  assert.deepEqual(await rows('s6'), []);
+});

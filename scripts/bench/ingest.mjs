@@ -11,7 +11,7 @@
 //     consumers, Postgres (the consumers' own backends, and its background writers), the Kafka
 //     broker, the producer (this process), and the rest of the machine (other work on it).
 // Options (BENCH_NODE_ARGS="--cpu-prof ..." profiles the service): --events N (default 300000),
-//          --consumers C service processes in one consumer group (default 1),
+//          --consumers C service processes in one consumer group (default 2),
 //          --rate R events/s for phase 2 (default 40000), --seconds S for phase 2 (default 15),
 //          --quick (N=100000, S=6)
 import { spawn, spawnSync } from 'node:child_process';
@@ -23,7 +23,7 @@ import os from 'node:os';
 import kafkajs from 'kafkajs';
 import pg from 'pg';
 
-const { values } = parseArgs({ options: { events: { type: 'string' }, consumers: { type: 'string', default: '1' }, rate: { type: 'string', default: '40000' }, seconds: { type: 'string' }, quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { events: { type: 'string' }, consumers: { type: 'string', default: '2' }, rate: { type: 'string', default: '40000' }, seconds: { type: 'string' }, quick: { type: 'boolean', default: false } } });
 const total = Number(values.events ?? (values.quick ? 100_000 : 300_000));
 const consumers = Number(values.consumers);
 const rate = Number(values.rate);

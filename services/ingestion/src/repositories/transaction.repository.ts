@@ -122,7 +122,8 @@ export class TransactionRepository {
     if (records.length === 0) return new Map();
     const client = copyClient(manager);
     // ON COMMIT DELETE ROWS: the staging rows never outlive the transaction, committed or not.
-    await manager.query(
+    // Awaited only once the COPY text is built, so its round trip overlaps that work.
+    const staged = manager.query(
       `CREATE TEMP TABLE IF NOT EXISTS ${STAGE} (store_id text, transaction_id text, occurred_at timestamptz, customer_hash text, total_utility_cents bigint, line_count int, lines jsonb, source text, file_id uuid) ON COMMIT DELETE ROWS`,
     );
     const seen = new Set<string>();
@@ -135,6 +136,7 @@ export class TransactionRepository {
       for (const line of r.lines) total += line.utilityCents;
       text += `${copyText(r.storeId)}\t${copyText(r.transactionId)}\t${r.occurredAt}\t${r.customerHash === undefined ? '\\N' : copyText(r.customerHash)}\t${total}\t${r.lines.length}\t${copyText(JSON.stringify(r.lines))}\t${r.source}\t${r.fileId ?? '\\N'}\n`;
     }
+    await staged;
     await new Promise<void>((resolve, reject) => {
       const stream = client.query(copyFrom(`COPY ${STAGE} FROM STDIN`));
       stream.on('error', reject);

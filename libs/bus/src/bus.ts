@@ -25,6 +25,13 @@ export interface SubscribeOptions {
   fromBeginning?: boolean;
   /** Most messages handed to one handler call (default 500). A batch never spans partitions. */
   maxBatchSize?: number;
+  /**
+   * Kafka only: bytes fetched per partition per request, for this subscriber (default: the bus's consumer
+   * option). kafkajs fetches again only once every partition of a fetch is handled, so a fetch that brings
+   * one partition many batches' worth and the others little leaves the concurrent partitions idle; about one
+   * or two batches' worth per partition spreads the work. Ignored by the in-process bus.
+   */
+  maxBytesPerPartition?: number;
 }
 
 /**
@@ -75,6 +82,9 @@ export function validateSubscribeOptions(options: SubscribeOptions): void {
   if (!Array.isArray(options.topics) || options.topics.length === 0) throw new Error('subscribe: topics must be a non-empty array');
   if (options.maxBatchSize !== undefined && !(Number.isInteger(options.maxBatchSize) && options.maxBatchSize > 0)) {
     throw new Error(`subscribe: maxBatchSize must be a positive integer, got ${options.maxBatchSize}`);
+  }
+  if (options.maxBytesPerPartition !== undefined && !(Number.isInteger(options.maxBytesPerPartition) && options.maxBytesPerPartition > 0)) {
+    throw new Error(`subscribe: maxBytesPerPartition must be a positive integer, got ${options.maxBytesPerPartition}`);
   }
 }
 

@@ -31,7 +31,7 @@ export class KafkaSubscription implements Subscription {
       rebalanceTimeout: c.rebalanceTimeout ?? 60_000,
       maxWaitTimeInMs: c.maxWaitTimeInMs ?? 500,
       allowAutoTopicCreation: false,
-      ...(c.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: c.maxBytesPerPartition } : {}),
+      ...((options.maxBytesPerPartition ?? c.maxBytesPerPartition) !== undefined ? { maxBytesPerPartition: options.maxBytesPerPartition ?? c.maxBytesPerPartition } : {}),
     };
     this.consumer = kafka.consumer(config);
     this.consumer.on(this.consumer.events.CRASH, (e) => {

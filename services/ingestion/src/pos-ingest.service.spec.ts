@@ -46,9 +46,9 @@ class InMemoryDatabase {
     },
   };
 
-  /** TransactionRepository.insertMany's contract: new rows per store, existing (store, id) pairs left alone. */
+  /** TransactionRepository.copyMany's contract: new rows per store, existing (store, id) pairs left alone. */
   readonly transactionRepository = {
-    insertMany: async (_manager: EntityManager, records: TransactionRecord[]): Promise<Map<string, number>> => {
+    copyMany: async (_manager: EntityManager, records: TransactionRecord[]): Promise<Map<string, number>> => {
       const inserted = new Map<string, number>();
       const seen = new Set<string>();
       for (const record of records) {

@@ -51,7 +51,7 @@ export class PosIngestService {
       if (result.ok) valid.push(result.record);
       else rejected.push({ index, transactionId: result.transactionId, fieldPath: result.fieldPath, reason: result.reason });
     });
-    const storedByStore = await this.dataSource.transaction((manager) => this.transactions.insertMany(manager, valid));
+    const storedByStore = await this.dataSource.transaction((manager) => this.transactions.copyMany(manager, valid));
     const stored = storedByStore.get(storeId) ?? 0;
     this.counters.events.inc({ outcome: 'stored' }, stored);
     this.counters.events.inc({ outcome: 'duplicate' }, valid.length - stored);
@@ -90,7 +90,7 @@ export class PosIngestService {
       );
     }
     const storedByStore = await this.dataSource.transaction(async (manager) => {
-      const inserted = await this.transactions.insertMany(manager, valid);
+      const inserted = await this.transactions.copyMany(manager, valid);
       await this.rejections.insertMany(manager, rejected);
       return inserted;
     });

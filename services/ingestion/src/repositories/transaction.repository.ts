@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, type EntityManager } from 'typeorm';
 import { tableIn } from '@tessera/db';
 import { totalUtilityCents, type TransactionRecord } from '../transaction.model';
@@ -108,6 +110,50 @@ export class TransactionRepository {
     return new Map(result.map((row) => [row.store_id, Number(row.inserted)]));
   }
 
+  /**
+   * The POS path's bulk insert: the batch goes to a session-local staging table with one
+   * `COPY ... FROM STDIN` (text format, no parameter arrays to escape), then into the store's
+   * transactions with one `INSERT ... SELECT ... ON CONFLICT DO NOTHING`, both inside the
+   * caller's transaction, so nothing is visible, and no offset can be committed, before its
+   * commit. Repeats of a (store, transaction id) within the batch are dropped here, first one
+   * kept, as the single insert of `insertMany` does. Returns how many rows were new per store.
+   */
+  async copyMany(manager: EntityManager, records: TransactionRecord[]): Promise<Map<string, number>> {
+    if (records.length === 0) return new Map();
+    const client = copyClient(manager);
+    // ON COMMIT DELETE ROWS: the staging rows never outlive the transaction, committed or not.
+    // Awaited only once the COPY text is built, so its round trip overlaps that work.
+    const staged = manager.query(
+      `CREATE TEMP TABLE IF NOT EXISTS ${STAGE} (store_id text, transaction_id text, occurred_at timestamptz, customer_hash text, total_utility_cents bigint, line_count int, lines jsonb, source text, file_id uuid) ON COMMIT DELETE ROWS`,
+    );
+    const seen = new Set<string>();
+    let text = '';
+    for (const r of records) {
+      const key = `${r.storeId}\u0000${r.transactionId}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      let total = 0;
+      for (const line of r.lines) total += line.utilityCents;
+      text += `${copyText(r.storeId)}\t${copyText(r.transactionId)}\t${r.occurredAt}\t${r.customerHash === undefined ? '\\N' : copyText(r.customerHash)}\t${total}\t${r.lines.length}\t${copyText(JSON.stringify(r.lines))}\t${r.source}\t${r.fileId ?? '\\N'}\n`;
+    }
+    await staged;
+    await new Promise<void>((resolve, reject) => {
+      const stream = client.query(copyFrom(`COPY ${STAGE} FROM STDIN`));
+      stream.on('error', reject);
+      stream.on('finish', resolve);
+      stream.end(text);
+    });
+    const result: { store_id: string; inserted: string }[] = await manager.query(
+      `WITH inserted AS (
+         INSERT INTO ${this.t.transactions} (store_id, transaction_id, occurred_at, customer_hash, total_utility_cents, line_count, lines, source, file_id)
+         SELECT store_id, transaction_id, occurred_at, customer_hash, total_utility_cents, line_count, lines, source, file_id FROM ${STAGE}
+         ON CONFLICT (store_id, transaction_id) DO NOTHING
+         RETURNING store_id)
+       SELECT store_id, count(*)::text AS inserted FROM inserted GROUP BY store_id`,
+    );
+    return new Map(result.map((row) => [row.store_id, Number(row.inserted)]));
+  }
+
   async list(storeId: string, query: TransactionQuery): Promise<{ rows: StoredTransactionRow[]; total: number }> {
     const conditions = ['store_id = $1'];
     const parameters: unknown[] = [storeId];
@@ -152,4 +198,22 @@ export class TransactionRepository {
       storeIds.length > 0 ? [storeIds] : [],
     );
   }
+}
+
+/** Session-local (temporary) staging table of copyMany: one per database connection. */
+const STAGE = 'pg_temp.pos_copy_stage';
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+
+/** A value in COPY's text format: backslash, tab, newline and carriage return escaped (the rest is taken as is). */
+export function copyText(value: string): string {
+  if (!COPY_SPECIAL.test(value)) return value;
+  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+/** The pg client of the transaction a TypeORM manager runs in (COPY needs the connection itself). */
+function copyClient(manager: EntityManager): PoolClient {
+  const client = (manager.queryRunner as { databaseConnection?: PoolClient } | undefined)?.databaseConnection;
+  if (!client) throw new Error('copyMany must run inside a transaction (manager without a connected query runner)');
+  return client;
 }

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { Client } from 'pg';
 import { createInProcessBus } from '@tessera/bus';
-import { testDatabaseUrl, uniqueSchema } from '@tessera/db';
+import { testDatabaseUrl, testObjectStorageEnv, uniqueSchema } from '@tessera/db';
 import { ingestionV1 } from '@tessera/proto';
 import { startIngestionService, type IngestionService } from '../main';
 import { ApiKeyService, MAX_ACTIVE_KEYS_PER_STORE } from './api-key.service';
@@ -17,7 +17,7 @@ let keys: ApiKeyService;
 let client: ingestionV1.IngestionServiceClient;
 let pg: Client;
 
-const env = { DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', CUSTOMER_HASH_KEY: 'test-key-0123456789abcdef0123456789', POS_CONSUMER_ENABLED: 'false' };
+const env = { DATABASE_URL: testDatabaseUrl(), BUS_DRIVER: 'memory', LOG_LEVEL: 'silent', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', GRPC_PORT: '0', CUSTOMER_HASH_KEY: 'test-key-0123456789abcdef0123456789', POS_CONSUMER_ENABLED: 'false', ...testObjectStorageEnv() };
 
 const rpc = <Res>(run: (callback: (error: grpc.ServiceError | null, response: Res) => void) => unknown): Promise<Res> => new Promise((ok, fail) => run((error, response) => (error ? fail(error) : ok(response))));
 const createKey = (request: ingestionV1.CreateApiKeyRequest) => rpc<ingestionV1.CreateApiKeyResponse>((cb) => client.createApiKey(request, cb));

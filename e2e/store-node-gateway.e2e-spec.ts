@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
-import { DATABASE_URL, KAFKA_BROKERS, uniqueId } from './support/infra';
+import { DATABASE_URL, KAFKA_BROKERS, S3_ENV, uniqueId } from './support/infra';
 import { REDIS_URL, authEnvFor, http, makeSigningMaterial, runCli, type Session } from './support/auth-stack';
 import { freePort, startServiceProcess, type ServiceProcess } from './support/processes';
 
@@ -56,9 +56,10 @@ describe('a store-node gateway: sign-in through the hub, tokens verified locally
     const roundsTopic = `federation.rounds.v1.${schema}`;
     await kafkaAdmin.createTopics({ waitForLeaders: true, topics: [batchesTopic, roundsTopic].map((topic) => ({ topic, numPartitions: 1 })) }).finally(() => kafkaAdmin.disconnect());
     // The hub's federation coordinator: the rounds and global patterns a node reads through the hub.
-    const federation = await start('federation', { DATABASE_URL, BUS_DRIVER: 'kafka', KAFKA_BROKERS: KAFKA_BROKERS.join(','), DATABASE_SCHEMA: `${schema}_federation`, NODE_GRPC_PORT: '0', ROUNDS_TOPIC: roundsTopic });
+    const federation = await start('federation', { DATABASE_URL, BUS_DRIVER: 'kafka', KAFKA_BROKERS: KAFKA_BROKERS.join(','), DATABASE_SCHEMA: `${schema}_federation`, NODE_GRPC_PORT: '0', NODE_TLS_MODE: 'plaintext', ROUNDS_TOPIC: roundsTopic });
     ingestion = await start('ingestion', {
       DATABASE_URL,
+      ...S3_ENV,
       DATABASE_SCHEMA: `${schema}_ingestion`,
       BUS_DRIVER: 'kafka',
       KAFKA_BROKERS: KAFKA_BROKERS.join(','),

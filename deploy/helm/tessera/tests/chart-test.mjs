@@ -1016,9 +1016,10 @@ describe('chart hygiene', () => {
     }
   });
 
-  test('Chart.yaml is version 0.4.0, with its changes', () => {
+  test('Chart.yaml is version 0.4.1, with its changes', () => {
     const [chart] = parseAll(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8'));
-    assert.equal(chart.version, '0.4.0');
+    assert.equal(chart.version, '0.4.1');
+    assert.match(chart.annotations['artifacthub.io/changes'], /insights .*FEDERATION_HUB_URL = hub\.federationAddress/);
     assert.match(chart.annotations['artifacthub.io/changes'], /GATEWAY_ROLE=store-node/);
     assert.equal(chart.apiVersion, 'v2');
   });

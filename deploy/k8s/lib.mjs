@@ -89,7 +89,6 @@ export const OVERLAYS = {
       '--set', 'role=store-node',
       '--set', 'hub.gatewayUrl=https://tessera-gateway.tessera-hub.svc.cluster.local:8443',
       '--set', 'hub.federationAddress=tessera-federation.tessera-hub.svc.cluster.local:50058',
-      '--set', 'hub.federationApiAddress=tessera-federation.tessera-hub.svc.cluster.local:50054',
       '--set', 'services.privacy.federation.storeIds={store-0042}',
       '--set', 'services.ingestion.objectStorage.endpoint=http://minio.tessera-store.svc.cluster.local:9000',
       '--set', 'services.ingestion.objectStorage.bucket=tessera-store-0042',

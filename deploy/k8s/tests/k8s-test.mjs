@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { OVERLAYS, k8sDir, normalise, renderChart, run, tools, yamlLib } from '../lib.mjs';
-import { dialProblems, wiringProblems } from '../../helm/tessera/tests/helpers.mjs';
+import { crossReleaseProblems, dialProblems, wiringProblems } from '../../helm/tessera/tests/helpers.mjs';
 
 const t = tools();
 const yaml = yamlLib(t.dir);
@@ -58,9 +58,13 @@ test('ports: the base alone, and the hub and store-node overlays together, dial 
   for (const link of [
     /^HUB_URL=https:\/\/tessera-gateway\.tessera-hub\.svc\.cluster\.local:8443 -> Service tessera-hub\/tessera-gateway node-api$/m,
     /^FEDERATION_HUB_URL=tessera-federation\.tessera-hub\.svc\.cluster\.local:50058 -> Service tessera-hub\/tessera-federation grpc-node$/m,
-    /^FEDERATION_GRPC_URL=tessera-federation\.tessera-hub\.svc\.cluster\.local:50054 -> Service tessera-hub\/tessera-federation grpc$/m,
     /^MINING_GRPC_URL=tessera-mining\.tessera-store\.svc\.cluster\.local:50053 -> Service tessera-store\/tessera-mining grpc$/m,
   ]) assert.match(resolved, link);
+  // The store node reaches the hub only at its node-facing ports: privacy and insights both at federation's node port, nothing at the coordinator API.
+  assert.doesNotMatch(resolved, /^FEDERATION_GRPC_URL=tessera-federation\.tessera-hub\./m, 'no store-node service dials the hub\'s coordinator API');
+  assert.deepEqual(crossReleaseProblems(out.links), []);
+  const toNodePort = out.links.filter((l) => l.crossesReleases && l.variable === 'FEDERATION_HUB_URL' && l.port === 'grpc-node').map((l) => l.from).sort();
+  assert.deepEqual(toNodePort, ['tessera-store/tessera-insights', 'tessera-store/tessera-privacy']);
 });
 
 test('negative: an overlay dialling a wrong port is caught', () => {
@@ -69,6 +73,17 @@ test('negative: an overlay dialling a wrong port is caught', () => {
   const privacy = broken.docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'tessera-privacy').spec.template.spec.containers[0];
   privacy.env.find((e) => e.name === 'FEDERATION_HUB_URL').value = 'tessera-federation.tessera-hub.svc.cluster.local:50054';
   assert.match(dialProblems([hub, broken]).problems.join('\n'), /FEDERATION_HUB_URL=.*:50054: port 50054 of Service tessera-hub\/tessera-federation is grpc, but FEDERATION_HUB_URL must reach the grpc-node port/);
+});
+
+test('negative: the store node\'s insights at the hub\'s coordinator API (the wiring of chart 0.4.0) is caught', () => {
+  const [hub, store] = Object.entries(OVERLAYS).map(([dir, o]) => ({ namespace: o.namespace, prefix: 'tessera', docs: kustomize(`overlays/${dir}`) }));
+  const broken = structuredClone(store);
+  const insights = broken.docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'tessera-insights').spec.template.spec.containers[0];
+  insights.env = insights.env.filter((e) => e.name !== 'FEDERATION_HUB_URL');
+  insights.env.push({ name: 'FEDERATION_GRPC_URL', value: 'tessera-federation.tessera-hub.svc.cluster.local:50054' });
+  const out = dialProblems([hub, broken]);
+  assert.deepEqual(out.problems, [], 'a declared grpc port: the port check alone passes it');
+  assert.deepEqual(crossReleaseProblems(out.links).map((p) => p.split(' reaches ')[0]), ['tessera-store/tessera-insights FEDERATION_GRPC_URL=tessera-federation.tessera-hub.svc.cluster.local:50054']);
 });
 
 test('the pods of the plain manifests read the Secret "tessera"; auth and the gateway get the JWT keys', () => {

@@ -244,8 +244,9 @@ dict "root" $ "name" svc
 {{- if and (eq $name "gateway") (eq $v.role "store-node") $v.hub.gatewayUrl -}}
 {{- $_ := set $out "HUB_URL" $v.hub.gatewayUrl -}}
 {{- end -}}
-{{- if and (eq $name "insights") (eq $v.role "store-node") $v.hub.federationApiAddress -}}
-{{- $_ := set $out "FEDERATION_GRPC_URL" $v.hub.federationApiAddress -}}
+{{- if and (eq $name "insights") (eq $v.role "store-node") $v.hub.federationAddress -}}
+{{- /* A store's insights read the consortium's published patterns over the hub's node port (mTLS, the node certificate), the address privacy dials; never the hub-internal coordinator API (FEDERATION_GRPC_URL stays unset: with FEDERATION_HUB_URL the store-node role never dials it). */ -}}
+{{- $_ := set $out "FEDERATION_HUB_URL" $v.hub.federationAddress -}}
 {{- end -}}
 {{- if and (eq $name "scheduler") (not (include "tessera.serviceEnabled" (dict "root" $root "name" "mining"))) $v.services.scheduler.miningAddress -}}
 {{- $_ := set $out "MINING_GRPC_URL" $v.services.scheduler.miningAddress -}}

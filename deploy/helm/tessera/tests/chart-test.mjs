@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  HUB, SENSITIVE, SERVICES, STORE, USES_BUS, USES_DATABASE, allScenarios, chartDir, ciDir, component, deploymentsBy, dialProblems, envOf, grpcUrls,
+  HUB, SENSITIVE, SERVICES, STORE, USES_BUS, USES_DATABASE, allScenarios, chartDir, ciDir, component, crossReleaseProblems, deploymentsBy, dialProblems, envOf, grpcUrls,
   mustRender, ofKind, parseAll, render, scenarioValues, scenarios, tools, valueOf, wiringProblems,
 } from './helpers.mjs';
 
@@ -108,8 +108,10 @@ describe('service-to-service addresses', () => {
     const expected = {
       all: { scheduler: ['AUTH', 'FEDERATION', 'MINING'], insights: ['INGESTION', 'MINING', 'FEDERATION'], mining: ['INGESTION'], privacy: ['MINING'] },
       hub: { scheduler: ['AUTH', 'FEDERATION', 'MINING'], insights: ['FEDERATION'] },
-      'store-node': { insights: ['INGESTION', 'MINING', 'FEDERATION'], mining: ['INGESTION'], privacy: ['MINING'] },
+      'store-node': { insights: ['INGESTION', 'MINING'], mining: ['INGESTION'], privacy: ['MINING'] },
     };
+    // FEDERATION_HUB_URL, the hub federation's node port: privacy's stream and a store node's insights (published patterns).
+    const nodePort = { all: ['privacy'], hub: [], 'store-node': ['insights', 'privacy'] };
     for (const [role, values] of [['all', []], ['hub', ['hub-values.yaml']], ['store-node', ['store-node-values.yaml']]]) {
       const ds = deploymentsBy(mustRender({ values, set: values.length ? [] : ['secrets.existingSecret=s'] }));
       assert.equal(Boolean(ds.gateway), true, `${role}: a gateway on every side`);
@@ -117,8 +119,8 @@ describe('service-to-service addresses', () => {
         if (name === 'gateway') continue;
         assert.deepEqual(Object.keys(grpcUrls(d)).sort(), (expected[role][name] ?? []).map((t) => `${t}_GRPC_URL`).sort(), `${role}: ${name}`);
         assert.equal(valueOf(d, 'HUB_URL'), undefined, `only the store node's gateway dials the hub's node front, not ${name}`);
-        if (name !== 'privacy') assert.equal(valueOf(d, 'FEDERATION_HUB_URL'), undefined, name);
       }
+      assert.deepEqual(Object.keys(ds).filter((name) => valueOf(ds[name], 'FEDERATION_HUB_URL') !== undefined).sort(), nodePort[role], `${role}: who dials federation's node port`);
     }
   });
 
@@ -157,19 +159,27 @@ describe('service-to-service addresses', () => {
     assert.equal(valueOf(deploymentsBy(mustRender({ values: ['hub-values.yaml'], set: ['services.scheduler.bossSchema=queue'] })).scheduler, 'BOSS_SCHEMA'), 'queue');
   });
 
-  test('insights on both sides: the hub\'s reads federation, the store\'s reads its ingestion and mining and, when given, the hub\'s coordinator API', () => {
+  test('insights on both sides: the hub\'s reads federation\'s coordinator API in its release, the store\'s reads its ingestion and mining and the hub federation\'s node port (mTLS), never the coordinator API', () => {
     const hub = deploymentsBy(mustRender({ values: ['hub-values.yaml'] })).insights;
     assert.equal(valueOf(hub, 'INSIGHTS_ROLE'), 'hub');
     assert.deepEqual(grpcUrls(hub), { FEDERATION_GRPC_URL: 'rel-tessera-federation:50054' });
-    const store = deploymentsBy(mustRender({ values: ['store-node-values.yaml'] })).insights;
+    assert.equal(valueOf(hub, 'FEDERATION_HUB_URL'), undefined, 'the hub role never reads the node port');
+    const ds = deploymentsBy(mustRender({ values: ['store-node-values.yaml'] }));
+    const store = ds.insights;
     assert.equal(valueOf(store, 'INSIGHTS_ROLE'), 'store-node');
     assert.deepEqual(grpcUrls(store), {
       INGESTION_GRPC_URL: 'rel-tessera-ingestion:50052',
       MINING_GRPC_URL: 'rel-tessera-mining:50053',
-      FEDERATION_GRPC_URL: 'tessera-hub-federation.tessera-hub.svc.cluster.local:50054',
     });
-    const noHubApi = deploymentsBy(mustRender({ values: ['store-node-values.yaml'], set: ['hub.federationApiAddress=', 'services.privacy.federation.autoEnrol=false'] })).insights;
-    assert.equal(valueOf(noHubApi, 'FEDERATION_GRPC_URL'), undefined, 'no hub address is invented');
+    // These values also give hub.federationApiAddress (privacy's auto-enrolment): insights must not take it.
+    assert.equal(valueOf(store, 'FEDERATION_GRPC_URL'), undefined, 'a store node never dials the hub-internal coordinator API (unset: with FEDERATION_HUB_URL the store-node role does not read it)');
+    assert.equal(valueOf(store, 'FEDERATION_HUB_URL'), 'tessera-hub-federation.tessera-hub.svc.cluster.local:50058');
+    assert.equal(valueOf(store, 'FEDERATION_HUB_URL'), valueOf(ds.privacy, 'FEDERATION_HUB_URL'), 'the node port privacy dials');
+    const coordinatorApi = scenarioValues('store-node-values.yaml').hub.federationApiAddress;
+    for (const e of Object.values(envOf(store))) assert.notEqual(e.value, coordinatorApi, `${e.name} points at the hub's coordinator API`);
+    const noHub = deploymentsBy(mustRender({ values: ['store-node-values.yaml'], set: ['hub.federationAddress=', 'services.privacy.enabled=false'] })).insights;
+    assert.equal(valueOf(noHub, 'FEDERATION_HUB_URL'), undefined, 'no hub address is invented');
+    assert.equal(valueOf(noHub, 'FEDERATION_GRPC_URL'), undefined, 'not even the coordinator API');
     assert.equal(store.metadata.labels['tessera.io/side'], 'both');
     const tuned = deploymentsBy(mustRender({ values: ['store-node-values.yaml'], set: ['services.insights.topItems=50', 'services.insights.serviceLevel=99', 'services.insights.leadTimeDays=3'] })).insights;
     assert.deepEqual(['INSIGHTS_TOP_ITEMS', 'INSIGHTS_SERVICE_LEVEL', 'INSIGHTS_LEAD_TIME_DAYS', 'INSIGHTS_REFRESH_DEBOUNCE_MS'].map((k) => valueOf(tuned, k)), ['50', '99', '3', '2000']);
@@ -232,8 +242,8 @@ describe('ports: declared once, every dialled address reaches a declared port', 
   const release = (values, name, namespace, set = []) => ({ namespace, prefix: name.includes('tessera') ? name : `${name}-tessera`, docs: mustRender({ values, release: name, namespace, set }) });
   const pairs = [
     { hub: [['hub-values.yaml'], 'tessera-hub', 'tessera-hub'], store: [['store-node-values.yaml'], 'tessera-store', 'tessera-store'], external: [] },
-    // The production store node reaches the hub's node fronts through their ExternalDNS names; the coordinator API over a private link is the one address outside both releases.
-    { hub: [['hub-production-values.yaml'], 'rel', 'tessera-hub'], store: [['store-node-production-values.yaml'], 'store-0042', 'store-0042'], external: ['FEDERATION_GRPC_URL=federation-api.tessera.example.com:50054'] },
+    // The production store node reaches the hub's node fronts through their ExternalDNS names, and nothing else of the hub.
+    { hub: [['hub-production-values.yaml'], 'rel', 'tessera-hub'], store: [['store-node-production-values.yaml'], 'store-0042', 'store-0042'], external: [] },
   ];
   for (const { hub, store, external } of pairs) {
     test(`helm template ${hub[0][0]} + ${store[0][0]}: every address resolves to a declared port of the right name`, () => {
@@ -248,6 +258,12 @@ describe('ports: declared once, every dialled address reaches a declared port', 
       assert.match(resolved, /^HUB_URL=https:\/\/\S+ -> Service [^ ]+-gateway(-node)? .*node-api$/m);
       assert.match(resolved, /^FEDERATION_HUB_URL=\S+ -> Service [^ ]+-federation(-node)? .*grpc-node$/m);
       assert.match(resolved, /^MINING_GRPC_URL=\S+\.svc\.cluster\.local:50053 -> Service [^ ]+-mining grpc$/m, 'the hub scheduler\'s mining address');
+      // Between the releases only the node-facing links (and the scheduler's mining) cross.
+      assert.deepEqual(crossReleaseProblems(out.links), []);
+      const crossing = (c) => out.links.filter((l) => l.crossesReleases && l.component === c).map((l) => `${l.variable} ${l.port}`).sort();
+      assert.deepEqual(crossing('insights'), ['FEDERATION_HUB_URL grpc-node'], 'the store\'s insights reach the hub at federation\'s node port only');
+      assert.deepEqual(crossing('gateway'), ['HUB_URL node-api']);
+      assert.ok(crossing('privacy').includes('FEDERATION_HUB_URL grpc-node'));
     });
   }
 
@@ -273,8 +289,10 @@ describe('ports: declared once, every dialled address reaches a declared port', 
     const h = release(['hub-values.yaml'], 'tessera-hub', 'tessera-hub');
     const st = release(['store-node-values.yaml'], 'tessera-store', 'tessera-store', ['hub.federationAddress=tessera-hub-federation.tessera-hub.svc.cluster.local:50059']);
     const { problems } = dialProblems([h, st]);
-    assert.equal(problems.length, 1, problems.join('\n'));
-    assert.match(problems[0], /tessera-store-privacy FEDERATION_HUB_URL=tessera-hub-federation\.tessera-hub\.svc\.cluster\.local:50059: Service tessera-hub\/tessera-hub-federation declares no port 50059/);
+    assert.equal(problems.length, 2, problems.join('\n'));
+    for (const who of ['privacy', 'insights']) {
+      assert.ok(problems.some((p) => new RegExp(`tessera-store-${who} FEDERATION_HUB_URL=tessera-hub-federation\\.tessera-hub\\.svc\\.cluster\\.local:50059: Service tessera-hub/tessera-hub-federation declares no port 50059`).test(p)), `${who}: ${problems.join('\n')}`);
+    }
   });
 
   test('negative: the drift of issue 10 (FEDERATION_HUB_URL at the coordinator API, HUB_URL at the REST port) is caught', () => {
@@ -284,9 +302,23 @@ describe('ports: declared once, every dialled address reaches a declared port', 
       'hub.gatewayUrl=https://tessera-hub-gateway.tessera-hub.svc.cluster.local:8080',
     ]);
     const { problems } = dialProblems([h, st]);
-    assert.equal(problems.length, 2, problems.join('\n'));
+    assert.equal(problems.length, 3, problems.join('\n'));
     assert.ok(problems.some((p) => /HUB_URL=.*port 8080 of Service tessera-hub\/tessera-hub-gateway is http, but HUB_URL must reach the node-api port/.test(p)), problems.join('\n'));
-    assert.ok(problems.some((p) => /FEDERATION_HUB_URL=.*port 50054 .* is grpc, but FEDERATION_HUB_URL must reach the grpc-node port/.test(p)), problems.join('\n'));
+    for (const who of ['privacy', 'insights']) {
+      assert.ok(problems.some((p) => new RegExp(`tessera-store-${who} FEDERATION_HUB_URL=.*port 50054 .* is grpc, but FEDERATION_HUB_URL must reach the grpc-node port`).test(p)), `${who}: ${problems.join('\n')}`);
+    }
+  });
+
+  test('negative: a store node\'s insights dialling the hub\'s coordinator API (a declared port, but hub-internal) is caught', () => {
+    const h = release(['hub-values.yaml'], 'tessera-hub', 'tessera-hub');
+    // The old wiring (chart 0.4.0): FEDERATION_GRPC_URL at the hub federation's grpc port.
+    const st = release(['store-node-values.yaml'], 'tessera-store', 'tessera-store', ['services.insights.env[0].name=FEDERATION_GRPC_URL', 'services.insights.env[0].value=tessera-hub-federation.tessera-hub.svc.cluster.local:50054']);
+    const out = dialProblems([h, st]);
+    assert.deepEqual(out.problems, [], 'the port exists and is the grpc port FEDERATION_GRPC_URL names: the port check alone cannot see it');
+    const problems = crossReleaseProblems(out.links);
+    assert.equal(problems.length, 1, problems.join('\n'));
+    assert.match(problems[0], /^tessera-store\/tessera-store-insights FEDERATION_GRPC_URL=tessera-hub-federation\.tessera-hub\.svc\.cluster\.local:50054 reaches Service tessera-hub\/tessera-hub-federation grpc in another release/);
+    assert.deepEqual(crossReleaseProblems(dialProblems([h, release(['store-node-values.yaml'], 'tessera-store', 'tessera-store')]).links), [], 'the chart\'s own wiring passes');
   });
 
   test('negative: a name of the chart\'s that no release renders, and a Service whose port drifted from its pods, are caught', () => {
@@ -322,6 +354,7 @@ describe('ports: declared once, every dialled address reaches a declared port', 
 });
 
 describe('every Deployment, in every scenario', () => {
+  const scenarioRole = (s) => (s.values.length ? scenarioValues(s.values[0]).role : undefined) ?? 'all';
   for (const s of allScenarios) {
     test(`${s.name}: probes, resources, non-root, image and command`, () => {
       const docs = mustRender({ values: s.values });
@@ -422,7 +455,12 @@ describe('every Deployment, in every scenario', () => {
           for (const k of ['S3_ACCESS_KEY', 'S3_SECRET_KEY']) assert.ok(env[k].valueFrom?.secretKeyRef?.name && env[k].value === undefined, `${k} from a Secret`);
         }
         if (name === 'federation') assert.equal(env.NODE_GRPC_PORT.value, String(spec.grpcNode));
+        if (name === 'insights' && env.INSIGHTS_ROLE.value === 'store-node') {
+          assert.equal(env.FEDERATION_GRPC_URL, undefined, 'a store node\'s insights never get the hub\'s coordinator API');
+          if (env.FEDERATION_HUB_URL) assert.ok(env.NODE_TLS_MODE?.value, 'FEDERATION_HUB_URL goes with NODE_TLS_*');
+        }
       }
+      if (scenarioRole(s) === 'store-node') for (const d of ofKind(docs, 'Deployment')) assert.equal(envOf(d).FEDERATION_GRPC_URL, undefined, `${component(d)}: no store-node service dials the hub's coordinator API`);
     });
   }
 });
@@ -655,8 +693,11 @@ describe('optional features', () => {
     const store = deploymentsBy(mustRender({ values: ['store-node-production-values.yaml'] }));
     for (const name of ['privacy', 'insights', 'gateway']) {
       assert.equal(vol(store[name]).secret.secretName, 'store-0042-node-tls', name);
+      assert.deepEqual(vol(store[name]), vol(store.privacy), `${name} mounts the node certificate as privacy does`);
       assert.deepEqual(files(store[name]), tls, name);
+      assert.deepEqual(store[name].spec.template.spec.containers[0].volumeMounts.find((m) => m.name === 'mtls'), { name: 'mtls', mountPath: '/etc/tessera/tls', readOnly: true }, name);
     }
+    assert.equal(valueOf(store.insights, 'FEDERATION_HUB_URL'), 'federation-node.hub.tessera.example.com:50058', 'insights speaks mTLS to the node port with these files');
     for (const name of ['ingestion', 'mining']) {
       assert.equal(vol(store[name]), undefined, `${name} never dials the hub`);
       assert.equal(envOf(store[name]).NODE_TLS_MODE, undefined, name);
@@ -771,13 +812,20 @@ describe('network policy', () => {
     const hubCidr = [{ ipBlock: { cidr: '203.0.113.0/28' } }];
     assert.deepEqual(toHub(p.gateway), [{ ports: [{ port: 8443, protocol: 'TCP' }], to: hubCidr }], 'HUB_URL, the node front');
     assert.deepEqual(toHub(p.privacy), [{ ports: [{ port: 50058, protocol: 'TCP' }], to: hubCidr }], 'FEDERATION_HUB_URL, the node port');
-    assert.deepEqual(toHub(p.insights), [{ ports: [{ port: 50054, protocol: 'TCP' }], to: hubCidr }], 'FEDERATION_GRPC_URL');
+    assert.deepEqual(toHub(p.insights), [{ ports: [{ port: 50058, protocol: 'TCP' }], to: hubCidr }], 'FEDERATION_HUB_URL, the node port: nothing hub-internal');
     assert.deepEqual(toHub(p.ingestion), []);
     assert.deepEqual(toHub(p.mining), []);
-    const withoutApi = policies({ values: ['store-node-production-values.yaml'], set: ['hub.federationApiAddress='] });
-    assert.deepEqual(toHub(withoutApi.insights), [], 'no hub coordinator API, no egress to it');
-    const moved = policies({ values: ['store-node-production-values.yaml'], set: ['hub.gatewayUrl=https://gateway-node.hub.tessera.example.com'] });
-    assert.deepEqual(toHub(moved.gateway)[0].ports, [{ port: 443, protocol: 'TCP' }], 'an https URL without a port is 443');
+    // Given the hub's coordinator API (for privacy's development auto-enrolment), insights still gets no egress to it; privacy does, with autoEnrol only.
+    const withApi = policies({ values: ['store-node-production-values.yaml'], set: ['hub.federationApiAddress=federation-api.tessera.example.com:50054'] });
+    assert.deepEqual(toHub(withApi.insights), [{ ports: [{ port: 50058, protocol: 'TCP' }], to: hubCidr }], 'not the coordinator API');
+    assert.deepEqual(toHub(withApi.privacy), [{ ports: [{ port: 50058, protocol: 'TCP' }], to: hubCidr }], 'without autoEnrol privacy does not dial it either');
+    const enrolling = policies({ values: ['store-node-production-values.yaml'], set: ['hub.federationApiAddress=federation-api.tessera.example.com:50054', 'services.privacy.federation.autoEnrol=true'] });
+    assert.deepEqual(toHub(enrolling.privacy)[0].ports.map((x) => x.port), [50058, 50054], 'autoEnrol (development): the coordinator API, for privacy');
+    assert.deepEqual(toHub(enrolling.insights)[0].ports.map((x) => x.port), [50058]);
+    const moved = policies({ values: ['store-node-production-values.yaml'], set: ['hub.federationAddress=federation-node.hub.tessera.example.com:443'] });
+    assert.deepEqual(toHub(moved.insights)[0].ports, [{ port: 443, protocol: 'TCP' }], 'the port follows hub.federationAddress');
+    const movedGateway = policies({ values: ['store-node-production-values.yaml'], set: ['hub.gatewayUrl=https://gateway-node.hub.tessera.example.com'] });
+    assert.deepEqual(toHub(movedGateway.gateway)[0].ports, [{ port: 443, protocol: 'TCP' }], 'an https URL without a port is 443');
     for (const policy of Object.values(p)) {
       for (const r of policy.spec.egress) assert.ok(!r.to?.some((t) => t.ipBlock?.cidr === '0.0.0.0/0'), 'no egress to the whole internet');
       assert.ok(policy.spec.egress.some((r) => r.to?.[0]?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'store-data'), 'extraEgress to Postgres/Kafka/MinIO');
@@ -968,9 +1016,10 @@ describe('chart hygiene', () => {
     }
   });
 
-  test('Chart.yaml is version 0.4.0, with its changes', () => {
+  test('Chart.yaml is version 0.4.1, with its changes', () => {
     const [chart] = parseAll(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8'));
-    assert.equal(chart.version, '0.4.0');
+    assert.equal(chart.version, '0.4.1');
+    assert.match(chart.annotations['artifacthub.io/changes'], /insights .*FEDERATION_HUB_URL = hub\.federationAddress/);
     assert.match(chart.annotations['artifacthub.io/changes'], /GATEWAY_ROLE=store-node/);
     assert.equal(chart.apiVersion, 'v2');
   });

@@ -202,7 +202,9 @@ export function wiringProblems(release) {
  * Ingress host. Each must reach a port the Service declares, of the name the variable needs
  * (FEDERATION_HUB_URL the grpc-node port, HUB_URL node-api, *_GRPC_URL grpc). An address that
  * names one of the chart's Services (it starts with a release's prefix, e.g. rel-tessera-) but
- * no rendered one is a problem too; anything else (Kafka, Redis, S3, OTLP) is external. Returns { problems, resolved, external }.
+ * no rendered one is a problem too; anything else (Kafka, Redis, S3, OTLP) is external.
+ * Returns { problems, resolved, external, links }; links: one { from, component, variable,
+ * address, to, toNamespace, port, crossesReleases } per resolved address, for crossReleaseProblems.
  * releases: [{ namespace, docs, prefix? }]
  */
 export function dialProblems(releases) {
@@ -235,6 +237,7 @@ export function dialProblems(releases) {
   const problems = [];
   const resolved = [];
   const external = [];
+  const links = [];
   for (const r of releases) {
     for (const d of ofKind(r.docs, 'Deployment')) {
       for (const e of d.spec.template.spec.containers.flatMap((c) => c.env ?? [])) {
@@ -250,17 +253,41 @@ export function dialProblems(releases) {
             else external.push(`${e.name}=${a.raw}`);
             continue;
           }
-          const hits = targets.flatMap((t) => t.ports.filter((p) => p.port === a.port).map((p) => ({ ...p, what: t.what })));
+          const hits = targets.flatMap((t) => t.ports.filter((p) => p.port === a.port).map((p) => ({ ...p, what: t.what, release: t.release })));
           if (!hits.length) {
             problems.push(`${who}: ${targets.map((t) => t.what).join(', ')} declares no port ${a.port} (it has ${targets.flatMap((t) => t.ports.map((p) => `${p.name} ${p.port}`)).join(', ')})`);
           } else if (wanted && !hits.some((h) => h.name === wanted)) {
             problems.push(`${who}: port ${a.port} of ${hits[0].what} is ${hits.map((h) => h.name).join('/')}, but ${e.name} must reach the ${wanted} port`);
           } else {
+            const hit = hits.find((h) => !wanted || h.name === wanted);
             resolved.push(`${e.name}=${a.raw} -> ${hits[0].what} ${hits[0].name}`);
+            links.push({ from: `${r.namespace}/${d.metadata.name}`, component: component(d), variable: e.name, address: a.raw, to: hit.what, toNamespace: hit.release.namespace, port: hit.name, crossesReleases: hit.release !== r });
           }
         }
       }
     }
   }
-  return { problems, resolved, external };
+  return { problems, resolved, external, links };
+}
+
+/**
+ * The links allowed between two releases (a hub and a store node), as component, variable and
+ * the port name it reaches. A store node reaches the hub only at its node-facing ports, over
+ * mTLS: the gateway the hub gateway's node front (HUB_URL, node-api), privacy and insights
+ * federation's node port (FEDERATION_HUB_URL, grpc-node); privacy's development-only
+ * auto-enrolment (FEDERATION_AUTO_ENROL_URL) is the one call to the coordinator API. The hub
+ * reaches a store node only with the scheduler's MINING_GRPC_URL (scheduled mining).
+ */
+export const CROSS_RELEASE_LINKS = [
+  ['gateway', 'HUB_URL', 'node-api'],
+  ['privacy', 'FEDERATION_HUB_URL', 'grpc-node'],
+  ['insights', 'FEDERATION_HUB_URL', 'grpc-node'],
+  ['privacy', 'FEDERATION_AUTO_ENROL_URL', 'grpc'],
+  ['scheduler', 'MINING_GRPC_URL', 'grpc'],
+];
+/** The links of dialProblems(...).links that cross from one release to another other than CROSS_RELEASE_LINKS. */
+export function crossReleaseProblems(links) {
+  return links
+    .filter((l) => l.crossesReleases && !CROSS_RELEASE_LINKS.some(([c, v, p]) => c === l.component && v === l.variable && p === l.port))
+    .map((l) => `${l.from} ${l.variable}=${l.address} reaches ${l.to} ${l.port} in another release: only ${CROSS_RELEASE_LINKS.map(([c, v, p]) => `${c} ${v} (${p})`).join(', ')} may cross`);
 }

@@ -14,8 +14,11 @@ import type { TransactionRecord } from './transaction.model';
 
 export const STORE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
+/** Everything of one store in the bucket is under this prefix (its erasure removes the lot). */
+export const storeObjectPrefix = (storeId: string) => `stores/${storeId}/`;
+
 /** Where an upload's bytes live in the bucket. */
-export const objectKeyOf = (storeId: string, fileId: string) => `stores/${storeId}/files/${fileId}`;
+export const objectKeyOf = (storeId: string, fileId: string) => `${storeObjectPrefix(storeId)}files/${fileId}`;
 
 export const CONTENT_TYPES: Record<FileFormat, string> = { 'seed-csv': 'text/csv', 'lineitem-csv': 'text/csv', 'seed-json': 'application/json', spmf: 'text/plain' };
 

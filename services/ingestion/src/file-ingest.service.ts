@@ -14,8 +14,11 @@ import type { TransactionRecord } from './transaction.model';
 
 export const STORE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
+/** Everything of one store in the bucket is under this prefix (its erasure removes the lot). */
+export const storeObjectPrefix = (storeId: string) => `stores/${storeId}/`;
+
 /** Where an upload's bytes live in the bucket. */
-export const objectKeyOf = (storeId: string, fileId: string) => `stores/${storeId}/files/${fileId}`;
+export const objectKeyOf = (storeId: string, fileId: string) => `${storeObjectPrefix(storeId)}files/${fileId}`;
 
 export const CONTENT_TYPES: Record<FileFormat, string> = { 'seed-csv': 'text/csv', 'lineitem-csv': 'text/csv', 'seed-json': 'application/json', spmf: 'text/plain' };
 
@@ -126,7 +129,7 @@ export class FileIngestService {
   async reprocess(storeId: string, fileId: string): Promise<FileReport | undefined> {
     const file = await this.files.find(storeId, fileId);
     if (!file) return undefined;
-    if (!file.object_key) throw new UploadError('precondition', `file ${fileId} has no kept bytes to reprocess (its upload was refused, or it was uploaded before object storage)`);
+    if (!file.object_key) throw new UploadError('precondition', `file ${fileId} has no kept bytes to reprocess (its upload was refused, it was uploaded before object storage, or it held rows of a customer whose data was erased)`);
     if (!(await this.files.claimForReprocess(storeId, fileId))) throw new UploadError('precondition', `file ${fileId} is being processed now; try again when it has finished`);
     return this.process({ storeId, fileId, format: file.format as FileFormat, mode: file.mode, key: file.object_key, refused: 'keep-object' });
   }

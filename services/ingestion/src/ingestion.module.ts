@@ -16,6 +16,7 @@ import { IngestionGrpcController } from './grpc/ingestion.grpc';
 import { PosEventsHandler } from './grpc/pos-events.handler';
 import { IngestionErasureHandler } from './erasure/erasure.handler';
 import { IngestionErasureRepository } from './erasure/erasure.repository';
+import { IngestionErasureService } from './erasure/erasure.service';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 
 const fromConfig = <T>(provide: symbol, pick: (config: IngestionConfig) => T) => ({ provide, inject: [SERVICE_CONFIG], useFactory: pick });
@@ -44,6 +45,7 @@ const fromConfig = <T>(provide: symbol, pick: (config: IngestionConfig) => T) =>
     FileIngestService,
     TransactionQueryService,
     IngestionErasureRepository,
+    IngestionErasureService,
   ],
 })
 export class IngestionModule implements OnModuleInit, OnApplicationBootstrap {

@@ -4,19 +4,26 @@ import type { Logger } from '@tessera/common';
 import { BUS, LOGGER, OnBusBatch } from '@tessera/nest-core';
 import { schedulerV1 } from '@tessera/proto';
 import { IngestionErasureRepository } from './erasure.repository';
+import { IngestionErasureService } from './erasure.service';
 import { FileRetentionService } from '../storage/file-retention.service';
 
 export const ERASURE_TOPICS = { requests: 'erasure.requests.v1', confirmations: 'erasure.confirmations.v1', sweeps: 'retention.sweeps.v1' } as const;
 
-const OBJECT_STORAGE_NOTE = 'original uploaded files are not kept (no object storage yet), so none were deleted; upload records hold only counts';
+/** What the confirmation says about the kept uploaded files (`object_storage`), by scope. */
+const OBJECT_STORAGE_NOTES = {
+  customer: "the original uploaded files that held the customer's rows (also as duplicates) were deleted from the bucket; their records keep only counts and can no longer be downloaded or reprocessed",
+  store: "every uploaded file of the store was deleted from the bucket (with any object left under the store's prefix), and its record with it",
+} as const;
 
 /**
- * Ingestion's part of erasure and retention: deletes the rows a request covers and confirms
- * with counts. Idempotent: a redelivered request deletes nothing more and confirms again.
+ * Ingestion's part of erasure and retention: deletes the objects and rows a request covers and
+ * confirms with counts. Idempotent: a redelivered request deletes nothing more and confirms
+ * again. A failure (the bucket or the database) throws, so the bus redelivers the request.
  */
 @Controller()
 export class IngestionErasureHandler {
   constructor(
+    private readonly erasure: IngestionErasureService,
     private readonly repository: IngestionErasureRepository,
     private readonly fileRetention: FileRetentionService,
     @Inject(BUS) private readonly bus: Bus,
@@ -29,16 +36,17 @@ export class IngestionErasureHandler {
     for (const message of batch) {
       const request = schedulerV1.ErasureRequested.decode(message.value);
       if (request.scope === 'customer' && !request.customerHash) continue;
-      const counts = request.scope === 'store' ? await this.repository.eraseStore(request.storeId) : await this.repository.eraseCustomer(request.storeId, request.customerHash);
+      const scope = request.scope === 'store' ? 'store' : 'customer';
+      const counts = scope === 'store' ? await this.erasure.eraseStore(request.storeId) : await this.erasure.eraseCustomer(request.storeId, request.customerHash);
       const deleted = [
         { dataClass: 'transactions', count: counts.transactions },
-        { dataClass: request.scope === 'store' ? 'files' : 'files_with_rows_of_customer', count: counts.files },
+        { dataClass: scope === 'store' ? 'files' : 'files_with_rows_of_customer', count: counts.files },
         { dataClass: 'file_errors', count: counts.fileErrors },
         { dataClass: 'rejected_events', count: counts.rejectedEvents },
-        { dataClass: 'object_storage', count: 0 },
+        { dataClass: 'object_storage', count: counts.objects },
       ];
       this.logger.info({ requestId: request.requestId, storeId: request.storeId, scope: request.scope, ...counts }, 'erasure request applied');
-      await this.confirm(request.requestId, request.storeId, deleted, OBJECT_STORAGE_NOTE);
+      await this.confirm(request.requestId, request.storeId, deleted, OBJECT_STORAGE_NOTES[scope]);
     }
   }
 

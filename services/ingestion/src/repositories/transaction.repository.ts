@@ -26,10 +26,10 @@ export interface TransactionQuery {
 /** Queries on stored transactions; every read names the store it reads. */
 @Injectable()
 export class TransactionRepository {
-  private readonly t: Record<'transactions' | 'staged_transactions', string>;
+  private readonly t: Record<'transactions' | 'staged_transactions' | 'file_customers', string>;
 
   constructor(private readonly dataSource: DataSource) {
-    this.t = { transactions: tableIn(dataSource, 'transactions'), staged_transactions: tableIn(dataSource, 'staged_transactions') };
+    this.t = { transactions: tableIn(dataSource, 'transactions'), staged_transactions: tableIn(dataSource, 'staged_transactions'), file_customers: tableIn(dataSource, 'file_customers') };
   }
 
   /** Stages a batch of an all-or-nothing upload under its file id; `firstSeq` keeps the file's order. */
@@ -55,7 +55,8 @@ export class TransactionRepository {
   /**
    * Moves a file's staged transactions into the store's transactions in one statement (rows
    * already there, or repeated in the file, are duplicates: the first one counts) and drops
-   * the staging rows. Returns how many rows were new per store.
+   * the staging rows. The same statement records every customer the file held, duplicates
+   * included, so erasure finds the file's object. Returns how many rows were new per store.
    */
   async commitStaged(manager: EntityManager, fileId: string): Promise<Map<string, number>> {
     const result: { store_id: string; inserted: string }[] = await manager.query(
@@ -64,7 +65,11 @@ export class TransactionRepository {
          SELECT store_id, transaction_id, occurred_at, customer_hash, total_utility_cents, line_count, lines, 'file', file_id
          FROM ${this.t.staged_transactions} WHERE file_id = $1 ORDER BY seq
          ON CONFLICT (store_id, transaction_id) DO NOTHING
-         RETURNING store_id)
+         RETURNING store_id),
+       customers AS (
+         INSERT INTO ${this.t.file_customers} (file_id, customer_hash)
+         SELECT DISTINCT file_id, customer_hash FROM ${this.t.staged_transactions} WHERE file_id = $1 AND customer_hash IS NOT NULL
+         ON CONFLICT DO NOTHING)
        SELECT store_id, count(*)::text AS inserted FROM inserted GROUP BY store_id`,
       [fileId],
     );
@@ -84,7 +89,9 @@ export class TransactionRepository {
 
   /**
    * Inserts in one statement; rows whose (store, transaction id) already exist are left as
-   * they are. Returns how many rows were new per store, so the caller can count duplicates.
+   * they are. Records from a file (partial-mode uploads) also record, in the same statement,
+   * which customers the file held, duplicates included, so erasure finds the file's object.
+   * Returns how many rows were new per store, so the caller can count duplicates.
    */
   async insertMany(manager: EntityManager, records: TransactionRecord[]): Promise<Map<string, number>> {
     if (records.length === 0) return new Map();
@@ -93,7 +100,11 @@ export class TransactionRepository {
          INSERT INTO ${this.t.transactions} (store_id, transaction_id, occurred_at, customer_hash, total_utility_cents, line_count, lines, source, file_id)
          SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::bigint[], $6::int[], $7::jsonb[], $8::text[], $9::uuid[])
          ON CONFLICT (store_id, transaction_id) DO NOTHING
-         RETURNING store_id)
+         RETURNING store_id),
+       customers AS (
+         INSERT INTO ${this.t.file_customers} (file_id, customer_hash)
+         SELECT DISTINCT file_id, customer_hash FROM unnest($9::uuid[], $4::text[]) AS record (file_id, customer_hash) WHERE file_id IS NOT NULL AND customer_hash IS NOT NULL
+         ON CONFLICT DO NOTHING)
        SELECT store_id, count(*)::text AS inserted FROM inserted GROUP BY store_id`,
       [
         records.map((r) => r.storeId),

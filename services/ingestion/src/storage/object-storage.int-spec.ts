@@ -1,7 +1,8 @@
 // Uploaded files in a real S3-compatible bucket (Adobe S3Mock from scripts/infra/up.sh, through
 // the same minio client as production): kept before parsing with their size and sha256,
-// downloaded byte for byte, reprocessed to the same rows, removed when refused, and deleted by
-// retention (the retention.sweeps.v1 path and FILE_RETENTION_DAYS).
+// downloaded byte for byte, reprocessed to the same rows, removed when refused, deleted by
+// retention (the retention.sweeps.v1 path and FILE_RETENTION_DAYS) and by erasure
+// (erasure.requests.v1, one customer's files or a whole store's).
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
@@ -11,6 +12,7 @@ import { createInProcessBus } from '@tessera/bus';
 import { testDatabaseUrl, testObjectStorageEnv, uniqueSchema } from '@tessera/db';
 import { ingestionV1, schedulerV1 } from '@tessera/proto';
 import { startIngestionService, type IngestionService } from '../main';
+import { hashCustomer } from '../pos-event.validator';
 import { ObjectStorage, UPLOAD_PART_BYTES } from './object-storage';
 
 const bus = createInProcessBus();
@@ -42,10 +44,10 @@ function spmf(lines: number, from = 0): string {
   return text;
 }
 
-function upload(storeId: string, body: Buffer | string, mode = ''): Promise<ingestionV1.FileSummary> {
+function upload(storeId: string, body: Buffer | string, mode = '', format = ingestionV1.FileFormat.FILE_FORMAT_SPMF): Promise<ingestionV1.FileSummary> {
   return new Promise((ok, fail) => {
     const call = client.uploadFile((error, response) => (error ? fail(error) : ok(response.file!)));
-    call.write({ part: { $case: 'header', value: { storeId, fileName: 'sales.txt', format: ingestionV1.FileFormat.FILE_FORMAT_SPMF, requestId: '', mode } } });
+    call.write({ part: { $case: 'header', value: { storeId, fileName: 'sales.txt', format, requestId: '', mode } } });
     const buffer = Buffer.from(body);
     for (let at = 0; at < buffer.length; at += 8192) call.write({ part: { $case: 'chunk', value: buffer.subarray(at, at + 8192) } });
     call.write({ part: { $case: 'end', value: { bytes: String(buffer.length) } } });
@@ -237,4 +239,92 @@ test('ObjectStorage: a file larger than a part goes up in parts and reads back w
   assert.deepEqual(incomplete, [], 'the multipart upload was aborted');
   await storage.remove(['direct/big']);
   assert.equal(await storage.exists('direct/big'), false);
+});
+
+/** Line-item CSV: one invoice per [invoice number INV1..INV9, customer id] (two lines each, dated by the number). */
+function invoices(rows: [invoice: string, customer: string][]): string {
+  const lines = ['InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country'];
+  for (const [invoice, customer] of rows) {
+    const date = `2025-01-0${invoice.slice(-1)} 10:00:00`;
+    lines.push(`${invoice},A1,Apple,2,${date},1.50,${customer},France`, `${invoice},B2,Bread,1,${date},2.25,${customer},France`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Publishes an erasure request and waits for ingestion's confirmation of it. */
+async function erase(request: Pick<schedulerV1.ErasureRequested, 'scope' | 'storeId' | 'customerHash'>): Promise<{ counts: Record<string, number>; note: string }> {
+  const requestId = randomBytes(8).toString('hex');
+  let confirmed: schedulerV1.ErasureConfirmed | undefined;
+  const subscription = await bus.subscribe({ groupId: `erasure-spec-${requestId}`, topics: ['erasure.confirmations.v1'], fromBeginning: true }, async (batch) => {
+    for (const message of batch) {
+      const confirmation = schedulerV1.ErasureConfirmed.decode(message.value);
+      if (confirmation.requestId === requestId) confirmed = confirmation;
+    }
+  });
+  try {
+    const event: schedulerV1.ErasureRequested = { requestId, requestedAt: new Date().toISOString(), deadline: '', ...request };
+    await bus.publish('erasure.requests.v1', [{ key: request.storeId, value: Buffer.from(schedulerV1.ErasureRequested.encode(event).finish()) }]);
+    for (let i = 0; !confirmed && i < 300; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    await subscription.close();
+  }
+  assert.ok(confirmed, `no confirmation of erasure request ${requestId}`);
+  return { counts: Object.fromEntries(confirmed.deleted.map((d) => [d.dataClass, Number(d.count)])), note: confirmed.note };
+}
+
+describe('erasure', () => {
+  test("a customer's erasure deletes every kept file that held their rows, duplicates included; the records stay without bytes, other customers' files stay", async () => {
+    const storeId = 'erase-customer';
+    const customerHash = hashCustomer(env.CUSTOMER_HASH_KEY, storeId, 'C-ERASE');
+    const lineItems = ingestionV1.FileFormat.FILE_FORMAT_LINEITEM_CSV;
+    // the customer's rows are stored from `first`; `partialCopy` and `fullCopy` hold them again, only as duplicates
+    const first = await upload(storeId, invoices([['INV1', 'C-ERASE'], ['INV2', 'C-ERASE'], ['INV3', 'C-KEEP']]), '', lineItems);
+    const partialCopy = await upload(storeId, invoices([['INV1', 'C-ERASE'], ['INV2', 'C-ERASE']]), 'partial', lineItems);
+    const fullCopy = await upload(storeId, invoices([['INV2', 'C-ERASE'], ['INV4', 'C-KEEP']]), '', lineItems);
+    const others = await upload(storeId, invoices([['INV5', 'C-KEEP'], ['INV6', 'C-OTHER']]), '', lineItems);
+    assert.deepEqual([first, partialCopy, fullCopy, others].map((file) => [file.transactionCount, file.duplicates]), [['3', '0'], ['0', '2'], ['1', '1'], ['2', '0']]);
+    const erased = [first, partialCopy, fullCopy];
+    assert.deepEqual((await objectKeys(`stores/${storeId}/`)).sort(), [...erased, others].map((file) => file.objectKey).sort());
+
+    const { counts, note } = await erase({ scope: 'customer', storeId, customerHash });
+    assert.deepEqual(counts, { transactions: 2, files_with_rows_of_customer: 3, file_errors: 0, rejected_events: 0, object_storage: 3 });
+    assert.match(note, /deleted from the bucket/);
+    assert.deepEqual(await objectKeys(`stores/${storeId}/`), [others.objectKey], "only the file without the customer's rows is left in the bucket");
+    const records = (await pg.query(`SELECT file_id, status, object_key, accepted::int, stored::int, duplicates::int FROM "${schema}".files WHERE store_id = $1`, [storeId])).rows;
+    for (const file of erased) {
+      const record = records.find((row) => row.file_id === file.fileId);
+      assert.deepEqual(record && [record.status, record.object_key, record.accepted], ['completed', null, Number(file.accepted)], 'the record stays with its counts, without its object');
+      await assert.rejects(download(storeId, file.fileId), (error: grpc.ServiceError) => error.code === grpc.status.NOT_FOUND);
+      await assert.rejects(unary(client.reprocessFile, { storeId, fileId: file.fileId, requestId: '' }), (error: grpc.ServiceError) => error.code === grpc.status.FAILED_PRECONDITION);
+    }
+    const kept = await download(storeId, others.fileId);
+    assert.equal(kept.header?.sha256, others.sha256);
+    const left = (await pg.query(`SELECT transaction_id, customer_hash FROM "${schema}".transactions WHERE store_id = $1 ORDER BY transaction_id`, [storeId])).rows;
+    assert.deepEqual(left.map((row) => row.transaction_id), ['INV3', 'INV4', 'INV5', 'INV6']);
+    assert.ok(left.every((row) => row.customer_hash !== customerHash));
+    const links = (await pg.query(`SELECT file_id FROM "${schema}".file_customers WHERE customer_hash = $1`, [customerHash])).rows;
+    assert.deepEqual(links, [], 'no record links the customer to a file any more');
+    // redelivered: nothing more to delete, confirmed again
+    assert.deepEqual((await erase({ scope: 'customer', storeId, customerHash })).counts, { transactions: 0, files_with_rows_of_customer: 0, file_errors: 0, rejected_events: 0, object_storage: 0 });
+  });
+
+  test("a store's erasure deletes all its objects, an orphan under its prefix included, and its records; another store's stay", async () => {
+    const storeId = 'erase-store';
+    const neighbour = 'erase-store-next'; // its prefix starts with the erased store's id
+    const files = [await upload(storeId, spmf(20)), await upload(storeId, spmf(20, 50), 'partial')];
+    const kept = await upload(neighbour, spmf(20));
+    // the bytes of an upload cut off between writing its object and recording it
+    const orphan = `stores/${storeId}/files/${randomBytes(16).toString('hex')}`;
+    await minio.putObject(bucket, orphan, Buffer.from(spmf(3)));
+    assert.equal((await objectKeys(`stores/${storeId}/`)).length, 3);
+
+    const { counts } = await erase({ scope: 'store', storeId, customerHash: '' });
+    assert.deepEqual(counts, { transactions: Number(files[0]!.transactionCount) + Number(files[1]!.transactionCount), files: 2, file_errors: 0, rejected_events: 0, object_storage: 3 });
+    assert.equal(counts.transactions, 40);
+    assert.deepEqual(await objectKeys(`stores/${storeId}/`), []);
+    assert.equal((await pg.query(`SELECT count(*)::int AS n FROM "${schema}".files WHERE store_id = $1`, [storeId])).rows[0].n, 0);
+    for (const file of files) await assert.rejects(download(storeId, file.fileId), (error: grpc.ServiceError) => error.code === grpc.status.NOT_FOUND);
+    assert.deepEqual(await objectKeys(`stores/${neighbour}/`), [kept.objectKey]);
+    assert.equal((await download(neighbour, kept.fileId)).header?.sha256, kept.sha256);
+  });
 });

@@ -18,6 +18,13 @@ export interface StoredObject {
   sha256: string;
 }
 
+/** One key a multi-object delete could not remove. */
+interface DeleteError {
+  Code?: string;
+  Key?: string;
+  Message?: string;
+}
+
 /** Multipart part size: the most of one upload held in memory while it streams to the bucket (S3's minimum is 5 MiB). */
 export const UPLOAD_PART_BYTES = 8 * 1024 * 1024;
 
@@ -124,11 +131,30 @@ export class ObjectStorage {
     }
   }
 
+  /**
+   * Removes the objects; a key that is not there is no error (S3 semantics), so a retry after a
+   * partial failure is safe. The multi-object delete answers 200 with a per-key error list (the
+   * client returns it instead of throwing): any such error is thrown here, because callers
+   * forget an object's key only once its bytes are gone.
+   */
   async remove(keys: string[]): Promise<void> {
     for (let at = 0; at < keys.length; at += 1000) {
       const batch = keys.slice(at, at + 1000);
       if (batch.length === 1) await this.client.removeObject(this.bucket, batch[0]!);
-      else if (batch.length > 1) await this.client.removeObjects(this.bucket, batch);
+      else if (batch.length > 1) {
+        // The client's type says `{ Error }`, its parser returns the <Error> elements themselves: read both.
+        const failed = (await this.client.removeObjects(this.bucket, batch))
+          .map((entry) => (entry && 'Error' in entry ? entry.Error : (entry as DeleteError | null | undefined)))
+          .filter((error): error is DeleteError => !!error && error.Code !== 'NoSuchKey');
+        if (failed.length > 0) throw new Error(`${failed.length} of ${batch.length} objects were not removed from bucket ${this.bucket}, e.g. ${failed[0]!.Key}: ${failed[0]!.Code} ${failed[0]!.Message ?? ''}`.trim());
+      }
     }
+  }
+
+  /** The keys of every object under the prefix (at any depth). */
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const item of this.client.listObjectsV2(this.bucket, prefix, true) as AsyncIterable<{ name?: string }>) if (item.name) keys.push(item.name);
+    return keys;
   }
 }

@@ -12,8 +12,9 @@ import { startSchedulerService, type SchedulerService } from '../main';
 /**
  * An erasure request for one customer on a store node with real services (auth, ingestion,
  * mining, scheduler) on one real Postgres and the in-process bus: their rows go, the other
- * customer's stay, mining results derived from the store's data go, and the report (in the
- * request and in the audit log) lists what each service deleted.
+ * customer's stay, the kept upload that held them leaves the bucket, mining results derived
+ * from the store's data go, and the report (in the request and in the audit log) lists what
+ * each service deleted.
  */
 const bus = createInProcessBus();
 const schemas = { auth: uniqueSchema('auth'), ingestion: uniqueSchema('ingestion'), mining: uniqueSchema('mining'), scheduler: uniqueSchema('scheduler'), boss: uniqueSchema('boss') };
@@ -102,6 +103,7 @@ describe('erasure of one customer', () => {
     const counts = Object.fromEntries(report!.confirmations.flatMap((c) => c.deleted.map((d) => [`${c.service}.${d.dataClass}`, Number(d.count)])));
     assert.equal(counts['ingestion.transactions'], 3);
     assert.equal(counts['ingestion.files_with_rows_of_customer'], 1);
+    assert.equal(counts['ingestion.object_storage'], 1, 'the kept upload that held the rows was deleted from the bucket');
     assert.equal(counts['mining.mining_jobs'], 1);
     assert.equal(counts['mining.mining_patterns'], patternsBefore);
 

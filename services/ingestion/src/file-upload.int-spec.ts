@@ -151,3 +151,14 @@ test('mode=partial keeps the batches committed before a failure, and says how ma
   assert.equal(bad.code, grpc.status.INVALID_ARGUMENT);
   assert.match(bad.details, /mode must be all-or-nothing or partial/);
 });
+
+test("a file's row errors are listed in line order (9, 10, 100, 250), not in the order of their text", async () => {
+  const lines = spmf(260).split('\n');
+  for (const line of [9, 10, 100, 250]) lines[line - 1] = 'not an spmf line';
+  const file = await upload('error-order', [lines.join('\n')], { mode: 'partial' });
+  assert.equal(Number(file.rejected), 4);
+  const { file: listed } = await new Promise<ingestionV1.GetFileResponse>((ok, fail) => client.getFile({ storeId: 'error-order', fileId: file.fileId, errorLimit: 10, errorOffset: 0 }, (e, r) => (e ? fail(e) : ok(r))));
+  assert.deepEqual(listed!.errors.map((e) => e.line), ['9', '10', '100', '250']);
+  const { file: second } = await new Promise<ingestionV1.GetFileResponse>((ok, fail) => client.getFile({ storeId: 'error-order', fileId: file.fileId, errorLimit: 2, errorOffset: 2 }, (e, r) => (e ? fail(e) : ok(r))));
+  assert.deepEqual(second!.errors.map((e) => e.line), ['100', '250'], 'pages follow the same order');
+});

@@ -147,7 +147,8 @@ export class FileRepository {
   }
 
   async errors(fileId: string, limit: number, offset: number): Promise<{ line: string; field: string; reason: string }[]> {
-    return this.dataSource.query(`SELECT line::text, field, reason FROM ${this.t.file_errors} WHERE file_id = $1 ORDER BY line, field LIMIT $2 OFFSET $3`, [fileId, limit, offset]);
+    // Ordered by the column (e.line), not by the text it is selected as: "line" alone would sort 1379 before 250.
+    return this.dataSource.query(`SELECT e.line::text AS line, e.field, e.reason FROM ${this.t.file_errors} e WHERE e.file_id = $1 ORDER BY e.line, e.field LIMIT $2 OFFSET $3`, [fileId, limit, offset]);
   }
 
   async countByStore(storeIds: string[]): Promise<Map<string, number>> {

@@ -178,6 +178,26 @@ describe('hostile input at the gateway (issue 11, real processes)', () => {
     assert.match(JSON.stringify(partial.body), /mode must be all-or-nothing or partial/);
   });
 
+  test('an upload with too many form fields is a 400 saying so and stores nothing; a UTF-8 file name is kept as sent', async () => {
+    const store = uniqueId('fields');
+    assert.equal((await http(port, 'POST', '/api/stores', { token: adminToken(), json: { id: store, name: 'Fields' } })).status, 201);
+    const crowded = new FormData();
+    for (let i = 0; i < 300; i++) crowded.append(`f${i}`, 'x');
+    crowded.append('storeId', store);
+    crowded.append('file', new Blob([spmfFile(5)]), 'crowded.txt');
+    const refused = await http(port, 'POST', '/api/transactions/upload', { token: adminToken(), form: crowded });
+    assert.equal(refused.status, 400, JSON.stringify(refused.body));
+    assert.match(refused.body.message, /too many form fields: at most 10/);
+    assert.equal(await storedRows(store), 0);
+    const named = new FormData();
+    named.append('storeId', store);
+    named.append('format', 'spmf');
+    named.append('file', new Blob([spmfFile(5)]), 'Kassenbon März — 東京.txt');
+    const stored = await http(port, 'POST', '/api/transactions/upload', { token: adminToken(), form: named });
+    assert.equal(stored.status, 201, JSON.stringify(stored.body));
+    assert.equal(stored.body.fileName, 'Kassenbon März — 東京.txt');
+  });
+
   test('fuzz: random and adversarial requests on every route family answer 2xx or 4xx, and refused writes store nothing', async () => {
     const jobId = randomUUID();
     const text = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('', ' ', '0', '-1', '1e400', '99999999999999999999', 'NaN', '%00', '../..', '__proto__', '{}', '[]', 'null', 'true', '😀', storeId, 'other-store'));

@@ -21,6 +21,8 @@ type Kind = 'upload' | 'preview';
 /** Room for the multipart boundaries and small fields around the file part, in the Content-Length pre-check. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 const UPLOAD_MODES = ['all-or-nothing', 'partial'] as const;
+/** Form fields an upload may send (storeId, format, mode and a few spare); more is refused, not silently dropped. */
+const MAX_FORM_FIELDS = 10;
 
 /** A refused upload's answer: what was stored (nothing, in all-or-nothing mode) goes with it to the client and the audit row. */
 function refused(status: HttpStatus, message: string, stored?: 0): HttpException {
@@ -80,11 +82,14 @@ export class FileUploadService {
       };
       let parser: busboy.Busboy;
       try {
-        parser = busboy({ headers: source.headers, limits: { files: 1, fields: 10, fieldSize: 1024, fileSize: this.options.maxUploadBytes } });
+        // defParamCharset: browsers and curl send a file name's UTF-8 bytes as they are (busboy would read them as latin1: "ü" became "Ã¼")
+        parser = busboy({ headers: source.headers, defParamCharset: 'utf8', limits: { files: 1, fields: MAX_FORM_FIELDS, fieldSize: 1024, fileSize: this.options.maxUploadBytes } });
       } catch (error) {
         return reject(new BadRequestException(`malformed multipart request: ${(error as Error).message}`));
       }
       parser.on('field', (name, value) => (fields[name] = value));
+      // Past the limit busboy drops fields silently, storeId among them: say what was wrong instead.
+      parser.on('fieldsLimit', () => fail(new BadRequestException(`too many form fields: at most ${MAX_FORM_FIELDS} (storeId, format, mode) before the file`)));
       parser.on('file', (name, file, info) => {
         if (name !== 'file') {
           file.resume();

@@ -5,6 +5,7 @@
  * Each test saves a screenshot under .cache/test-results/screenshots (kept by CI).
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -221,6 +222,26 @@ describe('dashboard in a browser', () => {
     assert.match(await table.innerText(), /3\s+Quantity\s+must be an integer/);
     assert.match(await table.innerText(), /4\s+StockCode/);
     await shot(page, '04-manager-upload-errors');
+    await page.close();
+  });
+
+  test("the Files view lists the upload as the node keeps it; the original downloads byte for byte", async () => {
+    const page = await newPage();
+    await signIn(page, 'manager');
+    await page.getByRole('link', { name: 'Files' }).click();
+    const table = page.getByRole('table', { name: /Uploads, newest first/ });
+    const row = table.locator('tbody tr', { hasText: `${run}-bad.csv` });
+    await row.waitFor();
+    assert.match(await row.innerText(), /lineitem-csv · completed/);
+    const original = readFileSync(join(SCREENSHOT_DIR, '..', `${run}-bad.csv`));
+    assert.match(await row.innerText(), new RegExp(createHash('sha256').update(original).digest('hex').slice(0, 8)));
+    const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: /^Download / }).click()]);
+    assert.equal(download.suggestedFilename(), `${run}-bad.csv`);
+    assert.ok(readFileSync((await download.path())!).equals(original), 'the download is the uploaded file');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: /^Re-process / }).click();
+    await page.getByText(/Re-processed .*: 1 transactions accepted \(0 new, 1 already stored\), 2 rows rejected/).waitFor();
+    await shot(page, '04b-manager-files');
     await page.close();
   });
 

@@ -3,6 +3,7 @@ import type { Role } from './api/session-store';
 import { StoreOverviewPage } from './views/store-overview.page';
 import { UploadPage } from './views/upload.page';
 import { TransactionsPage } from './views/transactions.page';
+import { FilesPage } from './views/files.page';
 import { MiningPage } from './views/mining.page';
 import { MiningJobPage } from './views/mining-job.page';
 import { PrivacyPage } from './views/privacy.page';
@@ -42,6 +43,7 @@ export const VIEW_ROUTES: ViewRoute[] = [
   { path: '/stores/:storeId', label: 'Overview', roles: ALL, group: 'store', element: <StoreOverviewPage /> },
   { path: '/stores/:storeId/upload', label: 'Upload', roles: ['store_manager', 'admin'], group: 'store', element: <UploadPage /> },
   { path: '/stores/:storeId/transactions', label: 'Transactions', roles: ['store_manager'], group: 'store', element: <TransactionsPage /> },
+  { path: '/stores/:storeId/files', label: 'Files', roles: ['store_manager', 'admin'], group: 'store', element: <FilesPage /> },
   { path: '/stores/:storeId/mining', label: 'Mining', roles: ['store_manager'], group: 'store', element: <MiningPage /> },
   { path: '/stores/:storeId/mining/:jobId', label: 'Mining job', roles: ['store_manager'], group: 'store', element: <MiningJobPage />, hidden: true },
   { path: '/stores/:storeId/privacy', label: 'Privacy budget', roles: ALL, group: 'store', element: <PrivacyPage /> },

@@ -62,3 +62,22 @@ export function uploadTransactions(storeId: string, file: File, format: string, 
   form.append('file', file, file.name);
   return uploadWithProgress<FileStatus>('/api/transactions/upload', form, onProgress);
 }
+
+/** An upload as the store node keeps it: its bytes in the node's bucket (kept), with their size and sha256. */
+export interface StoredFile extends Omit<FileStatus, 'errors'> {
+  sizeBytes: number;
+  sha256?: string;
+  kept: boolean;
+  bucket?: string;
+  objectKey?: string;
+}
+export interface StoredFilePage {
+  files: StoredFile[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export const fetchStoredFiles = (storeId: string, limit = 50, offset = 0) => api<StoredFilePage>('/api/files', { query: { storeId, limit, offset } });
+/** Parses the kept bytes again (after a parser fix, say): rows already stored count as duplicates. */
+export const reprocessFile = (storeId: string, fileId: string) => api<FileStatus>(`/api/files/${encodeURIComponent(fileId)}/reprocess`, { method: 'POST', query: { storeId } });

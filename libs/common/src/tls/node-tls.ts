@@ -18,15 +18,30 @@ export const nodeTlsVariables = {
 
 export type NodeTls = { mode: 'plaintext' } | { mode: 'mtls'; ca: Buffer; cert: Buffer; key: Buffer };
 
-/** Reads and checks the files the variables name; a missing or unreadable one is a ConfigError naming its variable. */
-export function loadNodeTls(service: string, config: { NODE_TLS_MODE: 'mtls' | 'plaintext'; NODE_TLS_CA_FILE: string; NODE_TLS_CERT_FILE: string; NODE_TLS_KEY_FILE: string }): NodeTls {
+/** In NODE_TLS_CERT_FILE / NODE_TLS_KEY_FILE: replaced by a store id (one certificate per store on a multi-store node). */
+export const STORE_ID_PLACEHOLDER = '{storeId}';
+
+/**
+ * Reads and checks the files the variables name; a missing or unreadable one is a ConfigError
+ * naming its variable. `storeId` fills {storeId} in the certificate and key paths.
+ */
+export function loadNodeTls(service: string, config: { NODE_TLS_MODE: 'mtls' | 'plaintext'; NODE_TLS_CA_FILE: string; NODE_TLS_CERT_FILE: string; NODE_TLS_KEY_FILE: string }, storeId?: string): NodeTls {
   if (config.NODE_TLS_MODE === 'plaintext') return { mode: 'plaintext' };
   const problems: { variable: string; message: string }[] = [];
   const read = (variable: 'NODE_TLS_CA_FILE' | 'NODE_TLS_CERT_FILE' | 'NODE_TLS_KEY_FILE'): Buffer => {
-    const path = config[variable];
+    let path = config[variable];
     if (!path) {
       problems.push({ variable, message: 'is required when NODE_TLS_MODE=mtls (or set NODE_TLS_MODE=plaintext for local development)' });
       return Buffer.alloc(0);
+    }
+    // A node serving several stores keeps one certificate per store ({storeId} in the path, as privacy reads it);
+    // a link that presents one certificate for the node takes the store it is given, and says so when it has none.
+    if (path.includes(STORE_ID_PLACEHOLDER) && variable !== 'NODE_TLS_CA_FILE') {
+      if (!storeId) {
+        problems.push({ variable, message: `contains ${STORE_ID_PLACEHOLDER}, which ${service} cannot fill (it presents one certificate for the whole node): point it at one of the node's store certificates; got ${JSON.stringify(path)}` });
+        return Buffer.alloc(0);
+      }
+      path = path.replaceAll(STORE_ID_PLACEHOLDER, storeId);
     }
     try {
       const pem = readFileSync(path);

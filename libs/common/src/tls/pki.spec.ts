@@ -3,6 +3,8 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigError } from '../config/define-config';
+import { loadNodeTls } from './node-tls';
 import { createConsortiumCa, issueHubCertificate, issueNodeCertificate, storeIdOfCertificate, writeTestPki, type KeyAndCertificate } from './pki';
 
 describe('consortium PKI', () => {
@@ -89,6 +91,23 @@ describe('consortium PKI', () => {
       assert.equal(hub.checkHost('localhost'), 'localhost');
       assert.equal(statSync(pki.hub.keyFile).mode & 0o777, 0o600);
       assert.equal(statSync(pki.caKeyFile).mode & 0o777, 0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fills {storeId} in the certificate paths with the store it is given, and names the variable when it has none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-pki-placeholder-'));
+    try {
+      const pki = await writeTestPki(dir, { storeIds: ['store-a', 'store-b'] });
+      const config = { NODE_TLS_MODE: 'mtls' as const, NODE_TLS_CA_FILE: pki.caFile, NODE_TLS_CERT_FILE: join(dir, 'nodes', '{storeId}', 'node.crt'), NODE_TLS_KEY_FILE: join(dir, 'nodes', '{storeId}', 'node.key') };
+      const tls = loadNodeTls('gateway', config, 'store-b');
+      assert.equal(tls.mode, 'mtls');
+      assert.equal(storeIdOfCertificate(tls.mode === 'mtls' ? tls.cert : Buffer.alloc(0)), 'store-b');
+      assert.throws(
+        () => loadNodeTls('insights', config),
+        (error: unknown) => error instanceof ConfigError && /NODE_TLS_CERT_FILE: contains \{storeId\}, which insights cannot fill/.test(error.message) && /NODE_TLS_KEY_FILE/.test(error.message),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -18,7 +18,7 @@ import { NodeStoresController } from './node-stores.controller';
 @Global()
 @Module({
   providers: [
-    { provide: HUB_LINK, inject: [SERVICE_CONFIG], useFactory: (config: GatewayStoreNodeConfig) => new HubLink(config.HUB_URL, loadNodeTls('gateway', config), config.HUB_TIMEOUT_MS) },
+    { provide: HUB_LINK, inject: [SERVICE_CONFIG], useFactory: (config: GatewayStoreNodeConfig) => new HubLink(config.HUB_URL, loadNodeTls('gateway', config, nodeStoreIdsOf(config)[0]), config.HUB_TIMEOUT_MS) },
     { provide: NODE_STORE_IDS, inject: [SERVICE_CONFIG], useFactory: (config: GatewayStoreNodeConfig) => nodeStoreIdsOf(config) },
     {
       provide: VERIFY_KEYS,

@@ -56,6 +56,14 @@ describe('scheduler roles: the variables each role reads', () => {
     }
   });
 
+  test("a store node's DEMO_SCHEDULES outside NODE_STORE_IDS fails naming DEMO_SCHEDULES", () => {
+    assert.throws(
+      () => loadSchedulerConfig({ ...BASE, SCHEDULER_ROLE: 'store-node', NODE_STORE_IDS: 'store-a', DEMO_SCHEDULES: 'store-a,store-c' }),
+      (error: unknown) => error instanceof ConfigError && error.problems.length === 1 && error.problems[0].variable === 'DEMO_SCHEDULES' && /store-c/.test(error.message),
+    );
+    assert.equal((loadSchedulerConfig({ ...BASE, SCHEDULER_ROLE: 'store-node', NODE_STORE_IDS: 'store-a', DEMO_SCHEDULES: 'store-a' }) as { DEMO_SCHEDULES: string }).DEMO_SCHEDULES, 'store-a');
+  });
+
   test('a bad role fails naming SCHEDULER_ROLE', () => {
     assert.throws(() => loadSchedulerConfig({ ...BASE, SCHEDULER_ROLE: 'store' }), (error: unknown) => error instanceof ConfigError && /SCHEDULER_ROLE: must be one of hub, store-node, all/.test(error.message));
   });

@@ -1,4 +1,4 @@
-import { busVariables, databaseVariables, defineConfig, httpVariables, observabilityVariables, vars, type VariableSpec } from '@tessera/common';
+import { ConfigError, busVariables, databaseVariables, defineConfig, httpVariables, observabilityVariables, vars, type VariableSpec } from '@tessera/common';
 import { STORE_ID } from './rules/schedule-input.util';
 
 /**
@@ -96,10 +96,19 @@ export type SchedulerConfig = SchedulerHubConfig | SchedulerStoreNodeConfig | Sc
 
 const roleConfig = defineConfig('scheduler', roleVariable);
 
-/** Reads SCHEDULER_ROLE, then validates that role's variables (a bad value is a ConfigError naming it). */
+/**
+ * Reads SCHEDULER_ROLE, then validates that role's variables (a bad value is a ConfigError
+ * naming it); a store node's DEMO_SCHEDULES must name stores of its NODE_STORE_IDS.
+ */
 export function loadSchedulerConfig(env: Record<string, string | undefined> = process.env): SchedulerConfig {
   const { SCHEDULER_ROLE } = roleConfig.load(env);
-  return schedulerRoleConfigs[SCHEDULER_ROLE].load(env);
+  const config = schedulerRoleConfigs[SCHEDULER_ROLE].load(env);
+  const served = nodeStoreIdsOf(config);
+  if (served && 'DEMO_SCHEDULES' in config) {
+    const foreign = config.DEMO_SCHEDULES.split(',').map((id) => id.trim()).filter((id) => id && !served.includes(id));
+    if (foreign.length) throw new ConfigError('scheduler', [{ variable: 'DEMO_SCHEDULES', message: `names ${foreign.join(', ')}, not a store of this node (NODE_STORE_IDS: ${served.join(', ')})` }]);
+  }
+  return config;
 }
 
 /** The stores a store-node scheduler serves; null for a role that is not limited to some stores. */

@@ -5,6 +5,8 @@
  * (plaintext here; mTLS is wired by the PKI). A manager signs in THROUGH the node, the node
  * verifies the token with the keys it fetched from the hub; then the hub is stopped and the
  * manager keeps working on the node, POS events included, even after the node restarts.
+ * Each side runs its scheduler (SCHEDULER_ROLE hub / store-node): schedules are on both fronts,
+ * the hub refuses a store's mining, erasure requests are the node's.
  */
 import assert from 'node:assert/strict';
 import { createPrivateKey } from 'node:crypto';
@@ -32,6 +34,7 @@ let node: ServiceProcess;
 let nodeFrontPort: number;
 let nodeEnv: Record<string, string>;
 let manager: Session;
+let adminToken: string;
 
 const start = async (name: string, env: Record<string, string>, options: { grpc?: boolean } = {}) => {
   const service = await startServiceProcess(name, env, options);
@@ -67,10 +70,14 @@ describe('a store-node gateway: sign-in through the hub, tokens verified locally
       POS_CONSUMER_ENABLED: 'false',
       CUSTOMER_HASH_KEY: 'e2e-customer-hash-key-0123456789abcdef',
     });
+    // A scheduler on each side (SCHEDULER_ROLE): the hub's (rounds; no mining client), the node's (its store's mining and erasure).
+    const schedulerEnv = { DATABASE_URL, BUS_DRIVER: 'kafka', KAFKA_BROKERS: KAFKA_BROKERS.join(','), TICK_SECONDS: '300' };
+    const hubScheduler = await start('scheduler', { ...schedulerEnv, SCHEDULER_ROLE: 'hub', DATABASE_SCHEMA: `${schema}_hub_scheduler`, BOSS_SCHEMA: `${schema}_hub_boss`, FEDERATION_GRPC_URL: `127.0.0.1:${federation.grpcPort}`, AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}` });
+    const nodeScheduler = await start('scheduler', { ...schedulerEnv, SCHEDULER_ROLE: 'store-node', NODE_STORE_IDS: storeA, DATABASE_SCHEMA: `${schema}_node_scheduler`, BOSS_SCHEMA: `${schema}_node_boss`, MINING_GRPC_URL: '127.0.0.1:1', CUSTOMER_HASH_KEY: 'e2e-customer-hash-key-0123456789abcdef' });
     nodeFrontPort = await freePort();
     hub = await start(
       'gateway',
-      { GATEWAY_ROLE: 'hub', AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, FEDERATION_GRPC_URL: `127.0.0.1:${federation.grpcPort}`, JWT_VERIFY_KEYS: keys.verifyKeys, NODE_API_PORT: String(nodeFrontPort), NODE_TLS_MODE: 'plaintext', REDIS_URL, RATE_LIMIT_PREFIX: `e2e:${schema}:hub` },
+      { GATEWAY_ROLE: 'hub', AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`, FEDERATION_GRPC_URL: `127.0.0.1:${federation.grpcPort}`, SCHEDULER_GRPC_URL: `127.0.0.1:${hubScheduler.grpcPort}`, JWT_VERIFY_KEYS: keys.verifyKeys, NODE_API_PORT: String(nodeFrontPort), NODE_TLS_MODE: 'plaintext', REDIS_URL, RATE_LIMIT_PREFIX: `e2e:${schema}:hub` },
       { grpc: false },
     );
     nodeEnv = {
@@ -79,6 +86,7 @@ describe('a store-node gateway: sign-in through the hub, tokens verified locally
       NODE_STORE_IDS: storeA,
       NODE_TLS_MODE: 'plaintext',
       INGESTION_GRPC_URL: `127.0.0.1:${ingestion.grpcPort}`,
+      SCHEDULER_GRPC_URL: `127.0.0.1:${nodeScheduler.grpcPort}`,
       HUB_KEYS_CACHE_FILE: keysFile,
       HUB_TIMEOUT_MS: '2000',
       // Every request asks the hub who the token's user is: the outage fallback is what answers once it is gone.
@@ -94,6 +102,7 @@ describe('a store-node gateway: sign-in through the hub, tokens verified locally
     assert.ok(created.code === 0 && password, created.stdout + created.stderr);
     const admin = await login(hub.httpPort, adminEmail, password);
     assert.equal(admin.status, 200, JSON.stringify(admin.body));
+    adminToken = admin.body.token;
     for (const storeId of [storeA, storeB]) assert.equal((await http(hub.httpPort, 'POST', '/api/stores', { token: admin.body.token, json: { id: storeId, name: storeId } })).status, 201);
     const users: Record<string, { email: string; password: string }> = {};
     for (const storeId of [storeA, storeB]) {
@@ -117,7 +126,7 @@ describe('a store-node gateway: sign-in through the hub, tokens verified locally
   afterAll(async () => {
     for (const service of started.reverse()) await service.kill().catch(() => undefined);
     const pool = new Pool({ connectionString: DATABASE_URL, max: 1 });
-    for (const owned of [schema, `${schema}_ingestion`, `${schema}_federation`]) await pool.query(`DROP SCHEMA IF EXISTS "${owned}" CASCADE`).catch(() => undefined);
+    for (const owned of [schema, `${schema}_ingestion`, `${schema}_federation`, `${schema}_hub_scheduler`, `${schema}_hub_boss`, `${schema}_node_scheduler`, `${schema}_node_boss`]) await pool.query(`DROP SCHEMA IF EXISTS "${owned}" CASCADE`).catch(() => undefined);
     await pool.end();
     rmSync(cacheDir, { recursive: true, force: true });
   });
@@ -166,6 +175,32 @@ describe('a store-node gateway: sign-in through the hub, tokens verified locally
     const forged = makeSigningMaterial(keys.kid);
     const token = jwt.sign({ sub: manager.user.id, email: manager.user.email, role: 'store_manager', storeId: storeA }, createPrivateKey(forged.privateKey.export({ format: 'pem', type: 'pkcs8' })), { algorithm: 'ES256', keyid: keys.kid, issuer: 'tessera-auth', audience: 'tessera-api', expiresIn: 600 });
     assert.equal((await http(node.httpPort, 'GET', `/api/transactions?storeId=${storeA}`, { token })).status, 401);
+  });
+
+  test("schedules on both fronts, each through its own scheduler; erasure only on the node's", async () => {
+    const mining = { kind: 'mining', cron: '0 2 * * *', storeId: storeA, parameters: { topK: 10 } };
+    // The hub's scheduler runs no store's mining: refused naming the kind and the role.
+    const atHub = await http(hub.httpPort, 'POST', '/api/schedules', { token: adminToken, json: mining });
+    assert.equal(atHub.status, 400, JSON.stringify(atHub.body));
+    assert.match(String(atHub.body.message), /mining is not run by the hub scheduler/);
+    const round = await http(hub.httpPort, 'POST', '/api/schedules', { token: adminToken, json: { kind: 'federated_round', cron: '0 3 * * 1' } });
+    assert.equal(round.status, 201, JSON.stringify(round.body));
+    assert.equal((await http(hub.httpPort, 'POST', '/api/erasure-requests', { token: adminToken, json: { scope: 'store', storeId: storeA } })).status, 404, 'no erasure on the hub');
+    // The node's scheduler runs its store's mining, scheduled by the store's manager on the node.
+    const atNode = await http(node.httpPort, 'POST', '/api/schedules', { token: manager.token, json: mining });
+    assert.equal(atNode.status, 201, JSON.stringify(atNode.body));
+    const nodeList = await http(node.httpPort, 'GET', '/api/schedules', { token: manager.token });
+    assert.equal(nodeList.status, 200, JSON.stringify(nodeList.body));
+    assert.deepEqual(nodeList.body.schedules.map((s: { kind: string; storeId?: string }) => [s.kind, s.storeId]), [['mining', storeA]]);
+    const hubList = await http(hub.httpPort, 'GET', '/api/schedules', { token: adminToken });
+    assert.deepEqual(hubList.body.schedules.map((s: { kind: string }) => s.kind), ['federated_round'], "the hub's scheduler holds no store's mining");
+    assert.equal((await http(node.httpPort, 'GET', '/api/jobs', { token: manager.token })).status, 200);
+    // Erasure of a customer of the node's store, on the node.
+    const erasure = await http(node.httpPort, 'POST', '/api/erasure-requests', { token: manager.token, json: { scope: 'customer', storeId: storeA, customerId: 'C-GONE' } });
+    assert.equal(erasure.status, 202, JSON.stringify(erasure.body));
+    const followed = await http(node.httpPort, 'GET', `/api/erasure-requests/${erasure.body.id}`, { token: manager.token });
+    assert.equal(followed.status, 200, JSON.stringify(followed.body));
+    assert.equal(followed.body.storeId, storeA);
   });
 
   test('with the hub stopped, the manager is still served and POS events are still stored, also after the node restarts', async () => {

@@ -6,10 +6,10 @@ const verifyKeys = (options: { description: string; default?: string }): Variabl
 /**
  * The gateway runs in one of three roles (docs/architecture.md, "Two fronts"):
  * - hub: the consortium's front (sign-in, users, regions, stores, rounds, global results,
- *   consortium insights, schedules, audit). It has no route, gRPC client or variable that
+ *   consortium insights, the hub's schedules, audit). It has no route, gRPC client or variable that
  *   reaches a store's raw data or one store's numbers.
  * - store-node: one store node's front door (uploads, transactions, mining, privacy, API
- *   keys, POS events, the store's own insights); sign-in is proxied to the hub (HUB_URL),
+ *   keys, POS events, the store's own insights, the node's schedules and erasure requests); sign-in is proxied to the hub (HUB_URL),
  *   tokens are verified locally with the hub's published keys.
  * - all: both in one process, signing in locally: the all-in-one `tessera start` and hosted
  *   single-tenant installs only; a real consortium runs hub and store-node gateways.
@@ -50,11 +50,15 @@ const commonVariables = {
   ...nodeTlsVariables,
 };
 
+/** The scheduler of this front: the hub's (rounds, consortium insights, the hub's retention) or a store node's own (mining, its insights, retention, erasure). */
+const schedulerVariables = {
+  SCHEDULER_GRPC_URL: vars.string({ description: "host:port of the scheduler service (gRPC): on the hub the hub's scheduler, on a store node the node's own (SCHEDULER_ROLE=store-node)", default: '127.0.0.1:50057' }),
+};
+
 /** The hub's services: accounts, rounds, schedules, consortium insights. Nothing here holds a store's raw data. */
 const hubServiceVariables = {
   AUTH_GRPC_URL: vars.string({ description: 'host:port of the auth service (gRPC)', default: '127.0.0.1:50051' }),
   FEDERATION_GRPC_URL: vars.string({ description: 'host:port of the federation service (gRPC)', default: '127.0.0.1:50054' }),
-  SCHEDULER_GRPC_URL: vars.string({ description: 'host:port of the scheduler service (gRPC)', default: '127.0.0.1:50057' }),
   INSIGHTS_HUB_GRPC_URL: vars.string({ description: "host:port of the hub's insights service (consortium insights); the same as INSIGHTS_GRPC_URL in the all-in-one process", default: '127.0.0.1:50056' }),
   JWT_VERIFY_KEYS: verifyKeys({ description: 'JSON array of EC P-256 public JWKs with "kid" that verify access tokens (the public half of the auth service\'s JWT_SIGNING_KEYS; `npx tessera admin signing-key` prints both); the hub publishes them at GET /api/auth/keys for store-node gateways' }),
 };
@@ -91,16 +95,19 @@ export const gatewayConfig = defineConfig('gateway', {
   ...commonVariables,
   ...hubServiceVariables,
   ...storeNodeServiceVariables,
+  ...schedulerVariables,
   ...allNodeFrontVariables,
 });
 export const gatewayHubConfig = defineConfig('gateway', {
   ...commonVariables,
   ...hubServiceVariables,
+  ...schedulerVariables,
   ...hubNodeFrontVariables,
 });
 export const gatewayStoreNodeConfig = defineConfig('gateway', {
   ...commonVariables,
   ...storeNodeServiceVariables,
+  ...schedulerVariables,
   ...hubLinkVariables,
 });
 

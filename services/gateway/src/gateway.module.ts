@@ -15,7 +15,7 @@ import { PrivacyApiModule } from './privacy/privacy.module';
 import { FederationApiModule } from './federation/federation.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { RetryAfterFilter } from './http/retry-after';
-import { SchedulesModule } from './schedules/schedules.module';
+import { ErasureRequestsModule, SchedulesModule } from './schedules/schedules.module';
 import { ConsortiumInsightsModule, InsightsModule } from './insights/insights.module';
 import { FilesModule } from './files/files.module';
 import { HubClientsModule } from './roles/hub-clients.module';
@@ -25,7 +25,7 @@ import { HubLinkModule, NodeFrontDoorModule } from './roles/hub-link/hub-link.mo
 /** Every role: the access guard, rate limits and the audit rows the gateway writes. */
 export const GATEWAY_COMMON_MODULES: Type<unknown>[] = [AccessModule];
 
-/** The hub's areas: nothing here reaches a store's raw data or one store's numbers. */
+/** The hub's areas: nothing here reaches a store's raw data or one store's numbers (schedules: the hub's scheduler). */
 export const HUB_FEATURE_MODULES: Type<unknown>[] = [
   AuditModule,
   AuthApiModule,
@@ -37,7 +37,7 @@ export const HUB_FEATURE_MODULES: Type<unknown>[] = [
   ConsortiumInsightsModule,
 ];
 
-/** A store node's own areas, served by its services. */
+/** A store node's own areas, served by its services (schedules too: the node's own scheduler; erasure requests only here). */
 export const STORE_NODE_FEATURE_MODULES: Type<unknown>[] = [
   TransactionsModule,
   FilesModule,
@@ -45,6 +45,8 @@ export const STORE_NODE_FEATURE_MODULES: Type<unknown>[] = [
   PrivacyApiModule,
   ApiKeysModule,
   InsightsModule,
+  SchedulesModule,
+  ErasureRequestsModule,
 ];
 
 /** What a store-node gateway serves through the hub (HUB_URL): sign-in, and the read-only global results. Not in the all role, which signs in locally. */
@@ -54,7 +56,8 @@ export const STORE_NODE_HUB_MODULES: Type<unknown>[] = [NodeFrontDoorModule];
 export function gatewayFeatureModules(role: GatewayRole): Type<unknown>[] {
   if (role === 'hub') return [...GATEWAY_COMMON_MODULES, ...HUB_FEATURE_MODULES];
   if (role === 'store-node') return [...GATEWAY_COMMON_MODULES, ...STORE_NODE_FEATURE_MODULES, ...STORE_NODE_HUB_MODULES];
-  return [...GATEWAY_COMMON_MODULES, ...HUB_FEATURE_MODULES, ...STORE_NODE_FEATURE_MODULES];
+  // Modules on both fronts (schedules) once.
+  return [...new Set([...GATEWAY_COMMON_MODULES, ...HUB_FEATURE_MODULES, ...STORE_NODE_FEATURE_MODULES])];
 }
 
 /** The modules holding a role's downstream clients (global): the hub's services, the store node's, or the hub link. */

@@ -9,8 +9,8 @@ import { gatewayRoleConfigs, type GatewayRole } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 
 const ROLE_NOTE: Record<GatewayRole, string> = {
-  hub: 'This is the hub gateway (GATEWAY_ROLE=hub): sign-in, accounts, regions, stores, rounds, global results, consortium insights, schedules and audit; no route reaches a store\'s raw data.\n\n',
-  'store-node': "This is a store node's gateway (GATEWAY_ROLE=store-node): the store's uploads, transactions, mining, privacy, API keys, POS events and own insights; sign-in and the global results are fetched from the hub.\n\n",
+  hub: 'This is the hub gateway (GATEWAY_ROLE=hub): sign-in, accounts, regions, stores, rounds, global results, consortium insights, the hub\'s schedules and audit; no route reaches a store\'s raw data.\n\n',
+  'store-node': "This is a store node's gateway (GATEWAY_ROLE=store-node): the store's uploads, transactions, mining, privacy, API keys, POS events, own insights, the node's schedules and erasure requests; sign-in and the global results are fetched from the hub.\n\n",
   all: 'This is the all-in-one gateway (GATEWAY_ROLE=all, development and hosted single-process installs): every hub and store-node route in one process.\n\n',
 };
 

@@ -1,7 +1,7 @@
 import type { Bus } from '@tessera/bus';
 import { bootNestService, type NestService } from '@tessera/nest-core';
 import { schedulerV1 } from '@tessera/proto';
-import { schedulerConfig } from './scheduler.config';
+import { loadSchedulerConfig } from './scheduler.config';
 import { schedulerMigrations } from './migrations';
 import { SchedulerModule } from './scheduler.module';
 import { ScheduleService } from './schedule.service';
@@ -19,17 +19,19 @@ export interface SchedulerService extends NestService {
 }
 
 /**
- * The scheduler service (hub): recurring mining, rounds, insights refreshes and retention
- * sweeps on a Postgres job queue (pg-boss), and data-subject erasure across the services.
+ * The scheduler service in its role (SCHEDULER_ROLE): recurring mining, rounds, insights
+ * refreshes and retention sweeps on a Postgres job queue (pg-boss), and data-subject erasure
+ * across the services. The hub runs the hub's work, a store node its stores' (NODE_STORE_IDS),
+ * the all role both.
  */
 export async function startSchedulerService(
   env: Record<string, string | undefined> = process.env,
   deps: { bus?: Bus; schema?: string; handlers?: Partial<Record<ScheduleKind, RunHandler>> } = {},
 ): Promise<SchedulerService> {
-  const config = schedulerConfig.load(env);
+  const config = loadSchedulerConfig(env);
   const running = await bootNestService({
     core: { name: 'scheduler', config, database: { schema: deps.schema ?? config.DATABASE_SCHEMA ?? SCHEDULER_SCHEMA, migrations: schedulerMigrations }, useBus: true, bus: deps.bus },
-    module: SchedulerModule.register({ handlers: deps.handlers }),
+    module: SchedulerModule.register({ role: config.SCHEDULER_ROLE, handlers: deps.handlers }),
     grpc: [{ host: config.HTTP_HOST, port: config.GRPC_PORT, services: [schedulerV1.SchedulerServiceService] }],
   });
   return { ...running, planner: running.app.get(PlannerService), schedules: running.app.get(ScheduleService), erasures: running.app.get(ErasureService) };

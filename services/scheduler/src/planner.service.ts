@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Logger } from '@tessera/common';
-import { LOGGER } from './scheduler.tokens';
+import { LOGGER, ROLE_RULES } from './scheduler.tokens';
+import { roleRuns, type SchedulerRoleRules } from './rules/scheduler-role.util';
 import { JobQueue, QUEUES } from './queue/job-queue';
 import { ScheduleRepository, type ScheduleRow } from './repositories/schedule.repository';
 import { RunRepository } from './repositories/run.repository';
@@ -27,13 +28,23 @@ export class PlannerService {
     private readonly queue: JobQueue,
     private readonly metrics: SchedulerMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(ROLE_RULES) private readonly role: SchedulerRoleRules,
   ) {}
+
+  /** Schedules of a kind (or store) this role does not run, already logged once. */
+  private readonly foreign = new Set<string>();
 
   /** Plans what is due now; returns how many runs this replica queued. */
   async tick(now = new Date()): Promise<number> {
     let queued = 0;
     let mostOverdueSeconds = 0;
     for (const schedule of await this.schedules.active()) {
+      // Written before SCHEDULER_ROLE was set (the hub's old mining schedules): left alone, not run.
+      if (!roleRuns(this.role, schedule)) {
+        if (!this.foreign.has(schedule.schedule_id)) this.logger.warn({ scheduleId: schedule.schedule_id, kind: schedule.kind, storeId: schedule.store_id, role: this.role.role }, 'schedule not run: this role does not run its kind, data class or store');
+        this.foreign.add(schedule.schedule_id);
+        continue;
+      }
       const plan = planDueRun(schedule.cron, planningStart(schedule), now);
       if (!plan) continue;
       mostOverdueSeconds = Math.max(mostOverdueSeconds, (now.getTime() - plan.dueAt.getTime()) / 1000);

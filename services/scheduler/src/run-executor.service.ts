@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Logger } from '@tessera/common';
 import { LOGGER, RUN_HANDLER_OVERRIDES } from './scheduler.tokens';
 import { JobQueue, QUEUES, type QueuedJob } from './queue/job-queue';
@@ -28,12 +28,19 @@ export class RunExecutorService {
     private readonly metrics: SchedulerMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(RUN_HANDLER_OVERRIDES) overrides: Partial<Record<ScheduleKind, RunHandler>>,
-    mining: MiningRunHandler,
-    round: RoundRunHandler,
     insights: InsightsRefreshRunHandler,
     retention: RetentionRunHandler,
+    // Absent in a role that does not run the kind (the hub has no mining client, a store node no coordinator).
+    @Optional() mining?: MiningRunHandler,
+    @Optional() round?: RoundRunHandler,
   ) {
-    this.handlers = { mining, federated_round: round, insights_refresh: insights, retention_sweep: retention, ...overrides };
+    const own: Record<string, RunHandler | undefined> = { mining, federated_round: round, insights_refresh: insights, retention_sweep: retention };
+    this.handlers = Object.fromEntries(Object.entries({ ...own, ...overrides }).filter((entry): entry is [string, RunHandler] => entry[1] !== undefined));
+  }
+
+  /** The kinds this scheduler has a handler for. */
+  kinds(): string[] {
+    return Object.keys(this.handlers).sort();
   }
 
   async start(): Promise<void> {
@@ -46,8 +53,17 @@ export class RunExecutorService {
     const schedule = await this.schedules.find(run.schedule_id);
     if (!schedule) return;
     this.metrics.startLag.observe({ kind: run.kind }, Math.max(0, (Date.now() - new Date(run.due_at).getTime()) / 1000));
+    const handler = this.handlers[run.kind];
+    if (!handler) {
+      // A run of a kind this role does not run (planned before the role was set): failed for good, not retried.
+      const reason = `${run.kind} is not run by this scheduler (it runs ${this.kinds().join(', ')})`;
+      await this.runs.fail(run.run_id, reason, true);
+      this.metrics.runFailures.inc({ kind: run.kind, final: 'true' });
+      this.logger.warn({ runId: run.run_id, scheduleId: run.schedule_id, kind: run.kind, reason }, 'scheduled run of a foreign kind failed');
+      return;
+    }
     try {
-      const result = await this.handlers[run.kind].run(run, schedule);
+      const result = await handler.run(run, schedule);
       await this.runs.complete(run.run_id, result);
       this.metrics.runsCompleted.inc({ kind: run.kind });
     } catch (error) {

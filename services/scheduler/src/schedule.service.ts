@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ROLE_RULES } from './scheduler.tokens';
+import { checkScheduleForRole, type SchedulerRoleRules } from './rules/scheduler-role.util';
 import { ScheduleRepository, type ScheduleRow, type ScheduleScope } from './repositories/schedule.repository';
 import { RunRepository, type RunRow } from './repositories/run.repository';
 import { PlannerService } from './planner.service';
@@ -18,10 +20,12 @@ export class ScheduleService {
   constructor(
     private readonly schedules: ScheduleRepository,
     private readonly runs: RunRepository,
+    @Inject(ROLE_RULES) private readonly role: SchedulerRoleRules,
   ) {}
 
   async create(input: ScheduleInput & { createdBy: string }): Promise<ScheduleView> {
     const valid = validateSchedule(input);
+    checkScheduleForRole(this.role, valid);
     return this.view(await this.schedules.create(randomUUID(), valid, input.createdBy || 'unknown'));
   }
 

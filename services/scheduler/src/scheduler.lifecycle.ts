@@ -26,7 +26,8 @@ export class SchedulerLifecycle implements OnApplicationBootstrap, OnModuleDestr
 
   async onApplicationBootstrap(): Promise<void> {
     await this.queue.start();
-    for (const storeId of this.config.DEMO_SCHEDULES.split(',').map((s) => s.trim()).filter(Boolean)) await this.schedules.ensureNightlyMining(storeId);
+    const demoStores = 'DEMO_SCHEDULES' in this.config ? this.config.DEMO_SCHEDULES : '';
+    for (const storeId of demoStores.split(',').map((s) => s.trim()).filter(Boolean)) await this.schedules.ensureNightlyMining(storeId);
     await this.executor.start();
     await this.erasures.start();
     this.timer = setInterval(() => this.tick(), this.config.TICK_SECONDS * 1000);

@@ -5,3 +5,5 @@ export const FEDERATION_CLIENT = Symbol('scheduler.federationClient');
 export const AUTH_CLIENT = Symbol('scheduler.authClient');
 /** Extra or replacement run handlers by kind (tests count executions with one). */
 export const RUN_HANDLER_OVERRIDES = Symbol('scheduler.runHandlerOverrides');
+/** What this scheduler's role runs (SchedulerRoleRules): kinds, data classes, erasure, a store node's stores. */
+export const ROLE_RULES = Symbol('scheduler.roleRules');

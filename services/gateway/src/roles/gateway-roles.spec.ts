@@ -20,9 +20,13 @@ declareObservabilityAccess();
 /** Routes that reach a store's raw data or its own numbers: only a store node (or the all-in-one process) serves them. */
 const STORE_ROUTE = /^(GET|POST|PUT|DELETE) \/api\/(transactions|mining|privacy|api-keys|files)(\/|$)|^(GET|POST) \/api\/insights\/(?!consortium\/)/;
 /** The hub's administration and coordination: never on a store node. */
-const HUB_ADMIN_ROUTE = /^(GET|POST|DELETE) \/api\/(users|regions|audit|schedules|jobs|erasure-requests)(\/|$)|^POST \/api\/stores|^POST \/api\/federated\/rounds\/start|^GET \/api\/federated\/rounds\/:id\/|^(GET|POST) \/api\/federated\/(stores|demand-series|price-responses)|^GET \/api\/auth\/keys$/;
+const HUB_ADMIN_ROUTE = /^(GET|POST|DELETE) \/api\/(users|regions|audit)(\/|$)|^POST \/api\/stores|^POST \/api\/federated\/rounds\/start|^GET \/api\/federated\/rounds\/:id\/|^(GET|POST) \/api\/federated\/(stores|demand-series|price-responses)|^GET \/api\/auth\/keys$/;
+/** Erasure works on a store's data, through the store node's scheduler: never on the hub. */
+const ERASURE_ROUTE = /^(GET|POST) \/api\/erasure-requests(\/|$)/;
+/** On both fronts, each through its own scheduler (SCHEDULER_GRPC_URL). */
+const SCHEDULE_ROUTES = ['GET /api/schedules', 'POST /api/schedules', 'POST /api/schedules/:id/pause', 'POST /api/schedules/:id/resume', 'DELETE /api/schedules/:id', 'GET /api/jobs'];
 const STORE_CLIENTS = [INGESTION_CLIENT, MINING_CLIENT, PRIVACY_CLIENT, INSIGHTS_NODE_CLIENT];
-const HUB_CLIENTS = [AUTH_CLIENT, FEDERATION_CLIENT, SCHEDULER_CLIENT, INSIGHTS_HUB_CLIENT];
+const HUB_CLIENTS = [AUTH_CLIENT, FEDERATION_CLIENT, INSIGHTS_HUB_CLIENT];
 
 const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const ENV = {
@@ -65,11 +69,13 @@ describe('gateway roles: what a booted app of each role serves and holds', () =>
   test('the hub serves no store route and holds no client of a store node service', () => {
     const { routes, providers } = booted.hub;
     assert.deepEqual(routes.filter((route) => STORE_ROUTE.test(route)), []);
+    assert.deepEqual(routes.filter((route) => ERASURE_ROUTE.test(route)), [], 'erasure requests are made on the store node');
     for (const client of STORE_CLIENTS) assert.ok(!providers.includes(client), `the hub holds ${String(client)}`);
     assert.ok(!providers.includes(HUB_LINK));
     // It does serve what it is for.
     for (const route of ['POST /api/auth/login', 'GET /api/auth/keys', 'GET /api/users', 'POST /api/federated/rounds/start', 'GET /api/federated/global-patterns', 'GET /api/insights/consortium/bundles', 'GET /api/audit', 'GET /api/schedules']) assert.ok(routes.includes(route), route);
-    for (const client of HUB_CLIENTS) assert.ok(providers.includes(client), `the hub lacks ${String(client)}`);
+    for (const route of SCHEDULE_ROUTES) assert.ok(routes.includes(route), route);
+    for (const client of [...HUB_CLIENTS, SCHEDULER_CLIENT]) assert.ok(providers.includes(client), `the hub lacks ${String(client)}`);
   });
 
   test("the hub's configuration has no variable that names a store node service", () => {
@@ -82,6 +88,15 @@ describe('gateway roles: what a booted app of each role serves and holds', () =>
     assert.equal(gatewayRoleConfigs.all.describe().find((row) => row.variable === 'NODE_API_PORT')?.default, '0', 'the all-in-one process opens no node front by default');
   });
 
+  test("the store node's configuration names its own scheduler, and no hub service", () => {
+    const variables = gatewayRoleConfigs['store-node'].describe().map((row) => row.variable);
+    assert.ok(variables.includes('SCHEDULER_GRPC_URL'));
+    for (const variable of ['AUTH_GRPC_URL', 'FEDERATION_GRPC_URL', 'INSIGHTS_HUB_GRPC_URL', 'JWT_VERIFY_KEYS', 'NODE_API_PORT']) assert.ok(!variables.includes(variable), variable);
+    const config = gatewayRoleConfigs['store-node'].load({ ...ENV, GATEWAY_ROLE: 'store-node', SCHEDULER_GRPC_URL: 'scheduler.node-a:50057' });
+    assert.equal(config.SCHEDULER_GRPC_URL, 'scheduler.node-a:50057');
+    assert.equal(gatewayRoleConfigs['store-node'].load({ ...ENV, GATEWAY_ROLE: 'store-node' }).SCHEDULER_GRPC_URL, '127.0.0.1:50057');
+  });
+
   test('the store node serves no hub administration route and holds no hub service client', () => {
     const { routes, providers } = booted['store-node'];
     assert.deepEqual(routes.filter((route) => HUB_ADMIN_ROUTE.test(route)), []);
@@ -89,7 +104,9 @@ describe('gateway roles: what a booted app of each role serves and holds', () =>
     for (const route of ['POST /api/auth/login', 'GET /api/auth/me', 'POST /api/transactions/upload', 'POST /api/transactions/events', 'GET /api/transactions', 'POST /api/mining/start', 'GET /api/privacy/budget', 'POST /api/api-keys', 'GET /api/insights/forecasts', 'GET /api/insights/stock-alerts', 'GET /api/federated/global-patterns', 'GET /api/insights/consortium/bundles', 'GET /api/stores', 'GET /api/federated/rounds', 'GET /api/federated/rounds/events', 'GET /api/federated/rounds/:id']) {
       assert.ok(routes.includes(route), route);
     }
-    for (const client of STORE_CLIENTS) assert.ok(providers.includes(client), `the store node lacks ${String(client)}`);
+    // Its own scheduler's schedules and jobs, and erasure requests.
+    for (const route of [...SCHEDULE_ROUTES, 'POST /api/erasure-requests', 'GET /api/erasure-requests/:id']) assert.ok(routes.includes(route), route);
+    for (const client of [...STORE_CLIENTS, SCHEDULER_CLIENT]) assert.ok(providers.includes(client), `the store node lacks ${String(client)}`);
     assert.ok(providers.includes(HUB_LINK));
   });
 

@@ -2,12 +2,16 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '../access/access.decorator';
 import { CurrentCaller, type Caller } from '../http/caller';
-import { CreateErasureBody, CreateScheduleBody, ErasureParams, JobsQuery, ScheduleParams } from './schedules.dto';
+import { CreateScheduleBody, JobsQuery, ScheduleParams } from './schedules.dto';
 import { SchedulesService } from './schedules.service';
 
 const EVERYONE = ['store_manager', 'regional_coordinator', 'admin'] as const;
 
-/** Recurring work (mining, rounds, insights refreshes, retention sweeps), its runs, and data-subject erasure. */
+/**
+ * Recurring work and its runs, on both fronts: on the hub the hub's scheduler (rounds,
+ * consortium insights, retention of the hub's data), on a store node the node's (its stores'
+ * mining, insights, retention of raw transactions and files).
+ */
 @ApiTags('schedules')
 @Controller('api')
 export class SchedulesController {
@@ -56,20 +60,5 @@ export class SchedulesController {
   @ApiOperation({ summary: 'Runs of schedules, newest first, with failures (admins: every run; others: their scope)' })
   jobs(@Query() query: JobsQuery, @CurrentCaller() caller: Caller) {
     return this.schedules.jobs(query, caller);
-  }
-
-  @Post('erasure-requests')
-  @HttpCode(202)
-  @Access({ roles: ['store_manager', 'admin'], store: 'body.storeId', audit: { action: 'erasure.request', by: 'gateway' } })
-  @ApiOperation({ summary: "Erase a customer's data (by the store's customer id) or a whole store's, on every service holding it; follow the report on GET /api/erasure-requests/:id" })
-  createErasure(@Body() body: CreateErasureBody, @CurrentCaller() caller: Caller) {
-    return this.schedules.createErasure(body, caller);
-  }
-
-  @Get('erasure-requests/:id')
-  @Access({ roles: ['store_manager', 'admin'], store: 'resource' })
-  @ApiOperation({ summary: 'An erasure request: status, deadline, and what each service deleted' })
-  erasure(@Param() params: ErasureParams, @CurrentCaller() caller: Caller) {
-    return this.schedules.erasure(params.id, caller);
   }
 }

@@ -4,9 +4,10 @@ import { DataSource } from 'typeorm';
 import type { Bus, BusMessage } from '@tessera/bus';
 import type { Logger } from '@tessera/common';
 import { schedulerV1 } from '@tessera/proto';
-import { BUS, CONFIG, LOGGER } from '../scheduler.tokens';
+import { BUS, CONFIG, LOGGER, ROLE_RULES } from '../scheduler.tokens';
+import { checkStoreServed, type SchedulerRoleRules } from '../rules/scheduler-role.util';
 import { SchedulerTopics } from '../scheduler.topics';
-import type { SchedulerConfig } from '../scheduler.config';
+import type { SchedulerAllConfig, SchedulerStoreNodeConfig } from '../scheduler.config';
 import { JobQueue, QUEUES, type QueuedJob } from '../queue/job-queue';
 import { ErasureRepository, type ConfirmationRow, type ErasureRequestRow } from '../repositories/erasure.repository';
 import { ScheduleInputError, UUID } from '../rules/schedule-input.util';
@@ -35,12 +36,16 @@ export class ErasureService {
     private readonly queue: JobQueue,
     private readonly audit: AuditClient,
     @Inject(BUS) private readonly bus: Bus,
-    @Inject(CONFIG) private readonly config: SchedulerConfig,
+    // The erasure variables are a store node's (and the all role's); the hub role refuses before reading them.
+    @Inject(CONFIG) private readonly config: SchedulerStoreNodeConfig | SchedulerAllConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(ROLE_RULES) private readonly role: SchedulerRoleRules,
   ) {}
 
   async create(input: ErasureInput & { requestedBy: string }): Promise<ErasureView> {
+    if (!this.role.erasure) throw new ErasureUnavailableError(`erasure requests are made on the store node's scheduler (SCHEDULER_ROLE=store-node), where the data and the customer hash key are; this is the ${this.role.role} scheduler`);
     const valid = validateErasure(input, 90);
+    checkStoreServed(this.role, valid.storeId);
     if (valid.customerId !== null && !this.config.CUSTOMER_HASH_KEY) throw new ErasureUnavailableError('customer erasure needs CUSTOMER_HASH_KEY on the scheduler (the key ingestion hashes customer ids with)');
     const customerHash = valid.customerId === null ? null : customerHashOf(this.config.CUSTOMER_HASH_KEY, valid.storeId, valid.customerId);
     const deadline = new Date(Date.now() + (valid.deadlineDays ?? this.config.ERASURE_DEADLINE_DAYS) * 86_400_000);
@@ -62,6 +67,7 @@ export class ErasureService {
   }
 
   async start(): Promise<void> {
+    if (!this.role.erasure) return;
     await this.queue.work(QUEUES.erasures, (job) => this.publish(job));
   }
 

@@ -6,6 +6,7 @@ import { schedulerV1 } from '@tessera/proto';
 import { ScheduleNotFoundError, ScheduleService, type ScheduleView } from '../schedule.service';
 import { ErasureNotFoundError, ErasureService, ErasureUnavailableError, type ErasureView } from '../erasure/erasure.service';
 import { ScheduleInputError } from '../rules/schedule-input.util';
+import { StoreNotServedError } from '../rules/scheduler-role.util';
 import type { RunRow } from '../repositories/run.repository';
 import type { ScheduleScope } from '../repositories/schedule.repository';
 
@@ -68,6 +69,7 @@ async function rules<Res>(handler: () => Promise<Res>): Promise<Res> {
     return await handler();
   } catch (error) {
     if (error instanceof ScheduleInputError) throw new GrpcError(grpc.status.INVALID_ARGUMENT, error.message);
+    if (error instanceof StoreNotServedError) throw new GrpcError(grpc.status.PERMISSION_DENIED, error.message);
     if (error instanceof ScheduleNotFoundError || error instanceof ErasureNotFoundError) throw new GrpcError(grpc.status.NOT_FOUND, error.message);
     if (error instanceof ErasureUnavailableError) throw new GrpcError(grpc.status.FAILED_PRECONDITION, error.message);
     throw error;

@@ -64,7 +64,8 @@ export const OVERLAYS = {
     namespace: 'tessera-hub',
     comment: [
       'The hub: gateway (GATEWAY_ROLE=hub, REST API and the node front on node-api), auth, federation,',
-      'insights (INSIGHTS_ROLE=hub), scheduler. Create in the namespace the Secret "tessera"',
+      'insights (INSIGHTS_ROLE=hub), scheduler (SCHEDULER_ROLE=hub; it never dials a store node).',
+      'Create in the namespace the Secret "tessera"',
       '(DATABASE_URL, JWT_SIGNING_KEYS, JWT_VERIFY_KEYS) and the Secret "tessera-node-tls" (the hub',
       'certificate: `tessera admin hub-cert`); see docs/deployment.md. Generated: change the chart,',
       'or OVERLAYS in deploy/k8s/lib.mjs, and run node deploy/k8s/generate.mjs.',
@@ -72,14 +73,14 @@ export const OVERLAYS = {
     args: [
       '--set', 'role=hub',
       '--set', 'mtls.serverCertSecretName=tessera-node-tls',
-      '--set', 'services.scheduler.miningAddress=tessera-mining.tessera-store.svc.cluster.local:50053',
     ],
   },
   'store-node': {
     namespace: 'tessera-store',
     comment: [
       'One store node: gateway (GATEWAY_ROLE=store-node, the store\'s front door), ingestion, mining,',
-      'privacy, insights (INSIGHTS_ROLE=store-node); the gateway, privacy and insights dial the hub of',
+      'privacy, insights (INSIGHTS_ROLE=store-node), scheduler (SCHEDULER_ROLE=store-node: the node\'s',
+      'scheduled mining and erasure requests); the gateway, privacy and insights dial the hub of',
       'overlays/hub. Create in the namespace the Secret "tessera" (DATABASE_URL, CUSTOMER_HASH_KEY,',
       'S3_ACCESS_KEY, S3_SECRET_KEY) and the Secret "tessera-node-tls" (this node\'s certificate:',
       '`tessera admin node-cert --store store-0042`). For another store: change OVERLAYS in',

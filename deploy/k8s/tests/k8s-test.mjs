@@ -58,8 +58,18 @@ test('ports: the base alone, and the hub and store-node overlays together, dial 
   for (const link of [
     /^HUB_URL=https:\/\/tessera-gateway\.tessera-hub\.svc\.cluster\.local:8443 -> Service tessera-hub\/tessera-gateway node-api$/m,
     /^FEDERATION_HUB_URL=tessera-federation\.tessera-hub\.svc\.cluster\.local:50058 -> Service tessera-hub\/tessera-federation grpc-node$/m,
-    /^MINING_GRPC_URL=tessera-mining\.tessera-store\.svc\.cluster\.local:50053 -> Service tessera-store\/tessera-mining grpc$/m,
+    /^SCHEDULER_GRPC_URL=tessera-scheduler:50057 -> Service tessera-store\/tessera-scheduler grpc$/m,
+    /^MINING_GRPC_URL=tessera-mining:50053 -> Service tessera-store\/tessera-mining grpc$/m,
   ]) assert.match(resolved, link);
+  // The hub never dials into the store node: its scheduler reaches only auth and federation; the store node's scheduler its own mining.
+  const hubToStore = out.links.filter((l) => l.crossesReleases && l.from.startsWith('tessera-hub/'));
+  assert.deepEqual(hubToStore, [], 'nothing of the hub reaches the store node');
+  const schedulers = Object.fromEntries(out.links.filter((l) => l.component === 'scheduler').map((l) => [`${l.from} ${l.variable}`, l.to]));
+  assert.deepEqual(schedulers, {
+    'tessera-hub/tessera-scheduler AUTH_GRPC_URL': 'Service tessera-hub/tessera-auth',
+    'tessera-hub/tessera-scheduler FEDERATION_GRPC_URL': 'Service tessera-hub/tessera-federation',
+    'tessera-store/tessera-scheduler MINING_GRPC_URL': 'Service tessera-store/tessera-mining',
+  });
   // The store node reaches the hub only at its node-facing ports: privacy and insights both at federation's node port, nothing at the coordinator API.
   assert.doesNotMatch(resolved, /^FEDERATION_GRPC_URL=tessera-federation\.tessera-hub\./m, 'no store-node service dials the hub\'s coordinator API');
   assert.deepEqual(crossReleaseProblems(out.links), []);
@@ -101,4 +111,8 @@ test('the pods of the plain manifests read the Secret "tessera"; auth and the ga
   assert.equal(refs.get('tessera-gateway/JWT_VERIFY_KEYS'), 'JWT_VERIFY_KEYS');
   assert.equal(refs.get('tessera-ingestion/CUSTOMER_HASH_KEY'), 'CUSTOMER_HASH_KEY');
   assert.equal(refs.get('tessera-ingestion/S3_SECRET_KEY'), 'S3_SECRET_KEY');
+  // The store node's scheduler hashes erasure requests' customer ids with the same key; the hub's never gets it.
+  const keyOf = (dir, name) => kustomize(dir).find((x) => x.kind === 'Deployment' && x.metadata.name === name).spec.template.spec.containers[0].env.find((e) => e.name === 'CUSTOMER_HASH_KEY');
+  assert.deepEqual(keyOf('overlays/store-node', 'tessera-scheduler').valueFrom.secretKeyRef, { name: 'tessera', key: 'CUSTOMER_HASH_KEY', optional: true });
+  assert.equal(keyOf('overlays/hub', 'tessera-scheduler'), undefined);
 });

@@ -1,9 +1,11 @@
 {{/* vim: set filetype=mustache: */}}
 
 {{/*
-The eight services, in a fixed order, and the side each belongs to. The gateway and insights
-run on both sides: on the hub (GATEWAY_ROLE=hub, INSIGHTS_ROLE=hub) and on each store node
-(the store's front door and its own insights); with role=all one Deployment of each does both.
+The eight services, in a fixed order, and the side each belongs to. The gateway, insights and
+the scheduler run on both sides: on the hub (GATEWAY_ROLE=hub, INSIGHTS_ROLE=hub,
+SCHEDULER_ROLE=hub: rounds, consortium refreshes, audit and round-artefact retention) and on
+each store node (the store's front door, its own insights, its own scheduler: scheduled mining,
+erasure requests, raw-data retention); with role=all one Deployment of each does both.
 */}}
 {{- define "tessera.allServices" -}}
 ["gateway","auth","federation","insights","scheduler","ingestion","mining","privacy"]
@@ -12,17 +14,17 @@ run on both sides: on the hub (GATEWAY_ROLE=hub, INSIGHTS_ROLE=hub) and on each 
 ["gateway","auth","federation","insights","scheduler"]
 {{- end -}}
 {{- define "tessera.storeNodeServices" -}}
-["gateway","ingestion","mining","privacy","insights"]
+["gateway","ingestion","mining","privacy","insights","scheduler"]
 {{- end -}}
 
-{{/* Side label of a service: "hub", "store-node", or "both" (insights). Call with the service name. */}}
+{{/* Side label of a service: "hub", "store-node", or "both" (gateway, insights, scheduler). Call with the service name. */}}
 {{- define "tessera.sideOf" -}}
 {{- $hub := has . (include "tessera.hubServices" . | fromJsonArray) -}}
 {{- $store := has . (include "tessera.storeNodeServices" . | fromJsonArray) -}}
 {{- if and $hub $store -}}both{{- else if $hub -}}hub{{- else -}}store-node{{- end -}}
 {{- end -}}
 
-{{/* The side a service plays in this release: the release's role for a two-sided service, else its own side; "all" for insights in role=all. dict "root" $ "name" svc */}}
+{{/* The side a service plays in this release: the release's role for a two-sided service, else its own side; "all" for a two-sided service in role=all. dict "root" $ "name" svc */}}
 {{- define "tessera.sideIn" -}}
 {{- $side := include "tessera.sideOf" .name -}}
 {{- if eq $side "both" -}}{{- .root.Values.role -}}{{- else -}}{{- $side -}}{{- end -}}
@@ -214,9 +216,9 @@ node-api port is the hub's node front: only with role=hub. dict "root" $ "name" 
 {{/*
 The addresses one service dials, as a JSON map variable -> address: the in-release Service
 (its port from services.<target>.ports) when this release runs the target, else the hub's
-address the values give (hub.* on a store node; services.scheduler.miningAddress on a hub),
-else nothing (the variable is not set). No hub service is given a store's address but the
-scheduler's MINING_GRPC_URL; the hub's gateway has no route to a store's data.
+address the values give (hub.* on a store node), else nothing (the variable is not set). No
+hub service is ever given a store's address: the hub never dials into a store node (the
+store node's scheduler runs its scheduled mining, with the release's own mining).
 dict "root" $ "name" svc
 */}}
 {{- define "tessera.dials" -}}
@@ -229,8 +231,10 @@ dict "root" $ "name" svc
 {{- if eq $v.role "hub" -}}
 {{- $_ := set $targets "gateway" (list "auth" "federation" "scheduler") -}}
 {{- $_ := set $targets "insights" (list "federation") -}}
+{{- $_ := set $targets "scheduler" (list "auth" "federation") -}}
 {{- else if eq $v.role "store-node" -}}
-{{- $_ := set $targets "gateway" (list "ingestion" "mining" "privacy" "insights") -}}
+{{- $_ := set $targets "gateway" (list "ingestion" "mining" "privacy" "insights" "scheduler") -}}
+{{- $_ := set $targets "scheduler" (list "mining") -}}
 {{- end -}}
 {{- range $target := (get $targets $name | default list) -}}
 {{- if include "tessera.serviceEnabled" (dict "root" $root "name" $target) -}}
@@ -247,9 +251,6 @@ dict "root" $ "name" svc
 {{- if and (eq $name "insights") (eq $v.role "store-node") $v.hub.federationAddress -}}
 {{- /* A store's insights read the consortium's published patterns over the hub's node port (mTLS, the node certificate), the address privacy dials; never the hub-internal coordinator API (FEDERATION_GRPC_URL stays unset: with FEDERATION_HUB_URL the store-node role never dials it). */ -}}
 {{- $_ := set $out "FEDERATION_HUB_URL" $v.hub.federationAddress -}}
-{{- end -}}
-{{- if and (eq $name "scheduler") (not (include "tessera.serviceEnabled" (dict "root" $root "name" "mining"))) $v.services.scheduler.miningAddress -}}
-{{- $_ := set $out "MINING_GRPC_URL" $v.services.scheduler.miningAddress -}}
 {{- end -}}
 {{- if eq $name "privacy" -}}
 {{- if $fedHere -}}
@@ -294,6 +295,11 @@ dict "root" $ "name" svc
 {{- end -}}
 {{- end -}}
 
+{{/* SCHEDULER_ROLE of the scheduler: the release's role (hub, store-node or all). */}}
+{{- define "tessera.schedulerRole" -}}
+{{- .Values.role -}}
+{{- end -}}
+
 {{/* INSIGHTS_ROLE of the insights service: the release's role, both with role=all. */}}
 {{- define "tessera.insightsRole" -}}
 {{- if eq .Values.role "all" -}}both{{- else -}}{{- .Values.role -}}{{- end -}}
@@ -320,7 +326,7 @@ dict "root" $ "name" svc
 {{- end -}}
 {{- end -}}
 
-{{/* FEDERATION_STORE_IDS (privacy) and NODE_STORE_IDS (a store node's gateway) as a JSON list: services.privacy.federation.storeIds as a list or a comma-separated string. */}}
+{{/* FEDERATION_STORE_IDS (privacy) and NODE_STORE_IDS (a store node's gateway and scheduler) as a JSON list: services.privacy.federation.storeIds as a list or a comma-separated string. */}}
 {{- define "tessera.storeIds" -}}
 {{- $ids := .Values.services.privacy.federation.storeIds | default list -}}
 {{- if kindIs "string" $ids -}}
@@ -436,7 +442,7 @@ naming the value when it is not one. dict "value" string "name" "secrets.x" ; re
 {{- end -}}
 {{- end -}}
 {{- if hasKey $v.services.gateway "storeNodeAddresses" -}}
-{{- fail "services.gateway.storeNodeAddresses was removed in chart 0.4.0: the hub's gateway never dials a store node (each store node runs its own gateway, role=store-node); the scheduler's mining address is services.scheduler.miningAddress" -}}
+{{- fail "services.gateway.storeNodeAddresses was removed in chart 0.4.0: the hub's gateway never dials a store node (each store node runs its own gateway, role=store-node)" -}}
 {{- end -}}
 {{- if hasKey $v.mtls "enabled" -}}
 {{- fail "mtls.enabled was replaced in chart 0.4.0 by mtls.mode (empty: mtls for role=hub and role=store-node, plaintext for role=all)" -}}
@@ -445,6 +451,13 @@ naming the value when it is not one. dict "value" string "name" "secrets.x" ; re
 {{- if hasKey $v.networkPolicy.hub $old -}}
 {{- fail (printf "networkPolicy.hub.%s was removed in chart 0.4.0: egress to the hub uses the ports of the hub.* addresses, and the hub's gateway no longer dials store nodes" $old) -}}
 {{- end -}}
+{{- end -}}
+{{- /* Keys removed in 0.5.0: the hub never dials into a store node; each store node runs its own scheduler. */ -}}
+{{- if hasKey $v.services.scheduler "miningAddress" -}}
+{{- fail "services.scheduler.miningAddress was removed in chart 0.5.0: the hub's scheduler no longer dials a store's mining; each store-node release runs its own scheduler (SCHEDULER_ROLE=store-node) with the release's mining (docs/deployment.md, Upgrading from 0.4.x)" -}}
+{{- end -}}
+{{- if hasKey $v.networkPolicy.hub "schedulerPeers" -}}
+{{- fail "networkPolicy.hub.schedulerPeers was removed in chart 0.5.0: nothing of the hub reaches a store node's mining any more (the store node's own scheduler starts its mining jobs, inside the release)" -}}
 {{- end -}}
 {{- if hasKey $v.networkPolicy "federationFrom" -}}
 {{- fail "networkPolicy.federationFrom was renamed in chart 0.4.0 to networkPolicy.nodeFrom (the gateway's node-api and federation's grpc-node ports)" -}}
@@ -487,8 +500,8 @@ naming the value when it is not one. dict "value" string "name" "secrets.x" ; re
 {{- fail "hub.authAddress and hub.insightsAddress were removed in chart 0.2.0: no store-node service reads AUTH_GRPC_URL or INSIGHTS_GRPC_URL" -}}
 {{- end -}}
 {{- $storeIds := include "tessera.storeIds" . | fromJsonArray -}}
-{{- if and (eq $v.role "store-node") (has "privacy" $enabled) (not $storeIds) -}}
-{{- fail "role=store-node needs services.privacy.federation.storeIds (FEDERATION_STORE_IDS: the stores this node serves)" -}}
+{{- if and (eq $v.role "store-node") (or (has "privacy" $enabled) (has "scheduler" $enabled)) (not $storeIds) -}}
+{{- fail "role=store-node needs services.privacy.federation.storeIds (FEDERATION_STORE_IDS of privacy, NODE_STORE_IDS of the gateway and the scheduler: the stores this node serves)" -}}
 {{- end -}}
 {{- if and (eq $v.role "store-node") $v.services.privacy.federation.autoEnrol (not $v.hub.federationApiAddress) -}}
 {{- fail "services.privacy.federation.autoEnrol on a store node needs hub.federationApiAddress (FEDERATION_AUTO_ENROL_URL: the hub's coordinator API enrols the stores)" -}}
@@ -815,9 +828,14 @@ dict "root" $ "name" svc
   value: {{ $svc.serviceLevel | toString | quote }}
 {{- end }}
 {{- if eq $name "scheduler" }}
+{{- /* The variables of schedulerRoleConfigs[SCHEDULER_ROLE] (services/scheduler/src/scheduler.config.ts):
+       the hub's round, refresh and audit/round-artefact retention work; a store node's mining,
+       erasure and raw-data retention for its own stores; all of them with role=all. */}}
+{{- $role := include "tessera.schedulerRole" $root }}
+- name: SCHEDULER_ROLE
+  value: {{ $role | quote }}
 - name: BOSS_SCHEMA
   value: {{ include "tessera.bossSchema" $root | quote }}
-{{ include "tessera.secretEnv" (dict "env" "CUSTOMER_HASH_KEY" "secret" $secretName "key" $keys.customerHashKey "optional" true) }}
 - name: TICK_SECONDS
   value: {{ $svc.tickSeconds | int64 | quote }}
 - name: RUN_EXPIRE_SECONDS
@@ -830,6 +848,12 @@ dict "root" $ "name" svc
   value: {{ $svc.maintenanceSeconds | int64 | quote }}
 - name: POLLING_SECONDS
   value: {{ $svc.pollingSeconds | int64 | quote }}
+{{- if eq $role "store-node" }}
+- name: NODE_STORE_IDS
+  value: {{ join "," (include "tessera.storeIds" $root | fromJsonArray) | quote }}
+{{- end }}
+{{- if ne $role "hub" }}
+{{ include "tessera.secretEnv" (dict "env" "CUSTOMER_HASH_KEY" "secret" $secretName "key" $keys.customerHashKey "optional" true) }}
 - name: ERASURE_DEADLINE_DAYS
   value: {{ $svc.erasure.deadlineDays | int64 | quote }}
 - name: ERASURE_SERVICES
@@ -838,10 +862,13 @@ dict "root" $ "name" svc
   value: {{ $svc.retention.rawTransactionsDays | int64 | quote }}
 - name: RETENTION_UPLOADED_FILES_DAYS
   value: {{ $svc.retention.uploadedFilesDays | int64 | quote }}
+{{- end }}
+{{- if ne $role "store-node" }}
 - name: RETENTION_AUDIT_DAYS
   value: {{ $svc.retention.auditDays | int64 | quote }}
 - name: RETENTION_ROUND_ARTEFACTS_DAYS
   value: {{ $svc.retention.roundArtefactsDays | int64 | quote }}
+{{- end }}
 {{- end }}
 {{- if eq $name "privacy" }}
 - name: DEFAULT_EPSILON_CAP

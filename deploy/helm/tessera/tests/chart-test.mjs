@@ -36,7 +36,7 @@ describe('roles', () => {
     assert.ok(!docs.some((d) => /ingestion|mining|privacy/.test(d.metadata.name)));
   });
 
-  test('store-node values render ingestion, mining, privacy and the store\'s insights only', () => {
+  test('store-node values render the store\'s gateway, ingestion, mining, privacy and the store\'s own insights and scheduler only', () => {
     const docs = mustRender({ values: ['store-node-values.yaml'] });
     assert.deepEqual(Object.keys(deploymentsBy(docs)).sort(), STORE);
     assert.deepEqual(ofKind(docs, 'Service').map(component).sort(), STORE);
@@ -76,16 +76,17 @@ describe('service-to-service addresses', () => {
     assert.equal(valueOf(gateway, 'NODE_API_PORT'), '8443');
     assert.ok(envOf(gateway).JWT_VERIFY_KEYS.valueFrom.secretKeyRef);
     const bare = deploymentsBy(mustRender({ set: ['role=hub', 'secrets.existingSecret=s', 'mtls.mode=plaintext'] }));
-    assert.deepEqual(grpcUrls(bare.scheduler), { AUTH_GRPC_URL: 'rel-tessera-auth:50051', FEDERATION_GRPC_URL: 'rel-tessera-federation:50054' }, 'no store-node address is invented');
+    assert.deepEqual(grpcUrls(bare.scheduler), { AUTH_GRPC_URL: 'rel-tessera-auth:50051', FEDERATION_GRPC_URL: 'rel-tessera-federation:50054' }, 'the hub\'s scheduler never dials a store node');
   });
 
-  test('gateway, role=store-node: the store\'s front door dials its own services and the hub\'s node front (HUB_URL), with its stores and the hub-keys cache on a volume', () => {
+  test('gateway, role=store-node: the store\'s front door dials its own services (its scheduler too) and the hub\'s node front (HUB_URL), with its stores and the hub-keys cache on a volume', () => {
     const { gateway } = deploymentsBy(mustRender({ values: ['store-node-values.yaml'] }));
     assert.deepEqual(grpcUrls(gateway), {
       INGESTION_GRPC_URL: 'rel-tessera-ingestion:50052',
       MINING_GRPC_URL: 'rel-tessera-mining:50053',
       PRIVACY_GRPC_URL: 'rel-tessera-privacy:50055',
       INSIGHTS_GRPC_URL: 'rel-tessera-insights:50056',
+      SCHEDULER_GRPC_URL: 'rel-tessera-scheduler:50057',
     });
     assert.equal(valueOf(gateway, 'GATEWAY_ROLE'), 'store-node');
     assert.equal(valueOf(gateway, 'HUB_URL'), 'https://tessera-hub-gateway.tessera-hub.svc.cluster.local:8443');
@@ -104,11 +105,11 @@ describe('service-to-service addresses', () => {
     assert.equal(all.spec.template.spec.volumes.find((v) => v.name === 'hub-keys'), undefined);
   });
 
-  test('who dials whom: hub services get store-node addresses only through the gateway and the scheduler; nobody else dials', () => {
+  test('who dials whom: no hub service gets a store-node address; a store node\'s scheduler dials its own mining; nobody else dials', () => {
     const expected = {
       all: { scheduler: ['AUTH', 'FEDERATION', 'MINING'], insights: ['INGESTION', 'MINING', 'FEDERATION'], mining: ['INGESTION'], privacy: ['MINING'] },
-      hub: { scheduler: ['AUTH', 'FEDERATION', 'MINING'], insights: ['FEDERATION'] },
-      'store-node': { insights: ['INGESTION', 'MINING'], mining: ['INGESTION'], privacy: ['MINING'] },
+      hub: { scheduler: ['AUTH', 'FEDERATION'], insights: ['FEDERATION'] },
+      'store-node': { scheduler: ['MINING'], insights: ['INGESTION', 'MINING'], mining: ['INGESTION'], privacy: ['MINING'] },
     };
     // FEDERATION_HUB_URL, the hub federation's node port: privacy's stream and a store node's insights (published patterns).
     const nodePort = { all: ['privacy'], hub: [], 'store-node': ['insights', 'privacy'] };
@@ -124,39 +125,87 @@ describe('service-to-service addresses', () => {
     }
   });
 
-  test('scheduler: its dials, queue schema, the customer hash key (optional, from the Secret), run and retention settings; several replicas roll', () => {
+  test('hub scheduler: SCHEDULER_ROLE=hub, dials auth and federation only (no MINING_GRPC_URL), no CUSTOMER_HASH_KEY, no store work; queue schema, run and hub retention settings; several replicas roll', () => {
     const ds = deploymentsBy(mustRender({ values: ['hub-values.yaml'] }));
     const s = ds.scheduler;
+    assert.equal(valueOf(s, 'SCHEDULER_ROLE'), 'hub');
     assert.deepEqual(grpcUrls(s), {
       AUTH_GRPC_URL: 'rel-tessera-auth:50051',
       FEDERATION_GRPC_URL: 'rel-tessera-federation:50054',
-      MINING_GRPC_URL: 'tessera-store-mining.tessera-store.svc.cluster.local:50053',
     });
+    for (const k of ['MINING_GRPC_URL', 'CUSTOMER_HASH_KEY', 'NODE_STORE_IDS', 'ERASURE_DEADLINE_DAYS', 'ERASURE_SERVICES', 'RETENTION_RAW_TRANSACTIONS_DAYS', 'RETENTION_UPLOADED_FILES_DAYS', 'DEMO_SCHEDULES']) {
+      assert.equal(envOf(s)[k], undefined, `the hub's scheduler has no ${k}`);
+    }
     assert.equal(valueOf(s, 'BOSS_SCHEMA'), 'scheduler_boss');
-    const key = envOf(s).CUSTOMER_HASH_KEY.valueFrom.secretKeyRef;
-    assert.deepEqual([key.name, key.key, key.optional], ['rel-tessera', 'CUSTOMER_HASH_KEY', true]);
     assert.deepEqual(
-      ['TICK_SECONDS', 'RUN_EXPIRE_SECONDS', 'RUN_RETRY_LIMIT', 'RUN_RETRY_DELAY_SECONDS', 'MAINTENANCE_SECONDS', 'POLLING_SECONDS', 'ERASURE_DEADLINE_DAYS', 'ERASURE_SERVICES'].map((k) => valueOf(s, k)),
-      ['5', '900', '2', '30', '60', '2', '30', 'ingestion,mining'],
+      ['TICK_SECONDS', 'RUN_EXPIRE_SECONDS', 'RUN_RETRY_LIMIT', 'RUN_RETRY_DELAY_SECONDS', 'MAINTENANCE_SECONDS', 'POLLING_SECONDS'].map((k) => valueOf(s, k)),
+      ['5', '900', '2', '30', '60', '2'],
     );
-    assert.deepEqual(
-      ['RETENTION_RAW_TRANSACTIONS_DAYS', 'RETENTION_UPLOADED_FILES_DAYS', 'RETENTION_AUDIT_DAYS', 'RETENTION_ROUND_ARTEFACTS_DAYS'].map((k) => valueOf(s, k)),
-      ['730', '90', '400', '30'],
-    );
+    assert.deepEqual(['RETENTION_AUDIT_DAYS', 'RETENTION_ROUND_ARTEFACTS_DAYS'].map((k) => valueOf(s, k)), ['400', '30']);
     assert.equal(s.spec.replicas, 2, 'replicaCount applies');
     assert.equal(s.spec.strategy.type, 'RollingUpdate');
+    assert.equal(s.metadata.labels['tessera.io/side'], 'both');
+    // Even given a customer hash key (a chart-created Secret holding one), the hub's scheduler does not read it.
+    const keyed = deploymentsBy(mustRender({ values: ['hub-values.yaml'], set: ['secrets.customerHashKey=ci-only-customer-hash-key-0123456789abcdef'] })).scheduler;
+    assert.equal(envOf(keyed).CUSTOMER_HASH_KEY, undefined, 'customer ids and their hashes never reach the hub');
     const tuned = deploymentsBy(
       mustRender({
         values: ['hub-values.yaml'],
-        set: ['config.database.schemaPrefix=c1_', 'services.scheduler.retention.auditDays=1000', 'services.scheduler.erasure.services={ingestion,mining,insights}', 'services.scheduler.tickSeconds=9'],
+        set: ['config.database.schemaPrefix=c1_', 'services.scheduler.retention.auditDays=1000', 'services.scheduler.tickSeconds=9'],
       }),
     ).scheduler;
     assert.equal(valueOf(tuned, 'BOSS_SCHEMA'), 'c1_scheduler_boss', 'the queue schema follows the prefix');
     assert.equal(valueOf(tuned, 'DATABASE_SCHEMA'), 'c1_scheduler');
     assert.equal(valueOf(tuned, 'RETENTION_AUDIT_DAYS'), '1000');
-    assert.equal(valueOf(tuned, 'ERASURE_SERVICES'), 'ingestion,mining,insights');
     assert.equal(valueOf(tuned, 'TICK_SECONDS'), '9');
     assert.equal(valueOf(deploymentsBy(mustRender({ values: ['hub-values.yaml'], set: ['services.scheduler.bossSchema=queue'] })).scheduler, 'BOSS_SCHEMA'), 'queue');
+  });
+
+  test('store-node scheduler: SCHEDULER_ROLE=store-node, the stores the gateway serves, the release\'s mining, the store\'s customer hash key (optional), its own schemas and the node\'s Kafka', () => {
+    const ds = deploymentsBy(mustRender({ values: ['store-node-values.yaml'] }));
+    const s = ds.scheduler;
+    assert.ok(s, 'a store-node release runs the scheduler');
+    assert.equal(valueOf(s, 'SCHEDULER_ROLE'), 'store-node');
+    assert.deepEqual(grpcUrls(s), { MINING_GRPC_URL: 'rel-tessera-mining:50053' }, 'the release\'s own mining, nothing of the hub');
+    assert.equal(valueOf(s, 'NODE_STORE_IDS'), 'store-0042');
+    assert.equal(valueOf(s, 'NODE_STORE_IDS'), valueOf(ds.gateway, 'NODE_STORE_IDS'), 'exactly the stores the gateway serves');
+    assert.deepEqual(envOf(s).CUSTOMER_HASH_KEY.valueFrom.secretKeyRef, { ...envOf(ds.ingestion).CUSTOMER_HASH_KEY.valueFrom.secretKeyRef, optional: true }, 'ingestion\'s key, from the same Secret, optional');
+    assert.equal(envOf(s).CUSTOMER_HASH_KEY.value, undefined);
+    assert.equal(valueOf(s, 'KAFKA_BROKERS'), valueOf(ds.ingestion, 'KAFKA_BROKERS'), 'the node\'s Kafka');
+    assert.deepEqual(
+      ['ERASURE_DEADLINE_DAYS', 'ERASURE_SERVICES', 'RETENTION_RAW_TRANSACTIONS_DAYS', 'RETENTION_UPLOADED_FILES_DAYS'].map((k) => valueOf(s, k)),
+      ['30', 'ingestion,mining', '730', '90'],
+    );
+    for (const k of ['AUTH_GRPC_URL', 'FEDERATION_GRPC_URL', 'FEDERATION_HUB_URL', 'HUB_URL', 'RETENTION_AUDIT_DAYS', 'RETENTION_ROUND_ARTEFACTS_DAYS', 'NODE_TLS_MODE']) {
+      assert.equal(envOf(s)[k], undefined, `the store node's scheduler has no ${k}`);
+    }
+    assert.equal(valueOf(ds.gateway, 'SCHEDULER_GRPC_URL'), 'rel-tessera-scheduler:50057', 'the store\'s gateway reaches its scheduler');
+    // Production: the schema prefix, the node's Kafka, the store's own Secret.
+    const prod = deploymentsBy(mustRender({ values: ['store-node-production-values.yaml'] }));
+    assert.deepEqual(['DATABASE_SCHEMA', 'BOSS_SCHEMA', 'KAFKA_BROKERS'].map((k) => valueOf(prod.scheduler, k)), ['store_0042_scheduler', 'store_0042_scheduler_boss', 'kafka.store-data.svc:9092']);
+    assert.deepEqual(envOf(prod.scheduler).CUSTOMER_HASH_KEY.valueFrom.secretKeyRef, { name: 'tessera-store', key: 'CUSTOMER_HASH_KEY', optional: true });
+    // Several stores, as a list or a string: the same list as the gateway's.
+    for (const set of [['services.privacy.federation.storeIds={store-1,store-2}'], ['services.privacy.federation.storeIds=store-1\\, store-2']]) {
+      const several = deploymentsBy(mustRender({ values: ['store-node-values.yaml'], set }));
+      assert.equal(valueOf(several.scheduler, 'NODE_STORE_IDS'), 'store-1,store-2');
+      assert.equal(valueOf(several.scheduler, 'NODE_STORE_IDS'), valueOf(several.gateway, 'NODE_STORE_IDS'));
+    }
+    const keyed = deploymentsBy(mustRender({ values: ['external-secret-values.yaml'] })).scheduler;
+    assert.deepEqual(envOf(keyed).CUSTOMER_HASH_KEY.valueFrom.secretKeyRef, { name: 'tessera-managed', key: 'customer-hash-key', optional: true }, 'the key name follows secrets.keys.customerHashKey');
+    const tuned = deploymentsBy(mustRender({ values: ['store-node-values.yaml'], set: ['services.scheduler.erasure.services={ingestion,mining,insights}', 'services.scheduler.retention.rawTransactionsDays=365', 'services.mining.ports.grpc=50099'] }));
+    assert.equal(valueOf(tuned.scheduler, 'ERASURE_SERVICES'), 'ingestion,mining,insights');
+    assert.equal(valueOf(tuned.scheduler, 'RETENTION_RAW_TRANSACTIONS_DAYS'), '365');
+    assert.equal(valueOf(tuned.scheduler, 'MINING_GRPC_URL'), 'rel-tessera-mining:50099', 'the mining port declared once');
+    assert.equal(envOf(deploymentsBy(mustRender({ values: ['store-node-values.yaml'], set: ['services.mining.enabled=false'] })).scheduler).MINING_GRPC_URL, undefined, 'no mining in the release: no address is invented');
+  });
+
+  test('role=all: one scheduler does both (SCHEDULER_ROLE=all): the release\'s auth, federation and mining, hub and store retention, erasure', () => {
+    const { scheduler: s } = deploymentsBy(mustRender({ values: ['all-values.yaml'] }));
+    assert.equal(valueOf(s, 'SCHEDULER_ROLE'), 'all');
+    assert.deepEqual(grpcUrls(s), { AUTH_GRPC_URL: 'rel-tessera-auth:50051', FEDERATION_GRPC_URL: 'rel-tessera-federation:50054', MINING_GRPC_URL: 'rel-tessera-mining:50053' });
+    for (const k of ['ERASURE_SERVICES', 'RETENTION_RAW_TRANSACTIONS_DAYS', 'RETENTION_UPLOADED_FILES_DAYS', 'RETENTION_AUDIT_DAYS', 'RETENTION_ROUND_ARTEFACTS_DAYS']) assert.ok(valueOf(s, k), k);
+    assert.equal(envOf(s).CUSTOMER_HASH_KEY.valueFrom.secretKeyRef.optional, true);
+    assert.equal(envOf(s).NODE_STORE_IDS, undefined, 'the all-in-one scheduler serves every store (SCHEDULER_ROLE=all reads no NODE_STORE_IDS)');
   });
 
   test('insights on both sides: the hub\'s reads federation\'s coordinator API in its release, the store\'s reads its ingestion and mining and the hub federation\'s node port (mTLS), never the coordinator API', () => {
@@ -257,13 +306,22 @@ describe('ports: declared once, every dialled address reaches a declared port', 
       const resolved = out.resolved.join('\n');
       assert.match(resolved, /^HUB_URL=https:\/\/\S+ -> Service [^ ]+-gateway(-node)? .*node-api$/m);
       assert.match(resolved, /^FEDERATION_HUB_URL=\S+ -> Service [^ ]+-federation(-node)? .*grpc-node$/m);
-      assert.match(resolved, /^MINING_GRPC_URL=\S+\.svc\.cluster\.local:50053 -> Service [^ ]+-mining grpc$/m, 'the hub scheduler\'s mining address');
-      // Between the releases only the node-facing links (and the scheduler's mining) cross.
+      // The store node's gateway reaches its own scheduler, and that scheduler its own mining, inside the release.
+      assert.match(resolved, /^SCHEDULER_GRPC_URL=[^ ]+-scheduler:50057 -> Service [^ ]+-scheduler grpc$/m);
+      const schedulerLinks = out.links.filter((l) => l.component === 'scheduler').map((l) => `${l.from} ${l.variable} -> ${l.to} ${l.port}${l.crossesReleases ? ' (crosses)' : ''}`).sort();
+      assert.deepEqual(schedulerLinks, [
+        `${h.namespace}/${h.prefix}-scheduler AUTH_GRPC_URL -> Service ${h.namespace}/${h.prefix}-auth grpc`,
+        `${h.namespace}/${h.prefix}-scheduler FEDERATION_GRPC_URL -> Service ${h.namespace}/${h.prefix}-federation grpc`,
+        `${st.namespace}/${st.prefix}-scheduler MINING_GRPC_URL -> Service ${st.namespace}/${st.prefix}-mining grpc`,
+      ].sort());
+      // Between the releases only the node-facing links cross, all from the store node: the hub never dials into a store.
       assert.deepEqual(crossReleaseProblems(out.links), []);
+      assert.deepEqual(out.links.filter((l) => l.crossesReleases && l.toNamespace === st.namespace), [], 'nothing of the hub reaches the store node');
       const crossing = (c) => out.links.filter((l) => l.crossesReleases && l.component === c).map((l) => `${l.variable} ${l.port}`).sort();
       assert.deepEqual(crossing('insights'), ['FEDERATION_HUB_URL grpc-node'], 'the store\'s insights reach the hub at federation\'s node port only');
       assert.deepEqual(crossing('gateway'), ['HUB_URL node-api']);
       assert.ok(crossing('privacy').includes('FEDERATION_HUB_URL grpc-node'));
+      assert.deepEqual(crossing('scheduler'), [], 'no scheduler crosses between the releases');
     });
   }
 
@@ -321,6 +379,21 @@ describe('ports: declared once, every dialled address reaches a declared port', 
     assert.deepEqual(crossReleaseProblems(dialProblems([h, release(['store-node-values.yaml'], 'tessera-store', 'tessera-store')]).links), [], 'the chart\'s own wiring passes');
   });
 
+  test('negative: the hub\'s scheduler dialling a store\'s mining (the wiring of chart 0.4.x, a declared port) is caught', () => {
+    // The old services.scheduler.miningAddress, smuggled in through services.scheduler.env.
+    const h = release(['hub-values.yaml'], 'tessera-hub', 'tessera-hub', ['services.scheduler.env[0].name=MINING_GRPC_URL', 'services.scheduler.env[0].value=tessera-store-mining.tessera-store.svc.cluster.local:50053']);
+    const st = release(['store-node-values.yaml'], 'tessera-store', 'tessera-store');
+    const out = dialProblems([h, st]);
+    assert.deepEqual(out.problems, [], 'the port exists and is mining\'s grpc port: the port check alone cannot see it');
+    const problems = crossReleaseProblems(out.links);
+    assert.equal(problems.length, 1, problems.join('\n'));
+    assert.match(problems[0], /^tessera-hub\/tessera-hub-scheduler MINING_GRPC_URL=tessera-store-mining\.tessera-store\.svc\.cluster\.local:50053 reaches Service tessera-store\/tessera-store-mining grpc in another release: only gateway HUB_URL \(node-api\), privacy FEDERATION_HUB_URL \(grpc-node\), insights FEDERATION_HUB_URL \(grpc-node\), privacy FEDERATION_AUTO_ENROL_URL \(grpc\) may cross$/);
+    // A store node's gateway pointed at the hub's scheduler (instead of its own) is caught too.
+    const misrouted = release(['store-node-values.yaml'], 'tessera-store', 'tessera-store', ['services.gateway.env[0].name=SCHEDULER_GRPC_URL', 'services.gateway.env[0].value=tessera-hub-scheduler.tessera-hub.svc.cluster.local:50057']);
+    const gatewayProblems = crossReleaseProblems(dialProblems([release(['hub-values.yaml'], 'tessera-hub', 'tessera-hub'), misrouted]).links);
+    assert.ok(gatewayProblems.some((p) => /^tessera-store\/tessera-store-gateway SCHEDULER_GRPC_URL=tessera-hub-scheduler\.tessera-hub\.svc\.cluster\.local:50057 reaches Service tessera-hub\/tessera-hub-scheduler grpc in another release/.test(p)), gatewayProblems.join('\n'));
+  });
+
   test('negative: a name of the chart\'s that no release renders, and a Service whose port drifted from its pods, are caught', () => {
     const h = release(['hub-values.yaml'], 'tessera-hub', 'tessera-hub');
     const st = release(['store-node-values.yaml'], 'tessera-store', 'tessera-store', ['hub.federationAddress=tessera-hub-federation-old.tessera-hub.svc.cluster.local:50058']);
@@ -350,6 +423,8 @@ describe('ports: declared once, every dialled address reaches a declared port', 
     fails(['services.gateway.storeNodeAddresses.ingestion=x:1'], /storeNodeAddresses was removed in chart 0\.4\.0/);
     fails(['networkPolicy.hub.port=443'], /networkPolicy\.hub\.port was removed/);
     fails(['mtls.enabled=true'], /mtls\.enabled was replaced/);
+    fails(['services.scheduler.miningAddress=m:50053'], /services\.scheduler\.miningAddress was removed in chart 0\.5\.0/);
+    fails(['networkPolicy.hub.schedulerPeers[0].ipBlock.cidr=10.0.0.0/8'], /networkPolicy\.hub\.schedulerPeers was removed in chart 0\.5\.0/);
   });
 });
 
@@ -447,7 +522,14 @@ describe('every Deployment, in every scenario', () => {
           assert.ok(env.JWT_SIGNING_KEYS.valueFrom.secretKeyRef, 'auth signs with JWT_SIGNING_KEYS');
           assert.equal(env.JWT_VERIFY_KEYS, undefined);
         }
-        if (name === 'scheduler') assert.equal(env.CUSTOMER_HASH_KEY.valueFrom?.secretKeyRef?.optional, true, 'the scheduler boots without the customer hash key');
+        if (name === 'scheduler') {
+          const role = env.SCHEDULER_ROLE.value;
+          assert.equal(role, scenarioRole(s), 'SCHEDULER_ROLE is the release\'s role');
+          if (role === 'hub') assert.equal(env.CUSTOMER_HASH_KEY, undefined, 'the hub\'s scheduler never holds the customer hash key');
+          else assert.equal(env.CUSTOMER_HASH_KEY.valueFrom?.secretKeyRef?.optional, true, 'the scheduler boots without the customer hash key');
+          assert.equal(env.MINING_GRPC_URL === undefined, role === 'hub', 'MINING_GRPC_URL exactly off the hub');
+          if (role === 'store-node') assert.ok(env.NODE_STORE_IDS.value, 'a store node\'s scheduler knows its stores');
+        }
         if (name === 'ingestion') {
           assert.ok(env.CUSTOMER_HASH_KEY.valueFrom?.secretKeyRef?.name, 'CUSTOMER_HASH_KEY from a Secret');
           assert.ok(Number(env.MAX_UPLOAD_BYTES.value) > 0);
@@ -698,7 +780,7 @@ describe('optional features', () => {
       assert.deepEqual(store[name].spec.template.spec.containers[0].volumeMounts.find((m) => m.name === 'mtls'), { name: 'mtls', mountPath: '/etc/tessera/tls', readOnly: true }, name);
     }
     assert.equal(valueOf(store.insights, 'FEDERATION_HUB_URL'), 'federation-node.hub.tessera.example.com:50058', 'insights speaks mTLS to the node port with these files');
-    for (const name of ['ingestion', 'mining']) {
+    for (const name of ['ingestion', 'mining', 'scheduler']) {
       assert.equal(vol(store[name]), undefined, `${name} never dials the hub`);
       assert.equal(envOf(store[name]).NODE_TLS_MODE, undefined, name);
     }
@@ -783,26 +865,50 @@ describe('network policy', () => {
   };
   const monitoring = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }];
 
-  test('store-node services accept only from their namespace, the hub\'s scheduler (mining\'s gRPC) and Prometheus (http); the store\'s gateway also from the ingress controller', () => {
+  test('store-node services accept only from their namespace and Prometheus (http); the store\'s gateway also from the ingress controller; nothing from the hub', () => {
     const p = policies({ values: ['store-node-production-values.yaml'] });
     assert.deepEqual(Object.keys(p).sort(), STORE);
-    const hubScheduler = {
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tessera-hub' } },
-      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'tessera', 'app.kubernetes.io/component': 'scheduler' } },
-    };
     const ingressNginx = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }];
     for (const [name, policy] of Object.entries(p)) {
       assert.deepEqual(policy.spec.policyTypes, ['Ingress', 'Egress']);
       assert.deepEqual(policy.spec.ingress, [
         { from: [{ podSelector: {} }] },
         ...(name === 'gateway' ? [{ ports: [{ port: 'http', protocol: 'TCP' }], from: ingressNginx }] : []),
-        ...(name === 'mining' ? [{ ports: [{ port: 'grpc', protocol: 'TCP' }], from: [hubScheduler] }] : []),
         { ports: [{ port: 'http', protocol: 'TCP' }], from: monitoring },
       ], name);
     }
     for (const [name, policy] of Object.entries(policies({ values: ['store-node-values.yaml'], set: ['networkPolicy.enabled=true'] }))) {
       if (name === 'gateway') continue;
       assert.deepEqual(policy.spec.ingress, [{ from: [{ podSelector: {} }] }], `${name}: nothing from outside the namespace; the hub never dials in`);
+    }
+  });
+
+  test('store node: the gateway reaches its scheduler and the scheduler its mining inside the release, at their declared grpc ports (ingress and egress)', () => {
+    for (const set of [[], ['services.scheduler.ports.grpc=50077', 'services.mining.ports.grpc=50099']]) {
+      const docs = mustRender({ values: ['store-node-production-values.yaml'], set });
+      const p = Object.fromEntries(ofKind(docs, 'NetworkPolicy').map((x) => [component(x), x]));
+      const ds = deploymentsBy(docs);
+      const podLabels = (name) => ds[name].spec.template.metadata.labels;
+      const portOf = (name, portName) => ds[name].spec.template.spec.containers[0].ports.find((x) => x.name === portName).containerPort;
+      const selects = (sel, labels) => Object.entries(sel?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+      // A peer in the same namespace: a podSelector alone (no namespaceSelector, no ipBlock).
+      const peerAllows = (peer, labels) => peer.podSelector && !peer.namespaceSelector && !peer.ipBlock && selects(peer.podSelector, labels);
+      const portAllows = (rulePorts, name, number) => !rulePorts || rulePorts.some((x) => x.port === name || x.port === number);
+      const ingressAllows = (to, from, portName) => p[to].spec.ingress.some((r) => portAllows(r.ports, portName, portOf(to, portName)) && (r.from ?? []).some((peer) => peerAllows(peer, podLabels(from))));
+      const egressAllows = (from, to, portName) => p[from].spec.egress.some((r) => portAllows(r.ports, portName, portOf(to, portName)) && (r.to ?? []).some((peer) => peerAllows(peer, podLabels(to))));
+      for (const [from, to] of [['gateway', 'scheduler'], ['scheduler', 'mining']]) {
+        assert.ok(ingressAllows(to, from, 'grpc'), `${set}: ${to} accepts ${from} on grpc`);
+        assert.ok(egressAllows(from, to, 'grpc'), `${set}: ${from} may dial ${to} on grpc`);
+        const address = valueOf(ds[from], `${to.toUpperCase()}_GRPC_URL`);
+        assert.equal(address, `rel-tessera-${to}:${portOf(to, 'grpc')}`, `${from} dials ${to} at its declared port`);
+      }
+      assert.deepEqual(p.scheduler.spec.egress.filter((r) => r.to?.some((t) => t.ipBlock)), [], 'the store node\'s scheduler never leaves the node');
+      // Nothing outside the namespace reaches the scheduler or mining (the hub never dials in); only Prometheus the http port.
+      for (const name of ['scheduler', 'mining']) {
+        for (const r of p[name].spec.ingress) {
+          if (r.from.some((peer) => peer.namespaceSelector)) assert.deepEqual(r.ports, [{ port: 'http', protocol: 'TCP' }], `${name}: from another namespace only /metrics`);
+        }
+      }
     }
   });
 
@@ -881,7 +987,11 @@ describe('validation', () => {
     fails(['role=store-node', 'hub.federationAddress=hub:50058', 'hub.gatewayUrl=http://hub:8443'], /hub\.gatewayUrl must be an https URL/);
     fails(['role=store-node', 'hub.federationAddress=https://hub:50058', 'hub.gatewayUrl=https://hub:8443'], /hub\.federationAddress must be host:port/);
   });
-  test('store node without store ids', () => fails(['role=store-node', 'hub.federationAddress=hub:443', 'hub.gatewayUrl=https://hub:8443'], /services\.privacy\.federation\.storeIds/));
+  test('store node without store ids', () => {
+    fails(['role=store-node', 'hub.federationAddress=hub:443', 'hub.gatewayUrl=https://hub:8443'], /services\.privacy\.federation\.storeIds/);
+    // The scheduler needs them even without privacy (NODE_STORE_IDS is required by SCHEDULER_ROLE=store-node).
+    fails(['role=store-node', 'hub.gatewayUrl=https://hub:8443', 'services.privacy.enabled=false'], /NODE_STORE_IDS of the gateway and the scheduler/);
+  });
   test('auto-enrolment on a store node without the hub\'s coordinator API', () => fails(['role=store-node', 'hub.federationAddress=hub:443', 'hub.gatewayUrl=https://hub:8443', 'services.privacy.federation.storeIds={s1}', 'services.privacy.federation.autoEnrol=true'], /hub\.federationApiAddress/));
   test('object storage: no endpoint, a bad one, no bucket, no keys in a chart-created Secret', () => {
     fails(['services.ingestion.objectStorage.endpoint='], /objectStorage\.endpoint \(S3_ENDPOINT\)/, ['store-node-values.yaml']);
@@ -943,6 +1053,7 @@ describe('helm test', () => {
     assert.deepEqual(targets, [
       'http://rel-tessera-gateway:8080/health/ready',
       'http://rel-tessera-insights:8086/health/ready',
+      'http://rel-tessera-scheduler:8087/health/ready',
       'http://rel-tessera-ingestion:8082/health/ready',
       'http://rel-tessera-mining:8083/health/ready',
       'http://rel-tessera-privacy:8085/health/ready',
@@ -964,15 +1075,14 @@ describe('NOTES.txt', () => {
   for (const s of allScenarios) {
     test(`${s.name}: renders`, () => assert.match(notes(s.values), /Tessera .* is installed as release "rel"/));
   }
-  test('a hub without the scheduler\'s mining address is warned; store nodes are told the node front and the node port', () => {
+  test('a hub is told the node front and the node port for its store nodes (and no mining address: it never dials a store)', () => {
     const hubText = notes([], ['role=hub', 'secrets.existingSecret=s', 'mtls.serverCertSecretName=hub-tls']);
-    assert.match(hubText, /services\.scheduler\.miningAddress is empty: the scheduler/);
+    assert.doesNotMatch(hubText, /miningAddress|MINING_GRPC_URL/);
     assert.match(hubText, /hub\.gatewayUrl=https:\/\/<host>:8443 /);
     assert.match(hubText, /hub\.federationAddress=<host>:50058 /);
     assert.match(hubText, /mTLS with the server certificate from Secret "hub-tls"/);
     assert.match(hubText, /set nodeFront\.enabled=true/);
-    const paired = notes([], ['role=hub', 'secrets.existingSecret=s', 'mtls.mode=plaintext', 'services.scheduler.miningAddress=m:1']);
-    assert.doesNotMatch(paired, /miningAddress is empty/);
+    const paired = notes([], ['role=hub', 'secrets.existingSecret=s', 'mtls.mode=plaintext']);
     assert.match(paired, /WITHOUT mTLS/);
     assert.match(notes(['hub-production-values.yaml']), /LoadBalancer Services rel-tessera-gateway-node and rel-tessera-federation-node/);
   });
@@ -1003,6 +1113,8 @@ describe('NOTES.txt', () => {
     assert.match(notes(['store-node-production-values.yaml']), /with mTLS \(client certificate from Secret "store-0042-node-tls"\)/);
     assert.match(text, /autoEnrol=true is for development only/);
     assert.match(text, /serves stores store-0042/);
+    assert.match(text, /Its scheduler \(SCHEDULER_ROLE=store-node\) runs these stores' scheduled mining, erasure requests/);
+    assert.doesNotMatch(notes(['store-node-values.yaml'], ['services.scheduler.enabled=false']), /Its scheduler/);
     assert.doesNotMatch(notes(['all-values.yaml']), /WARNING/);
   });
 });
@@ -1016,9 +1128,11 @@ describe('chart hygiene', () => {
     }
   });
 
-  test('Chart.yaml is version 0.4.1, with its changes', () => {
+  test('Chart.yaml is version 0.5.0, with its changes', () => {
     const [chart] = parseAll(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8'));
-    assert.equal(chart.version, '0.4.1');
+    assert.equal(chart.version, '0.5.0');
+    assert.match(chart.annotations['artifacthub.io/changes'], /SCHEDULER_ROLE=store-node/);
+    assert.match(chart.annotations['artifacthub.io/changes'], /services\.scheduler\.miningAddress/);
     assert.match(chart.annotations['artifacthub.io/changes'], /insights .*FEDERATION_HUB_URL = hub\.federationAddress/);
     assert.match(chart.annotations['artifacthub.io/changes'], /GATEWAY_ROLE=store-node/);
     assert.equal(chart.apiVersion, 'v2');

@@ -10,7 +10,9 @@
 //   - gets only variables its service reads (or OTEL_* for the OpenTelemetry SDK; there is
 //     no allow-list: a variable the chart sets ahead of a service fails here until it lands),
 //   - reads every variable the service marks sensitive from a Secret,
-// and that the chart's defaults are the services' defaults.
+// and that the chart's defaults are the services' defaults. The gateway and the scheduler
+// validate the definition of their role (gatewayRoleConfigs[GATEWAY_ROLE],
+// schedulerRoleConfigs[SCHEDULER_ROLE]): each container is checked against its role's.
 //
 //   node --test deploy/helm/tessera/tests/config-test.mjs
 import { test, describe } from 'node:test';
@@ -30,6 +32,17 @@ const ISSUE_10 = {
   privacy: ['NODE_TLS_MODE', 'NODE_TLS_CA_FILE', 'NODE_TLS_CERT_FILE', 'NODE_TLS_KEY_FILE'],
   insights: ['NODE_TLS_MODE', 'NODE_TLS_CA_FILE', 'NODE_TLS_CERT_FILE', 'NODE_TLS_KEY_FILE'],
 };
+/**
+ * The scheduler in roles (SCHED_CONTRACT.md): what each role must read because the chart sets
+ * it, and what it must not read because the hub never dials into a store node nor holds
+ * customer ids or their hashes.
+ */
+const SCHEDULER_ROLES = {
+  hub: { reads: ['SCHEDULER_ROLE', 'AUTH_GRPC_URL', 'FEDERATION_GRPC_URL', 'RETENTION_AUDIT_DAYS', 'RETENTION_ROUND_ARTEFACTS_DAYS'], never: ['MINING_GRPC_URL', 'CUSTOMER_HASH_KEY', 'NODE_STORE_IDS', 'ERASURE_DEADLINE_DAYS', 'ERASURE_SERVICES', 'RETENTION_RAW_TRANSACTIONS_DAYS', 'RETENTION_UPLOADED_FILES_DAYS'] },
+  'store-node': { reads: ['SCHEDULER_ROLE', 'NODE_STORE_IDS', 'MINING_GRPC_URL', 'CUSTOMER_HASH_KEY', 'ERASURE_DEADLINE_DAYS', 'ERASURE_SERVICES', 'RETENTION_RAW_TRANSACTIONS_DAYS', 'RETENTION_UPLOADED_FILES_DAYS'], never: ['AUTH_GRPC_URL', 'FEDERATION_GRPC_URL', 'RETENTION_AUDIT_DAYS', 'RETENTION_ROUND_ARTEFACTS_DAYS'] },
+};
+/** Services that validate the definition of their role: the role variable and the table of definitions by role. */
+const ROLE_AWARE = { gateway: { variable: 'GATEWAY_ROLE', table: 'gatewayRoleConfigs' }, scheduler: { variable: 'SCHEDULER_ROLE', table: 'schedulerRoleConfigs' } };
 /** Variables whose chart default deliberately differs from the service's (in-cluster addresses). */
 const CLUSTER_ADDRESSES = /(_GRPC_URL|^KAFKA_BROKERS|^REDIS_URL|^FEDERATION_HUB_URL|^FEDERATION_AUTO_ENROL_URL|^S3_ENDPOINT)$/;
 /**
@@ -37,7 +50,7 @@ const CLUSTER_ADDRESSES = /(_GRPC_URL|^KAFKA_BROKERS|^REDIS_URL|^FEDERATION_HUB_
  * does both sides, the node links are in-namespace so NODE_TLS_MODE is plaintext, and there is
  * no store-node gateway to serve a node front for, so NODE_API_PORT is 0).
  */
-const FROM_THE_ROLE = new Set(['insights INSIGHTS_ROLE', 'gateway NODE_API_PORT', ...['gateway', 'federation', 'privacy', 'insights'].map((s) => `${s} NODE_TLS_MODE`)]);
+const FROM_THE_ROLE = new Set(['insights INSIGHTS_ROLE', 'scheduler SCHEDULER_ROLE', 'gateway NODE_API_PORT', ...['gateway', 'federation', 'privacy', 'insights'].map((s) => `${s} NODE_TLS_MODE`)]);
 
 // ---------------------------------------------------------------- reading the definitions
 /** The text of `{ ... }` starting at the brace at `open`. */
@@ -115,34 +128,41 @@ function readDefinitions() {
     // A service's own groups (the gateway's per-role groups) next to the shared ones.
     const groups = { ...shared };
     readGroups(text, groups);
-    // The first definition in the file: the gateway's is its all-in-one role, the union of the others.
+    // The first definition in the file (for a service in roles, its all-in-one role: the union of the others).
     const start = new RegExp(`defineConfig\\('${service}', \\{`).exec(text);
     assert.ok(start, `services/${service}/src/${service}.config.ts: defineConfig('${service}', {...}) not found`);
     definitions[service] = variablesOf(braceBlock(text, start.index + start[0].length - 1), text, groups, service);
-    if (service === 'gateway') {
-      // The gateway validates the definition of its GATEWAY_ROLE (gatewayRoleConfigs): each role's variables apart.
+    const roleAware = ROLE_AWARE[service];
+    if (roleAware) {
+      // The service validates the definition of its role (<service>RoleConfigs): each role's variables apart.
       const byName = {};
-      for (const m of text.matchAll(/^export const (\w+) = defineConfig\('gateway', \{/gm)) byName[m[1]] = variablesOf(braceBlock(text, m.index + m[0].length - 1), text, groups, service);
-      const table = /gatewayRoleConfigs = \{([^}]*)\}/.exec(text);
-      assert.ok(table, 'services/gateway/src/gateway.config.ts: gatewayRoleConfigs not found');
+      for (const m of text.matchAll(new RegExp(`^export const (\\w+) = defineConfig\\('${service}', \\{`, 'gm'))) byName[m[1]] = variablesOf(braceBlock(text, m.index + m[0].length - 1), text, groups, service);
+      const table = new RegExp(`${roleAware.table}(?:\\s*:[^=]*)?\\s*=\\s*\\{([^}]*)\\}`).exec(text);
+      assert.ok(table, `services/${service}/src/${service}.config.ts: ${roleAware.table} not found`);
+      roles[service] = {};
       for (const m of table[1].matchAll(/'?([\w-]+)'?:\s*(\w+)/g)) {
-        assert.ok(byName[m[2]], `gatewayRoleConfigs.${m[1]}: ${m[2]} is not a defineConfig('gateway', ...) of the file`);
-        gatewayRoles[m[1]] = byName[m[2]];
+        assert.ok(byName[m[2]], `${roleAware.table}.${m[1]}: ${m[2]} is not a defineConfig('${service}', ...) of the file`);
+        roles[service][m[1]] = byName[m[2]];
       }
+      assert.ok(roles[service].all, `${roleAware.table} has an all role`);
+      definitions[service] = roles[service].all;
     }
   }
   return definitions;
 }
-/** The gateway's definitions by GATEWAY_ROLE (hub, store-node, all). */
-const gatewayRoles = {};
+/** The definitions by role of the services in ROLE_AWARE: roles.gateway[GATEWAY_ROLE], roles.scheduler[SCHEDULER_ROLE] (hub, store-node, all). */
+const roles = {};
 const definitions = readDefinitions();
-/** What one rendered Deployment's service reads: the gateway's by its GATEWAY_ROLE (default all). */
+const gatewayRoles = roles.gateway;
+const schedulerRoles = roles.scheduler;
+/** What one rendered Deployment's service reads: for a service in roles, its role's definition (default all). */
 function definitionOf(d) {
   const name = component(d);
-  if (name !== 'gateway') return definitions[name];
-  const role = envOf(d).GATEWAY_ROLE?.value || 'all';
-  assert.ok(gatewayRoles[role], `gateway: GATEWAY_ROLE=${role} has no definition in gatewayRoleConfigs`);
-  return gatewayRoles[role];
+  const roleAware = ROLE_AWARE[name];
+  if (!roleAware) return definitions[name];
+  const role = envOf(d)[roleAware.variable]?.value || 'all';
+  assert.ok(roles[name][role], `${name}: ${roleAware.variable}=${role} has no definition in ${roleAware.table}`);
+  return roles[name][role];
 }
 
 const isSet = (e) => Boolean(e?.valueFrom?.secretKeyRef) || (e?.value !== undefined && e.value !== '');
@@ -168,8 +188,9 @@ describe('reading the config definitions', () => {
     assert.equal(mining.MINING_THREADS.default, '2');
     assert.equal(auth.REFRESH_TOKEN_TTL_SECONDS.default, '604800');
     assert.equal(auth.AUDIT_RETENTION_MIN_DAYS.default, '90');
-    assert.equal(definitions.scheduler.CUSTOMER_HASH_KEY.sensitive, true);
-    assert.equal(definitions.scheduler.RETENTION_AUDIT_DAYS.default, '400');
+    assert.equal(schedulerRoles['store-node'].CUSTOMER_HASH_KEY.sensitive, true);
+    assert.equal(schedulerRoles.hub.RETENTION_AUDIT_DAYS.default, '400');
+    assert.equal(definitions.scheduler, schedulerRoles.all, 'the scheduler\'s all-in-one role');
     assert.equal(definitions.insights.INSIGHTS_ROLE.default, 'hub');
     assert.equal(mining.MINING_MAX_ITEMSETS.default, '200000');
     assert.equal(gateway.JSON_MAX_DEPTH.default, '32');
@@ -224,6 +245,27 @@ describe('the roles set INSIGHTS_ROLE', () => {
       assert.equal(roleOf(values), role, values[0]);
       assert.ok(known.includes(`'${role}'`), `insights accepts INSIGHTS_ROLE=${role} (${known})`);
     }
+  });
+});
+
+describe('the roles set SCHEDULER_ROLE, and each role reads what the chart gives it', () => {
+  test('hub, store node and all-in-one each get the scheduler role the service knows', () => {
+    const roleOf = (values) => envOf(ofKind(mustRender({ values }), 'Deployment').find((d) => component(d) === 'scheduler')).SCHEDULER_ROLE.value;
+    for (const [values, role] of [[['hub-values.yaml'], 'hub'], [['store-node-values.yaml'], 'store-node'], [['all-values.yaml'], 'all']]) {
+      assert.equal(roleOf(values), role, values[0]);
+      assert.ok(schedulerRoles[role], `schedulerRoleConfigs has ${role}`);
+    }
+  });
+  for (const [role, { reads, never }] of Object.entries(SCHEDULER_ROLES)) {
+    test(`SCHEDULER_ROLE=${role} reads ${reads.join(', ')} and not ${never.join(', ')}`, () => {
+      assert.deepEqual(reads.filter((k) => !schedulerRoles[role][k]), [], `schedulerRoleConfigs['${role}'] (services/scheduler/src/scheduler.config.ts)`);
+      assert.deepEqual(never.filter((k) => schedulerRoles[role][k]), [], `schedulerRoleConfigs['${role}'] must not read these`);
+    });
+  }
+  test('a store node\'s scheduler requires NODE_STORE_IDS and boots without CUSTOMER_HASH_KEY; a store node\'s gateway reads SCHEDULER_GRPC_URL', () => {
+    assert.equal(schedulerRoles['store-node'].NODE_STORE_IDS?.required, true, 'NODE_STORE_IDS is required on a store node');
+    assert.equal(schedulerRoles['store-node'].CUSTOMER_HASH_KEY?.required, false, 'CUSTOMER_HASH_KEY stays optional (customer erasure answers 409 without it)');
+    assert.ok(gatewayRoles['store-node'].SCHEDULER_GRPC_URL, 'gatewayRoleConfigs[store-node] reads SCHEDULER_GRPC_URL');
   });
 });
 

@@ -61,7 +61,8 @@ export const SERVICES = {
   privacy: { side: 'store-node', http: 8085, grpc: 50055 },
   // Both sides: the hub's consortium insights and each store node's own (INSIGHTS_ROLE).
   insights: { side: 'both', http: 8086, grpc: 50056 },
-  scheduler: { side: 'hub', http: 8087, grpc: 50057 },
+  // Both sides: the hub's rounds, refreshes and hub retention (SCHEDULER_ROLE=hub), each store node's mining, erasure and raw-data retention (store-node).
+  scheduler: { side: 'both', http: 8087, grpc: 50057 },
 };
 export const HUB = Object.keys(SERVICES).filter((s) => ['hub', 'both'].includes(SERVICES[s].side)).sort();
 export const STORE = Object.keys(SERVICES).filter((s) => ['store-node', 'both'].includes(SERVICES[s].side)).sort();
@@ -276,14 +277,13 @@ export function dialProblems(releases) {
  * mTLS: the gateway the hub gateway's node front (HUB_URL, node-api), privacy and insights
  * federation's node port (FEDERATION_HUB_URL, grpc-node); privacy's development-only
  * auto-enrolment (FEDERATION_AUTO_ENROL_URL) is the one call to the coordinator API. The hub
- * reaches a store node only with the scheduler's MINING_GRPC_URL (scheduled mining).
+ * never dials into a store node (a store node's own scheduler runs its scheduled mining).
  */
 export const CROSS_RELEASE_LINKS = [
   ['gateway', 'HUB_URL', 'node-api'],
   ['privacy', 'FEDERATION_HUB_URL', 'grpc-node'],
   ['insights', 'FEDERATION_HUB_URL', 'grpc-node'],
   ['privacy', 'FEDERATION_AUTO_ENROL_URL', 'grpc'],
-  ['scheduler', 'MINING_GRPC_URL', 'grpc'],
 ];
 /** The links of dialProblems(...).links that cross from one release to another other than CROSS_RELEASE_LINKS. */
 export function crossReleaseProblems(links) {

@@ -9,6 +9,7 @@ export * from './bus';
 export { createKafkaBus, ensureTopics, kafkaProducerConfig, kafkajsLogCreator, PRODUCE_ACKS } from './kafka-bus';
 export type { KafkaBusOptions, KafkaBusConsumerOptions } from './kafka-bus';
 export { createInProcessBus } from './in-process-bus';
+export { BUS_NAMESPACE_PATTERN, namespacedBus } from './namespaced-bus';
 export type { InProcessBusOptions } from './in-process-bus';
 export { createJsonLogger, silentLogger } from './logger';
 export type { BusLogLevel, BusLogFields } from './logger';

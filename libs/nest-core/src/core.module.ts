@@ -4,7 +4,7 @@ import { DataSource, type MixedList } from 'typeorm';
 import { createLogger, ServiceMetrics, startTelemetry, type Logger } from '@tessera/common';
 import { MetricsController } from './metrics/metrics.controller';
 import { openDatabase, pingDatabase } from '@tessera/db';
-import { createKafkaBus, type Bus } from '@tessera/bus';
+import { createKafkaBus, namespacedBus, type Bus } from '@tessera/bus';
 import { HealthController } from './health/health.controller';
 import { ReadinessChecks } from './health/readiness-checks';
 import { BUS, LOGGER, SERVICE_CONFIG, SERVICE_NAME } from './tokens';
@@ -18,6 +18,7 @@ export interface CoreConfig {
   DATABASE_POOL_SIZE?: number;
   BUS_DRIVER?: 'kafka' | 'memory';
   KAFKA_BROKERS?: string[];
+  BUS_NAMESPACE?: string;
   KAFKA_PARTITIONS_CONCURRENTLY?: number;
 }
 
@@ -101,9 +102,11 @@ export class CoreModule {
           provide: BUS,
           inject: [LOGGER, ReadinessChecks],
           useFactory: (logger: Logger, readiness: ReadinessChecks): Bus => {
-            const bus = memory
+            const base = memory
               ? options.bus!
               : createKafkaBus({ brokers: config.KAFKA_BROKERS ?? ['127.0.0.1:9092'], clientId: `tessera-${options.name}`, logger, partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY, consumer: { maxBytesPerPartition: 8 * 1024 * 1024 } });
+            // A store node sharing its Kafka cluster with others keeps its topics and groups under its namespace.
+            const bus = config.BUS_NAMESPACE ? namespacedBus(base, config.BUS_NAMESPACE) : base;
             readiness.add({
               name: memory ? 'bus' : 'kafka',
               check: async () => {

@@ -427,6 +427,11 @@ naming the value when it is not one. dict "value" string "name" "secrets.x" ; re
 {{- if and $v.hub.gatewayUrl (not (regexMatch "^https://[^/:]+(:[0-9]+)?/?$" $v.hub.gatewayUrl)) -}}
 {{- fail (printf "hub.gatewayUrl must be an https URL of the hub gateway's node front, e.g. https://hub.example.com:8443 (got %q)" $v.hub.gatewayUrl) -}}
 {{- end -}}
+{{- with $v.config.kafka.namespace -}}
+{{- if not (regexMatch "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$" (toString .)) -}}
+{{- fail (printf "config.kafka.namespace must be 1-64 letters, digits, _ or - (it prefixes every Kafka topic and consumer group; got %q)" (toString .)) -}}
+{{- end -}}
+{{- end -}}
 {{- range $k := list "federationAddress" "federationApiAddress" -}}
 {{- $a := index $v.hub $k -}}
 {{- if and $a (not (regexMatch "^[A-Za-z0-9.-]+:[0-9]+$" $a)) -}}
@@ -678,6 +683,10 @@ dict "root" $ "name" svc
   value: {{ $v.config.bus.driver | quote }}
 - name: KAFKA_BROKERS
   value: {{ join "," $v.config.kafka.brokers | quote }}
+{{- with $v.config.kafka.namespace }}
+- name: BUS_NAMESPACE
+  value: {{ . | quote }}
+{{- end }}
 {{- end }}
 {{- /* Service-to-service addresses (tessera.dials: the in-release Services' declared ports, or the hub's). */}}
 {{- $dials := include "tessera.dials" . | fromJson }}

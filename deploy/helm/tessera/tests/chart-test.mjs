@@ -161,6 +161,15 @@ describe('service-to-service addresses', () => {
     assert.equal(valueOf(deploymentsBy(mustRender({ values: ['hub-values.yaml'], set: ['services.scheduler.bossSchema=queue'] })).scheduler, 'BOSS_SCHEMA'), 'queue');
   });
 
+  test('config.kafka.namespace: every service on the bus gets BUS_NAMESPACE (a store node sharing a Kafka cluster), the gateway none; unset, nobody', () => {
+    const ds = deploymentsBy(mustRender({ values: ['store-node-values.yaml'], set: ['config.kafka.namespace=store-0042'] }));
+    const onBus = Object.entries(ds).filter(([, d]) => valueOf(d, 'KAFKA_BROKERS') !== undefined);
+    assert.ok(onBus.length >= 4, `services on the bus: ${onBus.map(([name]) => name)}`);
+    for (const [name, d] of onBus) assert.equal(valueOf(d, 'BUS_NAMESPACE'), 'store-0042', name);
+    assert.equal(valueOf(ds.gateway, 'BUS_NAMESPACE'), undefined, 'the gateway is not on the bus');
+    for (const [name, d] of Object.entries(deploymentsBy(mustRender({ values: ['store-node-values.yaml'] })))) assert.equal(valueOf(d, 'BUS_NAMESPACE'), undefined, name);
+  });
+
   test('store-node scheduler: SCHEDULER_ROLE=store-node, the stores the gateway serves, the release\'s mining, the store\'s customer hash key (optional), its own schemas and the node\'s Kafka', () => {
     const ds = deploymentsBy(mustRender({ values: ['store-node-values.yaml'] }));
     const s = ds.scheduler;
@@ -1007,6 +1016,7 @@ describe('validation', () => {
   test('otlp without endpoint', () => fails(['config.otel.exporter=otlp'], /otlpEndpoint/));
   test('in-process bus', () => fails(['config.bus.driver=memory'], /must be kafka/));
   test('bad DATABASE_SCHEMA', () => fails(['config.database.schemaPrefix=Store-'], /lower-case Postgres identifier/));
+  test('bad Kafka namespace', () => fails(['config.kafka.namespace=store.0042'], /config\.kafka\.namespace must be 1-64 letters/));
   test('memory rate limits with several gateways', () => fails(['services.gateway.rateLimit.driver=memory', 'services.gateway.replicaCount=2'], /rateLimit\.driver=memory/));
   test('Redis password in plain values', () => fails(['config.redis.url=redis://:hunter2@redis:6379'], /holds a password/));
   test('ingress path outside /api', () => {

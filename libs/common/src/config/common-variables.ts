@@ -28,5 +28,13 @@ export const databaseVariables = {
 export const busVariables = {
   BUS_DRIVER: vars.oneOf(['kafka', 'memory'] as const, { description: 'Event bus: kafka in production, memory only inside the all-in-one process', default: 'kafka' }),
   KAFKA_BROKERS: vars.hostList({ description: 'Kafka bootstrap brokers, comma separated host:port', default: '127.0.0.1:9092' }),
+  BUS_NAMESPACE: {
+    description: "Prefix of every Kafka topic and consumer group of this node (e.g. store-0042: topics store-0042.pos.transactions.v1, ...), so that several store nodes can share one Kafka cluster without reading each other's events; empty uses the plain names",
+    default: '',
+    parse: (raw: string) => {
+      if (raw !== '' && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(raw)) throw new Error('must be 1-64 letters, digits, _ or - (it prefixes Kafka topic and group names)');
+      return raw;
+    },
+  },
   KAFKA_PARTITIONS_CONCURRENTLY: vars.integer({ description: 'Partitions one consumer handles at the same time (order within a partition always holds)', default: '3', min: 1, max: 64 }),
 };

@@ -21,6 +21,7 @@ import { join, resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
+import { ensureTopics, TopicSpecs } from '@tessera/bus';
 import { miningV1 } from '@tessera/proto';
 import { REDIS_URL, authEnvFor, http, makeSigningMaterial, runCli, type Session } from './support/auth-stack';
 import { DATABASE_URL, KAFKA_BROKERS, S3_ENV, testPool, uniqueId } from './support/infra';
@@ -35,11 +36,13 @@ const skip = !existsSync(foodmart) && !process.env.CI && 'datasets not found';
 const run = uniqueId('cons').replace(/-/g, '_');
 const dashed = run.replace(/_/g, '-');
 const STORES = [1, 2, 3].map((i) => `${dashed}-s${i}`);
-const topics = { rounds: `federation.rounds.v1.${run}`, batches: `ingestion.batches.v1.${run}`, pos: `pos.transactions.v1.${run}`, dlq: `pos.transactions.dlq.v1.${run}` };
+const topics = { rounds: `federation.rounds.v1.${run}` };
 /** Values only the first store holds: an item, a utility and the uploaded file's name. */
 const PLANTED_ITEM = '7654321';
 const PLANTED_UTILITY = '987654321';
 const PLANTED_FILE_NAME = `planted-${run}.txt`;
+/** A customer of the first store, erased on its node: the id (and its hash) never reach the hub. */
+const PLANTED_CUSTOMER = String(80_000_000 + Math.floor(Math.random() * 9_999_999));
 const COMMON_ITEM = '1373';
 const keys = makeSigningMaterial();
 const hubSchemas = { auth: `${run}_hub_auth`, federation: `${run}_hub_federation` };
@@ -48,7 +51,9 @@ interface StoreNode {
   index: number;
   storeId: string;
   bucket: string;
-  ports: Record<'gateway' | 'ingestionHttp' | 'ingestionGrpc' | 'miningHttp' | 'miningGrpc' | 'privacyHttp' | 'privacyGrpc', number>;
+  /** BUS_NAMESPACE: the three nodes share the test's Kafka as a hosted consortium would, each under its own prefix. */
+  namespace: string;
+  ports: Record<'gateway' | 'ingestionHttp' | 'ingestionGrpc' | 'miningHttp' | 'miningGrpc' | 'privacyHttp' | 'privacyGrpc' | 'schedulerHttp' | 'schedulerGrpc', number>;
   child?: ChildProcess;
   output: string;
   manager?: Session;
@@ -67,29 +72,26 @@ let completedRound = '';
 /** Exact numbers the manager of the first store saw on their own node (per-pattern utilities, in cents). */
 const localResults = new Set<string>();
 
-const schemasOf = (node: StoreNode) => ['ingestion', 'mining', 'privacy'].map((service) => `${run}_n${node.index}_${service}`);
+const schemasOf = (node: StoreNode) => ['ingestion', 'mining', 'privacy', 'scheduler', 'boss'].map((service) => `${run}_n${node.index}_${service}`);
 
 async function startNode(node: StoreNode): Promise<void> {
   const p = node.ports;
-  const [ingestionSchema, miningSchema, privacySchema] = schemasOf(node);
+  const [ingestionSchema, miningSchema, privacySchema, schedulerSchema, bossSchema] = schemasOf(node);
   const env: Record<string, string> = {
     ...process.env,
     LOG_LEVEL: 'info',
     DATABASE_URL,
     BUS_DRIVER: 'kafka',
     KAFKA_BROKERS: KAFKA_BROKERS.join(','),
-    BATCHES_TOPIC: topics.batches,
+    BUS_NAMESPACE: node.namespace,
     ...S3_ENV,
     INGESTION__S3_BUCKET: node.bucket,
     INGESTION__HTTP_PORT: String(p.ingestionHttp),
     INGESTION__GRPC_PORT: String(p.ingestionGrpc),
     INGESTION__DATABASE_SCHEMA: ingestionSchema,
     CUSTOMER_HASH_KEY: 'e2e-customer-hash-key-0123456789abcdef',
-    // The first node also takes POS events from Kafka (its own topic and group).
-    INGESTION__POS_CONSUMER_ENABLED: node.index === 1 ? 'true' : 'false',
-    INGESTION__POS_TOPIC: topics.pos,
-    INGESTION__POS_DLQ_TOPIC: topics.dlq,
-    INGESTION__POS_CONSUMER_GROUP: `${run}-pos-${node.index}`,
+    // Every node takes POS events from Kafka: its own <namespace>.pos.transactions.v1, its own group.
+    INGESTION__POS_CONSUMER_ENABLED: 'true',
     MINING__HTTP_PORT: String(p.miningHttp),
     MINING__GRPC_PORT: String(p.miningGrpc),
     MINING__DATABASE_SCHEMA: miningSchema,
@@ -101,6 +103,15 @@ async function startNode(node: StoreNode): Promise<void> {
     // The hub's federation node port over mTLS; no auto-enrolment: the admin enrols the node's identity on the hub.
     FEDERATION_HUB_URL: `localhost:${hubNodePort}`,
     FEDERATION_STORE_IDS: node.storeId,
+    // The node's own scheduler: its store's schedules and erasure requests, nothing on the hub.
+    SCHEDULER__HTTP_PORT: String(p.schedulerHttp),
+    SCHEDULER__GRPC_PORT: String(p.schedulerGrpc),
+    SCHEDULER__DATABASE_SCHEMA: schedulerSchema,
+    SCHEDULER__BOSS_SCHEMA: bossSchema,
+    SCHEDULER__SCHEDULER_ROLE: 'store-node',
+    SCHEDULER__NODE_STORE_IDS: node.storeId,
+    SCHEDULER__MINING_GRPC_URL: `127.0.0.1:${p.miningGrpc}`,
+    SCHEDULER__POLLING_SECONDS: '1',
     GATEWAY__HTTP_PORT: String(p.gateway),
     GATEWAY__GATEWAY_ROLE: 'store-node',
     GATEWAY__HUB_URL: `https://localhost:${hubFrontPort}`,
@@ -108,6 +119,7 @@ async function startNode(node: StoreNode): Promise<void> {
     GATEWAY__INGESTION_GRPC_URL: `127.0.0.1:${p.ingestionGrpc}`,
     GATEWAY__MINING_GRPC_URL: `127.0.0.1:${p.miningGrpc}`,
     GATEWAY__PRIVACY_GRPC_URL: `127.0.0.1:${p.privacyGrpc}`,
+    GATEWAY__SCHEDULER_GRPC_URL: `127.0.0.1:${p.schedulerGrpc}`,
     GATEWAY__HUB_KEYS_CACHE_FILE: join(cacheDir, `hub-keys-${node.index}.json`),
     GATEWAY__HUB_TIMEOUT_MS: '2000',
     GATEWAY__REDIS_URL: REDIS_URL,
@@ -116,14 +128,14 @@ async function startNode(node: StoreNode): Promise<void> {
     ...nodeTls.nodeEnv(node.storeId),
   };
   node.output = '';
-  const child = spawn(process.execPath, [resolve(REPO_ROOT, 'apps/cli/bin/tessera.js'), 'serve', 'ingestion,mining,privacy,gateway'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [resolve(REPO_ROOT, 'apps/cli/bin/tessera.js'), 'serve', 'ingestion,mining,privacy,scheduler,gateway'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (node.output = (node.output + d).slice(-50_000)));
   child.stderr!.on('data', (d) => (node.output = (node.output + d).slice(-50_000)));
   node.child = child;
   try {
     await waitFor(`store node ${node.storeId}`, async () => {
       if (child.exitCode !== null) throw new Error(`node ${node.storeId} exited`);
-      for (const port of [p.gateway, p.privacyHttp, p.ingestionHttp]) if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).status !== 200) return false;
+      for (const port of [p.gateway, p.privacyHttp, p.ingestionHttp, p.schedulerHttp]) if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).status !== 200) return false;
       return true;
     }, 120_000);
   } catch (error) {
@@ -221,11 +233,14 @@ const posEvent = (storeId: string, transactionId: string) => ({ transactionId, s
       const node: StoreNode = {
         index: index + 1,
         storeId,
+        namespace: `${dashed}-n${index + 1}`,
         bucket: `${dashed}-n${index + 1}`,
         output: '',
-        ports: { gateway: await freePort(), ingestionHttp: await freePort(), ingestionGrpc: await freePort(), miningHttp: await freePort(), miningGrpc: await freePort(), privacyHttp: await freePort(), privacyGrpc: await freePort() },
+        ports: { gateway: await freePort(), ingestionHttp: await freePort(), ingestionGrpc: await freePort(), miningHttp: await freePort(), miningGrpc: await freePort(), privacyHttp: await freePort(), privacyGrpc: await freePort(), schedulerHttp: await freePort(), schedulerGrpc: await freePort() },
       };
       nodes.push(node);
+      // The topics of the node's namespace (the test broker creates none by itself).
+      await ensureTopics(KAFKA_BROKERS, TopicSpecs.map((spec) => ({ topic: `${node.namespace}.${spec.topic}`, partitions: Math.min(spec.partitions, 2) })));
       await startNode(node);
       const login = await http(node.ports.gateway, 'POST', '/api/auth/login', { json: credentials[index] });
       assert.equal(login.status, 200, `sign-in through node ${storeId}: ${JSON.stringify(login.body)}`);
@@ -252,6 +267,8 @@ const posEvent = (storeId: string, transactionId: string) => ({ transactionId, s
     for (const node of nodes) await stopNode(node);
     for (const service of [hub.gateway, hub.federation, hub.auth]) await service?.kill().catch(() => undefined);
     nodeTls?.remove();
+    const kafkaAdmin = new Kafka({ clientId: `${run}-cleanup`, brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
+    await kafkaAdmin.connect().then(() => kafkaAdmin.deleteTopics({ topics: [...Object.values(topics), ...nodes.flatMap((node) => TopicSpecs.map((spec) => `${node.namespace}.${spec.topic}`))] })).catch(() => undefined).finally(() => kafkaAdmin.disconnect());
     if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
     const schemas = [...Object.values(hubSchemas), ...nodes.flatMap(schemasOf)];
     for (const schema of schemas) await pool?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
@@ -346,6 +363,46 @@ const posEvent = (storeId: string, transactionId: string) => ({ transactionId, s
     }
   });
 
+  test("a manager erases a customer on their node: the node's scheduler has its ingestion delete the rows and the kept file that held them", async () => {
+    const [first] = nodes;
+    const header = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country';
+    const invoice = 700_000 + Math.floor(Math.random() * 99_000);
+    const csv = [
+      header,
+      `${invoice + 1},85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2011-12-10 08:26:00,2.55,${PLANTED_CUSTOMER},United Kingdom`,
+      `${invoice + 2},71053,WHITE METAL LANTERN,2,2011-12-11 09:00:00,3.39,${PLANTED_CUSTOMER},United Kingdom`,
+      `${invoice + 3},84406B,CREAM CUPID HEARTS COAT HANGER,8,2011-12-11 10:00:00,2.75,17850,United Kingdom`,
+    ].join('\n') + '\n';
+    const form = new FormData();
+    form.append('storeId', first.storeId);
+    form.append('format', 'lineitem-csv');
+    form.append('file', new Blob([csv]), `customers-${run}.csv`);
+    const uploaded = await onNode(first, 'POST', '/api/transactions/upload', { form });
+    assert.equal(uploaded.status, 201, JSON.stringify(uploaded.body));
+    assert.equal(uploaded.body.transactionCount, 3, JSON.stringify(uploaded.body));
+    const fileId: string = uploaded.body.fileId;
+
+    const filed = await onNode(first, 'POST', '/api/erasure-requests', { json: { scope: 'customer', storeId: first.storeId, customerId: PLANTED_CUSTOMER } });
+    assert.equal(filed.status, 202, JSON.stringify(filed.body));
+    const report = await waitFor('the erasure to complete on the node', async () => {
+      const answer = await onNode(first, 'GET', `/api/erasure-requests/${filed.body.id}`);
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      return answer.body.status === 'completed' ? answer.body : undefined;
+    }, 120_000, 500);
+    const ingestion = report.report.find((r: { service: string }) => r.service === 'ingestion');
+    assert.ok(ingestion, JSON.stringify(report));
+    assert.equal(ingestion.deleted.transactions, 2, JSON.stringify(ingestion));
+    assert.equal(ingestion.deleted.object_storage, 1, 'the original file that held the customer is deleted from the bucket');
+    const listed = await onNode(first, 'GET', `/api/transactions?storeId=${first.storeId}&limit=500`);
+    const ids = listed.body.transactions.map((t: { transactionId: string }) => t.transactionId);
+    assert.ok(!ids.includes(String(invoice + 1)) && !ids.includes(String(invoice + 2)) && ids.includes(String(invoice + 3)), `only the customer's transactions are gone: ${ids}`);
+    const files = await onNode(first, 'GET', `/api/files?storeId=${first.storeId}`);
+    assert.equal(files.body.files.find((f: { fileId: string }) => f.fileId === fileId).kept, false);
+    assert.equal((await onNode(first, 'GET', `/api/files/${fileId}/download?storeId=${first.storeId}`)).status, 404);
+    // The hub has no erasure route: a store's customers are the node's business.
+    assert.equal((await http(hub.gateway!.httpPort, 'POST', '/api/erasure-requests', { token: adminToken, json: { scope: 'store', storeId: first.storeId } })).status, 404);
+  });
+
   test("afterwards the hub's tables, logs, metrics and topics hold no raw row, no uploaded byte and no single store's per-pattern number", async () => {
     assert.ok(completedRound, 'needs the completed round');
     const global = await onNode(nodes[0], 'GET', `/api/federated/global-patterns?roundId=${completedRound}&limit=1000`);
@@ -392,6 +449,7 @@ const posEvent = (storeId: string, transactionId: string) => ({ transactionId, s
       // Whole-token matches: a secret inside a longer number (an id, a timestamp) is not a leak.
       for (const secret of secrets) assert.ok(!new RegExp(`(^|[^0-9.])${secret}(?![0-9])`).test(text), `${secret} (a store's exact number or planted data) appears in the ${where}`);
       assert.ok(!text.includes(PLANTED_FILE_NAME), `the uploaded file's name appears in the ${where}`);
+      assert.ok(!new RegExp(`(^|[^0-9.])${PLANTED_CUSTOMER}(?![0-9])`).test(text), `the erased customer's id appears in the ${where}`);
       assert.ok(!text.includes(nodes[0].bucket), `a node's bucket appears in the ${where}`);
     }
     // The scan is not vacuous: the planted values are where they belong, on the first node.
@@ -415,7 +473,7 @@ const posEvent = (storeId: string, transactionId: string) => ({ transactionId, s
     const viaKafka = uniqueId('kafka-offline');
     const producer = new Kafka({ clientId: `${run}-pos`, brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
-    await producer.send({ topic: topics.pos, messages: [{ key: first.storeId, value: JSON.stringify(posEvent(first.storeId, viaKafka)) }] });
+    await producer.send({ topic: `${first.namespace}.pos.transactions.v1`, messages: [{ key: first.storeId, value: JSON.stringify(posEvent(first.storeId, viaKafka)) }] });
     await producer.disconnect();
     // The manager's token is still verified on the node with the keys it fetched from the hub.
     await waitFor('the Kafka event to be stored', () => storeHolds(first, viaKafka), 60_000, 250);

@@ -102,6 +102,19 @@ test('line-item CSV: invoices group rows, returns rejected with reasons, SKUs me
   assert.match(errors[0].reason, /cancellation/);
 });
 
+test('line-item CSV: only C followed by the invoice digits is a cancellation, not any id that starts with a c', async () => {
+  const csv = [
+    'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country',
+    'CO-1001,A,LAMP,1,2011-01-02 10:00:00,2.55,,France',
+    'coffee-17,B,CUP,2,2011-01-02 10:00:00,0.85,,France',
+    'c1002,A,LAMP,-1,2011-01-02 11:00:00,2.55,,France',
+  ].join('\n');
+  const { transactions, errors } = await collect(csv, 'lineitem-csv');
+  assert.deepEqual(transactions.map((t) => t.transactionId), ['CO-1001', 'coffee-17']);
+  assert.deepEqual(errors.map((e) => [e.line, e.field]), [[4, 'InvoiceNo']]);
+  assert.match(errors[0].reason, /cancellation invoice c1002/);
+});
+
 test('line-item CSV: an invoice interleaved with a few others still forms one transaction', async () => {
   const rows = ['InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country'];
   rows.push('1,A,a,1,2011-01-01 00:00:00,1,,UK', '2,A,a,1,2011-01-01 00:00:00,1,,UK', '1,B,b,1,2011-01-01 00:00:00,1,,UK');

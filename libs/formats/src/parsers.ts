@@ -329,7 +329,9 @@ async function* parseLineItemCsv(input: AsyncIterable<Buffer | string>, options:
       yield reject('InvoiceNo', 'must be a non-empty id of at most 64 characters');
       continue;
     }
-    if (/^c/i.test(invoiceNo)) {
+    // The data set's convention: a cancellation is C and the invoice's digits (C536383). Only that:
+    // a POS whose invoice ids are words ("coffee-17", "CO-1001") is not cancelling anything.
+    if (/^c\d/i.test(invoiceNo)) {
       yield reject('InvoiceNo', `cancellation invoice ${invoiceNo}: returns and cancellations are not mined`);
       continue;
     }

@@ -189,6 +189,17 @@ describe('hostile input at the gateway (issue 11, real processes)', () => {
     assert.equal(refused.status, 400, JSON.stringify(refused.body));
     assert.match(refused.body.message, /too many form fields: at most 10/);
     assert.equal(await storedRows(store), 0);
+    // storeId first, then the flood, then the file: refused just the same, and no upload is even started.
+    const storeFirst = new FormData();
+    storeFirst.append('storeId', store);
+    for (let i = 0; i < 300; i++) storeFirst.append(`f${i}`, 'x');
+    storeFirst.append('file', new Blob([spmfFile(5)]), 'crowded.txt');
+    const refusedToo = await http(port, 'POST', '/api/transactions/upload', { token: adminToken(), form: storeFirst });
+    assert.equal(refusedToo.status, 400, JSON.stringify(refusedToo.body));
+    assert.match(refusedToo.body.message, /too many form fields/);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await storedRows(store), 0);
+    assert.equal((await pool.query('SELECT count(*)::int AS n FROM ingestion.files WHERE store_id = $1', [store])).rows[0].n, 0, 'no upload record');
     const named = new FormData();
     named.append('storeId', store);
     named.append('format', 'spmf');

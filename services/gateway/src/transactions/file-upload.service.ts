@@ -91,6 +91,11 @@ export class FileUploadService {
       // Past the limit busboy drops fields silently, storeId among them: say what was wrong instead.
       parser.on('fieldsLimit', () => fail(new BadRequestException(`too many form fields: at most ${MAX_FORM_FIELDS} (storeId, format, mode) before the file`)));
       parser.on('file', (name, file, info) => {
+        // Already answered (too many fields, say): whatever part busboy still had buffered is not uploaded.
+        if (settled) {
+          file.resume();
+          return;
+        }
         if (name !== 'file') {
           file.resume();
           return fail(new BadRequestException(`unexpected file field "${name}"; send the file as "file"`));

@@ -1,4 +1,4 @@
-import { defineConfig, httpVariables, nodeTlsVariables, observabilityVariables, vars, type VariableSpec } from '@tessera/common';
+import { defineConfig, httpVariables, nodeTlsVariables, nodeStoreIdsVariable, observabilityVariables, storeIdsIn, vars, type VariableSpec } from '@tessera/common';
 import { parseVerifyKeys, type VerifyKeySet } from './access/verify-keys';
 
 const verifyKeys = (options: { description: string; default?: string }): VariableSpec<VerifyKeySet> => ({ ...options, parse: parseVerifyKeys });
@@ -84,7 +84,7 @@ const allNodeFrontVariables = {
 /** How a store-node gateway reaches the hub: outbound only, over the hub's node front. */
 const hubLinkVariables = {
   HUB_URL: vars.url({ protocols: ['https:', 'http:'], description: "URL of the hub gateway's node front (NODE_API_PORT), e.g. https://hub.example.org:8443; http: only with NODE_TLS_MODE=plaintext" }),
-  NODE_STORE_IDS: vars.string({ description: 'Comma-separated ids of the stores this node serves; a signed-in user or API key of another store is refused (403)', minLength: 1 }),
+  NODE_STORE_IDS: nodeStoreIdsVariable('Comma-separated ids of the stores this node serves; a signed-in user or API key of another store is refused (403)'),
   HUB_KEYS_CACHE_FILE: vars.string({ description: "File keeping the token verify keys last fetched from the hub (GET /api/auth/keys), so a restart during a hub outage still verifies tokens; empty keeps them in memory only", default: '' }),
   HUB_KEYS_REFRESH_SECONDS: vars.integer({ description: "How often the hub's verify keys are fetched again (and at once when a token names an unknown kid)", default: '300', min: 5, max: 86400 }),
   HUB_TIMEOUT_MS: vars.integer({ description: 'Deadline of one request to the hub; past it the hub counts as unreachable (cached principals and the token\'s own claims take over)', default: '5000', min: 100, max: 60000 }),
@@ -129,5 +129,5 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
 }
 
 export function nodeStoreIdsOf(config: Pick<GatewayStoreNodeConfig, 'NODE_STORE_IDS'>): string[] {
-  return [...new Set(config.NODE_STORE_IDS.split(',').map((id) => id.trim()).filter(Boolean))];
+  return storeIdsIn(config.NODE_STORE_IDS);
 }

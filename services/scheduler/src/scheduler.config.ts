@@ -1,5 +1,4 @@
-import { ConfigError, busVariables, databaseVariables, defineConfig, httpVariables, observabilityVariables, vars, type VariableSpec } from '@tessera/common';
-import { STORE_ID } from './rules/schedule-input.util';
+import { ConfigError, busVariables, databaseVariables, defineConfig, httpVariables, nodeStoreIdsVariable, observabilityVariables, storeIdsIn, vars } from '@tessera/common';
 
 /**
  * The scheduler runs in one of three roles (docs/scheduler.md, "Roles"):
@@ -57,16 +56,7 @@ const storeNodeVariables = {
 
 /** Which stores a store-node scheduler serves. */
 const nodeStoresVariables = {
-  NODE_STORE_IDS: {
-    description: 'Comma-separated ids of the stores this node serves; schedules and erasure requests for any other store are refused',
-    parse: (raw: string) => {
-      const ids = raw.split(',').map((id) => id.trim()).filter(Boolean);
-      if (ids.length === 0) throw new Error('must name at least one store id');
-      const bad = ids.find((id) => !STORE_ID.test(id));
-      if (bad !== undefined) throw new Error(`${JSON.stringify(bad)} is not a store id (letters, digits, _ . -, at most 64)`);
-      return ids.join(',');
-    },
-  } satisfies VariableSpec<string>,
+  NODE_STORE_IDS: nodeStoreIdsVariable('Comma-separated ids of the stores this node serves; schedules and erasure requests for any other store are refused'),
 };
 
 /** The all-in-one role (first: the default): the hub's and the store node's work in one process. */
@@ -114,5 +104,5 @@ export function loadSchedulerConfig(env: Record<string, string | undefined> = pr
 /** The stores a store-node scheduler serves; null for a role that is not limited to some stores. */
 export function nodeStoreIdsOf(config: SchedulerConfig): string[] | null {
   if (!('NODE_STORE_IDS' in config)) return null;
-  return [...new Set(config.NODE_STORE_IDS.split(',').map((id) => id.trim()).filter(Boolean))];
+  return storeIdsIn(config.NODE_STORE_IDS);
 }

@@ -1,4 +1,7 @@
-import { vars } from './define-config';
+import { vars, type VariableSpec } from './define-config';
+
+/** A store id everywhere in Tessera: letters, digits, _ . -, at most 64 characters. */
+export const STORE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** Variables every service reads; each service spreads these into its own definition. */
 export const observabilityVariables = {
@@ -38,3 +41,26 @@ export const busVariables = {
   },
   KAFKA_PARTITIONS_CONCURRENTLY: vars.integer({ description: 'Partitions one consumer handles at the same time (order within a partition always holds)', default: '3', min: 1, max: 64 }),
 };
+
+/**
+ * NODE_STORE_IDS of a store-node service (the gateway, the scheduler): the stores the node
+ * serves, comma separated, each a valid store id, at least one. The value is kept as the
+ * normalized list text; `storeIdsIn` splits it.
+ */
+export function nodeStoreIdsVariable(description: string): VariableSpec<string> {
+  return {
+    description,
+    parse: (raw: string) => {
+      const ids = storeIdsIn(raw);
+      if (ids.length === 0) throw new Error('must name at least one store id');
+      const bad = ids.find((id) => !STORE_ID_PATTERN.test(id));
+      if (bad !== undefined) throw new Error(`${JSON.stringify(bad)} is not a store id (letters, digits, _ . -, at most 64)`);
+      return ids.join(',');
+    },
+  };
+}
+
+/** The distinct store ids of a comma-separated list, in order. */
+export function storeIdsIn(list: string): string[] {
+  return [...new Set(list.split(',').map((id) => id.trim()).filter(Boolean))];
+}

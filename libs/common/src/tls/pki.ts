@@ -2,6 +2,7 @@ import { X509Certificate, createPrivateKey, randomBytes, webcrypto } from 'node:
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
+import { STORE_ID_PATTERN } from '../config/common-variables';
 import type * as X509 from '@peculiar/x509';
 
 /** Loaded on first use: the library (and the reflect polyfill its dependency injection needs) stays out of services that never issue a certificate. */
@@ -30,7 +31,6 @@ export interface KeyAndCertificate {
 }
 
 export const STORE_URI_PREFIX = 'urn:tessera:store:';
-const STORE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
@@ -126,7 +126,7 @@ async function issue(ca: KeyAndCertificate, subject: string, names: X509.JsonGen
 
 /** A store node's client certificate: CN=<storeId>, SAN URI urn:tessera:store:<storeId>, extended key usage clientAuth. */
 export async function issueNodeCertificate(ca: KeyAndCertificate, options: { storeId: string; days?: number }): Promise<KeyAndCertificate> {
-  if (!STORE_ID.test(options.storeId)) throw new Error(`storeId ${JSON.stringify(options.storeId)} is not a valid store id (letters, digits, _ . -; at most 64)`);
+  if (!STORE_ID_PATTERN.test(options.storeId)) throw new Error(`storeId ${JSON.stringify(options.storeId)} is not a valid store id (letters, digits, _ . -; at most 64)`);
   return issue(ca, `CN=${options.storeId}`, [{ type: 'url', value: `${STORE_URI_PREFIX}${options.storeId}` }], CLIENT_AUTH, options.days ?? 397);
 }
 
@@ -156,7 +156,7 @@ export function storeIdOfCertificate(certificate: string | Buffer | X509Certific
   const names = (cert.subjectAltName ?? '').split(/,\s*/).filter((name) => name.startsWith(`URI:${STORE_URI_PREFIX}`));
   if (names.length !== 1) return undefined;
   const storeId = names[0].slice(`URI:${STORE_URI_PREFIX}`.length);
-  return STORE_ID.test(storeId) ? storeId : undefined;
+  return STORE_ID_PATTERN.test(storeId) ? storeId : undefined;
 }
 
 export interface TestPki {

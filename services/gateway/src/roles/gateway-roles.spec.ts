@@ -122,5 +122,10 @@ describe('gateway roles: what a booted app of each role serves and holds', () =>
     assert.equal(loadGatewayConfig({ ...ENV, GATEWAY_ROLE: 'hub' }).GATEWAY_ROLE, 'hub');
     assert.throws(() => loadGatewayConfig({ ...ENV, GATEWAY_ROLE: 'store' }), /GATEWAY_ROLE.*must be one of hub, store-node, all/s);
     assert.throws(() => loadGatewayConfig({ JWT_VERIFY_KEYS: ENV.JWT_VERIFY_KEYS, GATEWAY_ROLE: 'store-node' }), (error: Error) => /HUB_URL/.test(error.message) && /NODE_STORE_IDS/.test(error.message));
+    // The store list is the scheduler's definition too (libs/common nodeStoreIdsVariable): every id checked, repeats dropped.
+    const node = { ...ENV, GATEWAY_ROLE: 'store-node', HUB_URL: 'http://127.0.0.1:8443', NODE_TLS_MODE: 'plaintext' };
+    assert.throws(() => loadGatewayConfig({ ...node, NODE_STORE_IDS: 'store-a,not a store' }), /NODE_STORE_IDS.*"not a store" is not a store id/s);
+    assert.throws(() => loadGatewayConfig({ ...node, NODE_STORE_IDS: ' , ' }), /NODE_STORE_IDS.*at least one store id/s);
+    assert.equal((loadGatewayConfig({ ...node, NODE_STORE_IDS: 'store-a, store-b,store-a' }) as { NODE_STORE_IDS: string }).NODE_STORE_IDS, 'store-a,store-b');
   });
 });

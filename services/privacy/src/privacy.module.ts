@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { Inject, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { ConfigError, loadNodeTls, nodeClientCredentials, storeIdOfCertificate, type Logger } from '@tessera/common';
+import { ConfigError, loadNodeTls, nodeClientCredentials, STORE_ID_PLACEHOLDER, storeIdOfCertificate, type Logger } from '@tessera/common';
 import { LOGGER, SERVICE_CONFIG, grpcClientProvider } from '@tessera/nest-core';
 import { federationV1, miningV1 } from '@tessera/proto';
 import type { PrivacyConfig } from './privacy.config';
@@ -26,15 +26,15 @@ export function federationStoreIds(config: PrivacyConfig): string[] {
 export function federationCredentials(config: PrivacyConfig, storeIds: string[]): Map<string, grpc.ChannelCredentials> {
   const credentials = new Map<string, grpc.ChannelCredentials>();
   for (const storeId of storeIds) {
-    const files = { ...config, NODE_TLS_CERT_FILE: config.NODE_TLS_CERT_FILE.replaceAll('{storeId}', storeId), NODE_TLS_KEY_FILE: config.NODE_TLS_KEY_FILE.replaceAll('{storeId}', storeId) };
-    const tls = loadNodeTls('privacy', files);
+    const tls = loadNodeTls('privacy', config, storeId);
+    const certFile = config.NODE_TLS_CERT_FILE.replaceAll(STORE_ID_PLACEHOLDER, storeId);
     if (tls.mode === 'mtls') {
       const certified = storeIdOfCertificate(tls.cert);
       if (certified !== storeId) {
         throw new ConfigError('privacy', [
           {
             variable: 'NODE_TLS_CERT_FILE',
-            message: `${JSON.stringify(files.NODE_TLS_CERT_FILE)} ${certified ? `is the certificate of store ${certified}` : 'names no store (SAN urn:tessera:store:<id>)'}, but this node connects as store ${storeId} (FEDERATION_STORE_IDS); issue one with \`tessera admin node-cert --store ${storeId}\`${storeIds.length > 1 ? ' and write {storeId} in NODE_TLS_CERT_FILE and NODE_TLS_KEY_FILE, one certificate per store' : ''}`,
+            message: `${JSON.stringify(certFile)} ${certified ? `is the certificate of store ${certified}` : 'names no store (SAN urn:tessera:store:<id>)'}, but this node connects as store ${storeId} (FEDERATION_STORE_IDS); issue one with \`tessera admin node-cert --store ${storeId}\`${storeIds.length > 1 ? ' and write {storeId} in NODE_TLS_CERT_FILE and NODE_TLS_KEY_FILE, one certificate per store' : ''}`,
           },
         ]);
       }

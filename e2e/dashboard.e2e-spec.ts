@@ -377,6 +377,13 @@ describe('dashboard in a browser', () => {
     await page.getByText(/New key for till-1/).waitFor();
     await page.getByRole('cell', { name: 'till-1', exact: true }).waitFor();
     await shot(page, '19-admin-api-keys');
+    // An admin sees a store's files and may re-process them, but downloading an original is the store manager's alone.
+    await page.getByRole('link', { name: 'Files' }).click();
+    const files = page.getByRole('table', { name: /Uploads, newest first/ });
+    await files.locator('tbody tr', { hasText: `${run}-bad.csv` }).waitFor();
+    assert.equal(await files.getByRole('button', { name: /^Download / }).count(), 0, 'no download button for an admin');
+    assert.ok((await files.getByRole('button', { name: /^Re-process / }).count()) > 0);
+    await shot(page, '19b-admin-files');
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByLabel('Action').fill('session.login');
     await page.getByRole('button', { name: 'Apply' }).click();

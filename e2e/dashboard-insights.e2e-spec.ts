@@ -225,6 +225,8 @@ describe('dashboard: insights and scheduler views in a browser', () => {
     const page = await newPage();
     await signIn(page, 'manager');
     await page.getByRole('link', { name: 'Schedules' }).click();
+    // allInnerTexts does not wait: read the options once the view has rendered its form (CI once read [] a tick early).
+    await page.getByLabel('Kind').locator('option').first().waitFor({ state: 'attached' });
     assert.deepEqual(await page.getByLabel('Kind').locator('option').allInnerTexts(), ['Mining'], 'a manager schedules mining only');
     await page.getByLabel('Cron (UTC)').fill('*/5 * * * * *');
     await page.getByLabel('Description').fill('every five seconds (e2e)');
@@ -295,6 +297,7 @@ describe('dashboard: insights and scheduler views in a browser', () => {
     const page = await newPage();
     await signIn(page, 'coordinator');
     await page.getByRole('link', { name: 'Schedules', exact: true }).click();
+    await page.getByLabel('Kind').locator('option').first().waitFor({ state: 'attached' });
     const kinds = await page.getByLabel('Kind').locator('option').allInnerTexts();
     assert.deepEqual(kinds, ['Federated round', 'Insights refresh', 'Retention sweep']);
     await page.getByLabel('Kind').selectOption({ label: 'Insights refresh' });
@@ -321,6 +324,7 @@ describe('dashboard: insights and scheduler views in a browser', () => {
     await adminPage.getByRole('table', { name: 'Next runs' }).waitFor();
     await shot(adminPage, '53-admin-scheduled-runs');
     await adminPage.goto(`${base}/schedules`);
+    await adminPage.getByLabel('Kind').locator('option').first().waitFor({ state: 'attached' });
     const adminKinds = await adminPage.getByLabel('Kind').locator('option').allInnerTexts();
     assert.deepEqual(adminKinds, ['Mining', 'Federated round', 'Insights refresh', 'Retention sweep']);
     await adminPage.getByRole('row').filter({ hasText: 'refresh every ten seconds' }).getByRole('button', { name: /^Delete / }).click();
